@@ -1,0 +1,9 @@
+# Finds the toolkit's dependencies (all Debian packages, or Kokkos built by scripts/build-kokkos).
+include(GNUInstallDirs)
+
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(CGAL REQUIRED)
+find_package(tinyobjloader REQUIRED)
+find_package(Kokkos REQUIRED)
+include(HifaRepairKokkos)
+hifa_repair_kokkos()

@@ -1,0 +1,18 @@
+# Installs the header-only toolkit as a CMake package: find_package(hifa CONFIG) + hifa::geometry.
+include(CMakePackageConfigHelpers)
+
+set(HIFA_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/hifa")
+
+install(TARGETS hifa_geometry EXPORT hifaTargets)
+install(DIRECTORY include/hifa DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(EXPORT hifaTargets NAMESPACE hifa:: DESTINATION "${HIFA_CMAKE_DIR}")
+
+configure_package_config_file(cmake/hifaConfig.cmake.in
+  "${CMAKE_CURRENT_BINARY_DIR}/hifaConfig.cmake" INSTALL_DESTINATION "${HIFA_CMAKE_DIR}")
+write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/hifaConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
+install(FILES
+  "${CMAKE_CURRENT_BINARY_DIR}/hifaConfig.cmake"
+  "${CMAKE_CURRENT_BINARY_DIR}/hifaConfigVersion.cmake"
+  cmake/HifaRepairKokkos.cmake
+  DESTINATION "${HIFA_CMAKE_DIR}")

@@ -1,0 +1,28 @@
+# Debian's binary Kokkos (libtrilinos-kokkos-dev) computes its include directory as <prefix>/include,
+# a path that does not exist; its headers live in /usr/include/trilinos (Kokkos_INCLUDE_DIRS).
+# Point the imported target at the real folder when the recorded one is missing.
+# Shipped with the package config too, so consumers of an installed hifa get the same repair.
+function(hifa_repair_kokkos)
+  if(NOT TARGET Kokkos::kokkos)
+    return()
+  endif()
+  get_target_property(dirs Kokkos::kokkos INTERFACE_INCLUDE_DIRECTORIES)
+  if(NOT dirs)
+    return()
+  endif()
+  set(repaired "")
+  set(changed FALSE)
+  foreach(dir IN LISTS dirs)
+    if(NOT dir MATCHES "^\\$<" AND NOT EXISTS "${dir}" AND Kokkos_INCLUDE_DIRS)
+      list(APPEND repaired ${Kokkos_INCLUDE_DIRS})
+      set(changed TRUE)
+    else()
+      list(APPEND repaired "${dir}")
+    endif()
+  endforeach()
+  if(changed)
+    list(REMOVE_DUPLICATES repaired)
+    set_target_properties(Kokkos::kokkos PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${repaired}")
+    message(STATUS "hifa: repaired Kokkos include directory -> ${repaired}")
+  endif()
+endfunction()
