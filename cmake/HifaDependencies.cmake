@@ -7,3 +7,6 @@ find_package(tinyobjloader REQUIRED)
 find_package(Kokkos REQUIRED)
 include(HifaRepairKokkos)
 hifa_repair_kokkos()
+if(HIFA_WITH_CUDA)
+  kokkos_check(DEVICES CUDA)  # fails with a message naming the missing backend
+endif()

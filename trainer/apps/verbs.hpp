@@ -1,0 +1,16 @@
+#pragma once
+// The verbs of the `hifa` command. Each add_* function registers one subcommand with its options;
+// when that subcommand is parsed it stores in `action` the work to run. main() runs the action
+// after parsing, inside the Kokkos runtime, and turns errors into messages and exit codes.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace hifa::app {
+
+using VerbAction = std::function<void()>;
+
+void add_demo_geometry(CLI::App& app, VerbAction& action);
+
+}  // namespace hifa::app
