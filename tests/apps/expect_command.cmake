@@ -1,0 +1,16 @@
+# Script mode (cmake -P): runs COMMAND (a ;-list) and checks its exit code (EXPECT_RC) and that its
+# combined output matches EXPECT_OUTPUT (a regex). With EXPECT_ONE_LINE, stderr must be one line.
+execute_process(COMMAND ${COMMAND} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc STREQUAL EXPECT_RC)
+  message(FATAL_ERROR "exit code ${rc}, expected ${EXPECT_RC}\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(NOT "${out}${err}" MATCHES "${EXPECT_OUTPUT}")
+  message(FATAL_ERROR "output does not match '${EXPECT_OUTPUT}'\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(EXPECT_ONE_LINE)
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines count)
+  if(NOT count EQUAL 1)
+    message(FATAL_ERROR "stderr should be exactly one line, got:\n${err}")
+  endif()
+endif()
