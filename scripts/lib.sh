@@ -17,5 +17,13 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# The Debian packages hifa builds with (toolchain, toolkit, trainer, tests, benchmarks).
+install_hifa_packages() {
+  apt_install g++ cmake ninja-build ccache pkg-config ca-certificates \
+    libeigen3-dev libtrilinos-kokkos-dev libcgal-dev libtinyobjloader-dev \
+    libtorch-dev libopenblas0-openmp libbenchmark-dev catch2 \
+    libyaml-cpp-dev libcli11-dev libstb-dev
 }

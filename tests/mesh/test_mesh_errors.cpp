@@ -170,3 +170,11 @@ TEST_CASE("a syntax error in an OBJ is an error naming the file") {
   const auto path = write_text(dir, "zero.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 0 1 2\n");
   CHECK_THAT(error_of([&] { hifa::read_obj(path); }), Catch::Contains("zero.obj"));
 }
+
+TEST_CASE("a PLY vertex element without properties is an error, not faces indexing missing vertices") {
+  hifa::test::TempDir dir;
+  const auto path = write_text(dir, "bare.ply",
+                               "ply\nformat ascii 1.0\nelement vertex 3\nelement face 1\n"
+                               "property list uchar int vertex_indices\nend_header\n3 0 1 2\n");
+  CHECK_THAT(error_of([&] { hifa::read_ply(path); }), Catch::Contains("bare.ply") && Catch::Contains("'vertex'"));
+}

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 
 namespace hifa::app {
 
@@ -26,9 +27,17 @@ Progress::Progress(std::string label, std::size_t total, double interval_seconds
       // A terminal redraws often; a log gets a line every interval.
       interval_(terminal_ ? 0.1 : interval_seconds),
       start_(Clock::now()),
-      last_draw_(start_) {}
+      last_draw_(start_),
+      uncaught_at_start_(std::uncaught_exceptions()) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  // Unwinding from an error: no "took ..." line, only end a half-drawn bar so the error starts a line.
+  if (std::uncaught_exceptions() > uncaught_at_start_) {
+    if (terminal_ && !finished_) std::fputc('\n', stderr);
+    return;
+  }
+  finish();
+}
 
 void Progress::advance(std::size_t steps) {
   done_ = std::min(total_, done_ + steps);

@@ -17,7 +17,7 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void advance(std::size_t steps = 1);
-  // Prints the final line (also done by the destructor when not called).
+  // Prints the final line (also done by the destructor, unless an exception is unwinding).
   void finish();
 
  private:
@@ -32,6 +32,7 @@ class Progress {
   double interval_;
   Clock::time_point start_;
   Clock::time_point last_draw_;
+  int uncaught_at_start_;
 };
 
 // "1:02:03" / "2:03" for a duration in seconds.

@@ -12,6 +12,7 @@
 #include "hifa/mesh/topology.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -63,6 +64,12 @@ void add_demo_geometry(CLI::App& app, VerbAction& action) {
       ->check(CLI::Range(16, 2049))
       ->capture_default_str();
   verb->add_option("--coarse-step", options->coarse_step, "Grid points between coarse samples (power of two)")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            const int step = std::atoi(text.c_str());
+            return step >= 1 && (step & (step - 1)) == 0 ? std::string() : "must be a power of two, got " + text;
+          },
+          "POWER_OF_TWO"))
       ->capture_default_str();
   verb->callback([&action, options] { action = [options] { run_demo_geometry(*options); }; });
 }

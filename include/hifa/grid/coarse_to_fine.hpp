@@ -16,8 +16,10 @@
 // (min <= level <= max) or a corner lies within the cell's band of it. A new point is queried when
 // any s-cell containing it is active — each point once, however many cells share it — and is
 // otherwise set by multilinear interpolation of the corners of the cell (face, edge) it lies in,
-// clamped to the corners' range so it never crosses the level. An active cell's corners are always
-// field values (an inactive cell's children are inactive again), so the test is made on data.
+// clamped to the corners' range so it never crosses the level. The children of an inactive cell may
+// still be active at the next step (through a point they share with an active neighbour) and then
+// test interpolated corners: with the Lipschitz band the signs stay exact regardless; with the value
+// band this is part of what makes it a heuristic.
 //
 // Band rules (CoarseToFineOptions::band):
 //   lipschitz  band = L · half the cell diagonal (world units). For an L-Lipschitz field every point

@@ -41,7 +41,8 @@
 namespace hifa {
 
 // Iso level and inside convention. Values equal to the level count as outside for both conventions,
-// so a grid point exactly on the surface never splits into a duplicate vertex.
+// so the topology stays consistent; a grid point exactly on the level then carries the vertices of
+// all its crossed edges at one position (zero-area faces there, still closed and edge-manifold).
 template <class T>
 struct MarchingCubesOptions {
   enum class Inside { below, above };

@@ -147,7 +147,7 @@ TriMesh<T> read_obj(std::istream& in, std::string_view name) {
   std::vector<tinyobj::material_t> materials;
   std::string warning, error;
   if (!tinyobj::LoadObj(&attrib, &shapes, &materials, &warning, &error, &in, /*readMatFn=*/nullptr,
-                        /*triangulate=*/true, /*default_vcols_fallback=*/false)) {
+                        /*triangulate=*/false, /*default_vcols_fallback=*/false)) {
     throw Error(name, detail::obj_failure(error));
   }
   return detail::mesh_from_tinyobj<T>(attrib, shapes, name);
@@ -163,7 +163,7 @@ TriMesh<T> read_obj(const std::filesystem::path& path) {
   std::string warning, error;
   const std::string mtl_dir = folder.string() + "/";  // tinyobjloader concatenates, so it needs the slash
   if (!tinyobj::LoadObj(&attrib, &shapes, &materials, &warning, &error, path.c_str(), mtl_dir.c_str(),
-                        /*triangulate=*/true, /*default_vcols_fallback=*/false)) {
+                        /*triangulate=*/false, /*default_vcols_fallback=*/false)) {
     throw Error(path.string(), detail::obj_failure(error));
   }
   auto mesh = detail::mesh_from_tinyobj<T>(attrib, shapes, path.string());

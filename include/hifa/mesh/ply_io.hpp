@@ -168,7 +168,11 @@ TriMesh<T> mesh_from_ply(std::string_view bytes, std::string_view name) {
   std::vector<int> faces;
   for (const PlyElement& element : header.elements) {
     const std::size_t min_bytes = element.min_item_bytes(in.binary());
-    if (min_bytes == 0) continue;  // an element without properties stores nothing
+    if (min_bytes == 0) {
+      // An element without properties stores nothing, but the vertex and face elements must have some.
+      if (&element == vertex || &element == face) throw Error(name, "element '" + element.name + "' has no properties");
+      continue;
+    }
     if (element.count > (in.remaining() + 1) / min_bytes) {
       throw Error(name, "the header declares " + std::to_string(element.count) + " '" + element.name +
                             "' items but the file is too short to hold them (truncated, or a wrong count)");

@@ -7,7 +7,8 @@
 //   colors     #V x 3   optional per-vertex RGB in [0, 1] (empty when absent)
 //   uvs        #T x 2   optional texture coordinates (empty when absent)
 //   face_uvs   #F x 3   indices into uvs per face corner (present iff uvs is)
-//   texture    path of the diffuse texture image, absolute or relative to the mesh file (may be empty)
+//   texture    path of the diffuse texture image (may be empty); readers store it absolute, a relative
+//              path is taken relative to the current directory
 
 #include "hifa/core/types.hpp"
 

@@ -289,7 +289,7 @@ TriMesh<typename Values::non_const_value_type> marching_cubes_impl(
     return mc_cell_loops<T>(cube_case, corner, inside_above);
   };
 
-  std::int64_t first_bad = 0;
+  std::int64_t first_bad;  // set by the Min reduction
   Kokkos::parallel_reduce(
       "hifa::marching_cubes::classify", Dynamic(space, 0, point_rows),
       KOKKOS_LAMBDA(int r, std::int64_t& bad) {
