@@ -2,12 +2,12 @@
 #include "hifa/field/concepts.hpp"
 #include "hifa/field/gradient.hpp"
 
+#include "support/field_checks.hpp"
 #include "support/test_fields.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <random>
 #include <type_traits>
 #include <vector>
 
@@ -35,14 +35,7 @@ using SphereOccupancy = test::Occupancy<Sphere<double>>;
 static_assert(ImplicitField<SphereOccupancy> && !GradientField<SphereOccupancy>);
 static_assert(GradientField<CentralDifference<SphereOccupancy>>);
 
-// Points in [-1.5, 1.5]³, the same for every run.
-std::vector<V> random_points(int count) {
-  std::mt19937 rng(1234);
-  std::uniform_real_distribution<double> u(-1.5, 1.5);
-  std::vector<V> points(count);
-  for (auto& p : points) p = V(u(rng), u(rng), u(rng));
-  return points;
-}
+std::vector<V> random_points(int count) { return test::random_points(count, 1.5, 1234); }
 
 const Sphere<double> sphere{V(0.1, -0.2, 0.3), 0.7};
 const Box<double> box{V(0.2, 0, -0.1), V(0.5, 0.3, 0.8)};
@@ -51,16 +44,6 @@ const Torus<double> torus{V(0, 0.1, -0.2), 0.6, 0.2};
 const Capsule<double> capsule{V(-0.5, -0.3, 0), V(0.4, 0.5, 0.2), 0.25};
 const Ellipsoid<double> ellipsoid{V(0.1, 0, 0), V(0.9, 0.4, 0.6)};
 const Plane<double> plane{V(0.6, 0, 0.8), 0.3};
-
-template <class F>
-void check_gradient_matches_central_differences(const F& f) {
-  for (const V& p : random_points(500)) {
-    const V analytic = f.gradient(p);
-    const V numeric = central_difference(f, p, 1e-7);
-    INFO("p = " << p.transpose() << ", analytic " << analytic.transpose() << ", numeric " << numeric.transpose());
-    CHECK((analytic - numeric).norm() < 1e-5);
-  }
-}
 
 template <class F>
 void check_eikonal(const F& f) {
@@ -129,13 +112,13 @@ TEST_CASE("the ellipsoid bound has the exact zero set and never exceeds the true
 }
 
 TEST_CASE("analytic gradients agree with central differences at random points") {
-  check_gradient_matches_central_differences(sphere);
-  check_gradient_matches_central_differences(box);
-  check_gradient_matches_central_differences(rounded_box);
-  check_gradient_matches_central_differences(torus);
-  check_gradient_matches_central_differences(capsule);
-  check_gradient_matches_central_differences(ellipsoid);
-  check_gradient_matches_central_differences(plane);
+  test::check_gradient_matches_central_differences(sphere, random_points(500));
+  test::check_gradient_matches_central_differences(box, random_points(500));
+  test::check_gradient_matches_central_differences(rounded_box, random_points(500));
+  test::check_gradient_matches_central_differences(torus, random_points(500));
+  test::check_gradient_matches_central_differences(capsule, random_points(500));
+  test::check_gradient_matches_central_differences(ellipsoid, random_points(500));
+  test::check_gradient_matches_central_differences(plane, random_points(500));
 }
 
 TEST_CASE("the exact SDFs have unit gradient away from the medial axis") {

@@ -4,12 +4,12 @@
 #include "hifa/field/gradient.hpp"
 
 #include "hifa/field/mannequin.hpp"
+#include "support/field_checks.hpp"
 #include "support/test_fields.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <random>
 #include <type_traits>
 #include <vector>
 
@@ -42,26 +42,10 @@ using Figure = decltype(mannequin<float>());
 static_assert(GradientField<Figure> && std::is_trivially_copyable_v<Figure>);
 static_assert(sizeof(Figure) <= 512, "a composite field must stay small enough to copy into every kernel");
 
-std::vector<V> random_points(int count) {
-  std::mt19937 rng(99);
-  std::uniform_real_distribution<double> u(-1.2, 1.2);
-  std::vector<V> points(count);
-  for (auto& p : points) p = V(u(rng), u(rng), u(rng));
-  return points;
-}
+std::vector<V> random_points(int count) { return test::random_points(count, 1.2, 99); }
 
 const S ball{V(0, 0, 0), 0.5};
 const B slab{V(0.3, 0, 0), V(0.4, 0.2, 0.6)};
-
-template <class F>
-void check_gradient_matches_central_differences(const F& f) {
-  for (const V& p : random_points(400)) {
-    const V analytic = f.gradient(p);
-    const V numeric = central_difference(f, p, 1e-7);
-    INFO("p = " << p.transpose() << ", analytic " << analytic.transpose() << ", numeric " << numeric.transpose());
-    CHECK((analytic - numeric).norm() < 1e-5);
-  }
-}
 
 }  // namespace
 
@@ -111,15 +95,15 @@ TEST_CASE("smooth blends equal the sharp ones away from the seam and stay within
 }
 
 TEST_CASE("combinator gradients agree with central differences") {
-  check_gradient_matches_central_differences(unite(ball, slab));
-  check_gradient_matches_central_differences(intersect(ball, slab));
-  check_gradient_matches_central_differences(subtract(ball, slab));
-  check_gradient_matches_central_differences(smooth_unite(ball, slab, 0.2));
-  check_gradient_matches_central_differences(smooth_intersect(ball, slab, 0.2));
-  check_gradient_matches_central_differences(smooth_subtract(ball, slab, 0.2));
+  test::check_gradient_matches_central_differences(unite(ball, slab), random_points(400));
+  test::check_gradient_matches_central_differences(intersect(ball, slab), random_points(400));
+  test::check_gradient_matches_central_differences(subtract(ball, slab), random_points(400));
+  test::check_gradient_matches_central_differences(smooth_unite(ball, slab, 0.2), random_points(400));
+  test::check_gradient_matches_central_differences(smooth_intersect(ball, slab, 0.2), random_points(400));
+  test::check_gradient_matches_central_differences(smooth_subtract(ball, slab, 0.2), random_points(400));
   const Mat3<double> rotation = Eigen::AngleAxisd(0.7, V(1, 2, 3).normalized()).toRotationMatrix();
-  check_gradient_matches_central_differences(transform(slab, rotation, V(0.1, -0.2, 0.3), 1.5));
-  check_gradient_matches_central_differences(offset(slab, 0.1));
+  test::check_gradient_matches_central_differences(transform(slab, rotation, V(0.1, -0.2, 0.3), 1.5), random_points(400));
+  test::check_gradient_matches_central_differences(offset(slab, 0.1), random_points(400));
 }
 
 TEST_CASE("a transformed SDF is the SDF of the moved, rotated and scaled shape") {
@@ -148,6 +132,6 @@ TEST_CASE("the mannequin is inside at the torso and head and outside between the
   CHECK(figure.value(V(0.57, 0.14, 0.04)) < 0);  // right forearm
   CHECK(figure.value(V(0, -0.7, 0)) > 0);     // between the shins
   CHECK(figure.value(V(0, 0.25, 0.5)) > 0);   // in front of the chest
-  check_gradient_matches_central_differences(figure);
+  test::check_gradient_matches_central_differences(figure, random_points(400));
   for (const V& p : random_points(400)) CHECK(figure.gradient(p).norm() <= 1.0 + 1e-12);  // 1-Lipschitz
 }
