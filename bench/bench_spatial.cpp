@@ -1,0 +1,73 @@
+// Linear BVH over a triangle mesh on the default host execution space (threads: OMP_NUM_THREADS).
+// Mesh: marching cubes of a radius-0.7 sphere on a 148^3 grid (about 100k faces).
+// Counters: items/s = faces/s for the build, points/s for closest-point queries on 2^20 random
+// points, either uniform in [-1, 1]^3 (the mesh's box, [-0.7, 0.7]^3, grown by 0.3 on every side;
+// points deep inside the sphere are nearly equidistant from a large part of it, so the exact query
+// cannot prune much there) or in a shell within 0.05 of the surface (the usual SDF-sampling case).
+#include "hifa/spatial/mesh_bvh.hpp"
+
+#include "hifa/core/rng.hpp"
+#include "hifa/grid/marching_cubes.hpp"
+#include "support/grid_fields.hpp"
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+using Space = Kokkos::DefaultHostExecutionSpace;
+using Memory = Space::memory_space;
+
+const hifa::TriMeshf& sphere_mesh() {
+  static const hifa::TriMeshf mesh = [] {
+    const auto grid = hifa::bench::unit_grid(148);
+    return hifa::marching_cubes(Space{}, hifa::bench::sample(grid, hifa::bench::Surface::sphere), grid);
+  }();
+  return mesh;
+}
+
+void bvh_build(benchmark::State& state) {
+  const auto& mesh = sphere_mesh();
+  const Space space;
+  for (auto _ : state) {
+    hifa::MeshBvh<Memory> bvh(space, mesh);
+    benchmark::DoNotOptimize(bvh.size());
+  }
+  state.counters["faces"] = double(mesh.face_count());
+  state.SetItemsProcessed(state.iterations() * mesh.face_count());
+}
+
+enum class Points { box, shell };
+
+void bvh_closest_points(benchmark::State& state, Points where) {
+  const auto& mesh = sphere_mesh();
+  const Space space;
+  const hifa::MeshBvh<Memory> bvh(space, mesh);
+  const auto n = std::size_t(state.range(0));
+  const Kokkos::View<float* [3], Memory> points("points", n);
+  const hifa::CounterRng rng{42};
+  Kokkos::parallel_for(
+      "bench::random_points", Kokkos::RangePolicy<Space>(space, 0, n), KOKKOS_LAMBDA(const std::size_t q) {
+        if (where == Points::box) {
+          for (int d = 0; d < 3; ++d) points(q, d) = 2.0f * (rng.uniform(d, q) - 0.5f);
+        } else {
+          const float g[3] = {rng.normal(0, q), rng.normal(1, q), rng.normal(2, q)};
+          const float radius = 0.7f + 0.05f * (2.0f * rng.uniform(3, q) - 1.0f);
+          const float scale = radius / Kokkos::Experimental::sqrt(g[0] * g[0] + g[1] * g[1] + g[2] * g[2]);
+          for (int d = 0; d < 3; ++d) points(q, d) = scale * g[d];
+        }
+      });
+  const auto out = hifa::ClosestPoints<Memory>::allocate(space, n);
+  space.fence();
+  for (auto _ : state) {
+    bvh.closest_points(space, points, out);
+    space.fence();
+  }
+  state.counters["faces"] = double(mesh.face_count());
+  state.SetItemsProcessed(state.iterations() * std::int64_t(n));
+}
+
+}  // namespace
+
+BENCHMARK(bvh_build)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_closest_points, box, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_closest_points, shell, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
