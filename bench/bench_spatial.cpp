@@ -3,7 +3,9 @@
 // Counters: items/s = faces/s for the build, points/s for closest-point queries on 2^20 random
 // points, either uniform in [-1, 1]^3 (the mesh's box, [-0.7, 0.7]^3, grown by 0.3 on every side;
 // points deep inside the sphere are nearly equidistant from a large part of it, so the exact query
-// cannot prune much there) or in a shell within 0.05 of the surface (the usual SDF-sampling case).
+// cannot prune much there) or in a shell within 0.05 of the surface (the usual SDF-sampling case);
+// the same 2^20 points for hierarchical winding numbers (beta = 2) and signed distances (closest
+// point + winding number).
 #include "hifa/spatial/mesh_bvh.hpp"
 
 #include "hifa/core/rng.hpp"
@@ -38,11 +40,7 @@ void bvh_build(benchmark::State& state) {
 
 enum class Points { box, shell };
 
-void bvh_closest_points(benchmark::State& state, Points where) {
-  const auto& mesh = sphere_mesh();
-  const Space space;
-  const hifa::MeshBvh<Memory> bvh(space, mesh);
-  const auto n = std::size_t(state.range(0));
+Kokkos::View<float* [3], Memory> random_points(const Space& space, std::size_t n, Points where) {
   const Kokkos::View<float* [3], Memory> points("points", n);
   const hifa::CounterRng rng{42};
   Kokkos::parallel_for(
@@ -56,10 +54,41 @@ void bvh_closest_points(benchmark::State& state, Points where) {
           for (int d = 0; d < 3; ++d) points(q, d) = scale * g[d];
         }
       });
+  return points;
+}
+
+void bvh_closest_points(benchmark::State& state, Points where) {
+  const auto& mesh = sphere_mesh();
+  const Space space;
+  const hifa::MeshBvh<Memory> bvh(space, mesh);
+  const auto n = std::size_t(state.range(0));
+  const auto points = random_points(space, n, where);
   const auto out = hifa::ClosestPoints<Memory>::allocate(space, n);
   space.fence();
   for (auto _ : state) {
     bvh.closest_points(space, points, out);
+    space.fence();
+  }
+  state.counters["faces"] = double(mesh.face_count());
+  state.SetItemsProcessed(state.iterations() * std::int64_t(n));
+}
+
+enum class Scalar { winding, sdf };
+
+void bvh_scalar_queries(benchmark::State& state, Scalar what, Points where) {
+  const auto& mesh = sphere_mesh();
+  const Space space;
+  const hifa::MeshBvh<Memory> bvh(space, mesh);
+  const auto n = std::size_t(state.range(0));
+  const auto points = random_points(space, n, where);
+  const Kokkos::View<float*, Memory> out("out", n);
+  space.fence();
+  for (auto _ : state) {
+    if (what == Scalar::winding) {
+      bvh.winding_numbers(space, points, out);
+    } else {
+      bvh.signed_distances(space, points, out);
+    }
     space.fence();
   }
   state.counters["faces"] = double(mesh.face_count());
@@ -71,3 +100,7 @@ void bvh_closest_points(benchmark::State& state, Points where) {
 BENCHMARK(bvh_build)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_closest_points, box, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_closest_points, shell, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_scalar_queries, winding_box, Scalar::winding, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_scalar_queries, winding_shell, Scalar::winding, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_scalar_queries, sdf_box, Scalar::sdf, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_scalar_queries, sdf_shell, Scalar::sdf, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
