@@ -2,7 +2,7 @@
 // A triangle mesh as an implicit field, through its BVH (hifa/spatial/mesh_bvh.hpp), so the grid
 // evaluator, marching cubes and samplers run on meshes unchanged:
 //
-//   hifa::MeshSdf<Kokkos::HostSpace> sdf(space, mesh);          // builds the BVH
+//   hifa::MeshSdf<Kokkos::HostSpace> sdf(mesh);                 // builds the BVH
 //   auto values = hifa::evaluate_grid(space, sdf, grid);        // BatchField path
 //   auto surface = hifa::marching_cubes(space, values, grid);
 //
@@ -30,24 +30,31 @@
 
 namespace hifa {
 
-template <class MemorySpace, class ExecSpace = typename MemorySpace::execution_space>
-class MeshSdf {
+// What a mesh field's value is: the two fields differ only in the BVH query they run.
+enum class MeshFieldKind { signed_distance, occupancy };
+
+template <MeshFieldKind kind, class MemorySpace, class ExecSpace = typename MemorySpace::execution_space>
+class MeshField {
  public:
   using scalar = float;
   using execution_space = ExecSpace;
   static_assert(std::is_same_v<typename ExecSpace::memory_space, MemorySpace>,
-                "hifa::MeshSdf: ExecSpace's memory space must be the BVH's MemorySpace");
+                "hifa::MeshSdf/MeshOccupancy: ExecSpace's memory space must be the BVH's MemorySpace");
 
-  explicit MeshSdf(const TriMesh<float>& mesh, float beta = MeshBvh<MemorySpace>::default_beta)
+  explicit MeshField(const TriMesh<float>& mesh, float beta = MeshBvh<MemorySpace>::default_beta)
       : bvh_(ExecSpace{}, mesh), beta_(beta) {}
-  explicit MeshSdf(MeshBvh<MemorySpace> bvh, float beta = MeshBvh<MemorySpace>::default_beta)
+  explicit MeshField(MeshBvh<MemorySpace> bvh, float beta = MeshBvh<MemorySpace>::default_beta)
       : bvh_(std::move(bvh)), beta_(beta) {}
 
-  // values(q) = signed distance at points(q, :); complete on return.
+  // values(q) = the field at points(q, :); complete on return.
   template <class PointsView, class ValuesView>
   void evaluate(const PointsView& points, const ValuesView& values) const {
     const ExecSpace space;
-    bvh_.signed_distances(space, points, values, beta_);
+    if constexpr (kind == MeshFieldKind::signed_distance) {
+      bvh_.signed_distances(space, points, values, beta_);
+    } else {
+      bvh_.occupancies(space, points, values, beta_);
+    }
     space.fence();
   }
 
@@ -59,31 +66,9 @@ class MeshSdf {
 };
 
 template <class MemorySpace, class ExecSpace = typename MemorySpace::execution_space>
-class MeshOccupancy {
- public:
-  using scalar = float;
-  using execution_space = ExecSpace;
-  static_assert(std::is_same_v<typename ExecSpace::memory_space, MemorySpace>,
-                "hifa::MeshOccupancy: ExecSpace's memory space must be the BVH's MemorySpace");
+using MeshSdf = MeshField<MeshFieldKind::signed_distance, MemorySpace, ExecSpace>;
 
-  explicit MeshOccupancy(const TriMesh<float>& mesh, float beta = MeshBvh<MemorySpace>::default_beta)
-      : bvh_(ExecSpace{}, mesh), beta_(beta) {}
-  explicit MeshOccupancy(MeshBvh<MemorySpace> bvh, float beta = MeshBvh<MemorySpace>::default_beta)
-      : bvh_(std::move(bvh)), beta_(beta) {}
-
-  // values(q) = 1 inside (winding number >= 0.5), 0 outside; complete on return.
-  template <class PointsView, class ValuesView>
-  void evaluate(const PointsView& points, const ValuesView& values) const {
-    const ExecSpace space;
-    bvh_.occupancies(space, points, values, beta_);
-    space.fence();
-  }
-
-  const MeshBvh<MemorySpace>& bvh() const { return bvh_; }
-
- private:
-  MeshBvh<MemorySpace> bvh_;
-  float beta_;
-};
+template <class MemorySpace, class ExecSpace = typename MemorySpace::execution_space>
+using MeshOccupancy = MeshField<MeshFieldKind::occupancy, MemorySpace, ExecSpace>;
 
 }  // namespace hifa
