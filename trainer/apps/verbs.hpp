@@ -12,5 +12,6 @@ namespace hifa::app {
 using VerbAction = std::function<void()>;
 
 void add_demo_geometry(CLI::App& app, VerbAction& action);
+void add_eval(CLI::App& app, VerbAction& action);
 
 }  // namespace hifa::app
