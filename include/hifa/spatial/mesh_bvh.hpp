@@ -53,6 +53,32 @@
 //          against 100k faces on 2 threads: ~1.2M points/s in the box, ~0.45M/s within 0.05 of the
 //          surface. Signed distances cost a closest-point query plus a winding number.
 //
+// Rays (detail/ray_triangle.hpp):
+//   auto hits = hifa::RayHits<Kokkos::HostSpace>::allocate(space, n);
+//   bvh.first_hits(space, origins, directions, hits);   // nearest hit per ray
+//   bvh.hit_counts(space, origins, directions, counts);  // View<int*> of N: crossings at t > 0
+// Inputs:  origins, directions  rank-2 float Views, N x 3 (any layout); a direction need not be
+//                               unit length (it is normalised first), it must be finite and nonzero
+// Outputs: RayHits<MemorySpace> (caller-owned Views of extent N), for ray q:
+//            t(q)               distance from origins(q) along the unit direction to the first hit
+//                               with t > 0, in the mesh's units; +infinity when there is none
+//            face(q)            the face hit, -1 when none; among faces hit at exactly the same
+//                               computed t, the lowest id
+//            barycentric(q, i)  weight of vertex faces(face, i) at the hit point (>= 0, sum 1 to
+//                               rounding), so origin + t · unit direction = Σ barycentric · vertex up to
+//                               float rounding; NaN when there is no hit
+//          hit_counts: the number of faces the ray crosses at t > 0 (both facings count; a
+//            triangle seen exactly edge-on does not). Watertight (Woop et al., JCGT 2013) with a
+//            top-left rule on exact zeros: a ray through a shared edge or vertex of a closed,
+//            consistently oriented mesh counts that crossing once, so the parity of the count is
+//            the inside test of a closed mesh (not of an open one; use winding numbers there).
+//          An invalid ray (non-finite origin or direction, zero direction) has no hit and count 0.
+//          Same bytes on every backend and thread count (one sequential traversal per ray).
+// Errors:  hifa::Error naming "MeshBvh::first_hits" / "MeshBvh::hit_counts": extents differ from
+//          N, origins or directions not N x 3, N > 2^31 - 1.
+// Cost:    O(log F) expected boxes per first hit, all boxes along the ray for hit_counts; per batch
+//          a Morton sort of the origins (2 Views of N keys), nothing per ray.
+//
 // Method (detail/bvh_build.hpp): triangle centroids get 30-bit Morton codes in the scene box, made
 // unique by appending the face id (64-bit keys), radix-sorted; Karras' binary radix tree (HPG 2012)
 // over the sorted keys; boxes bottom-up with atomic arrival flags (Apetrei, CGVC 2014), then the
@@ -68,6 +94,7 @@
 #include "hifa/mesh/tri_mesh.hpp"
 #include "hifa/spatial/detail/bvh_build.hpp"
 #include "hifa/spatial/detail/closest_point_triangle.hpp"
+#include "hifa/spatial/detail/ray_triangle.hpp"
 #include "hifa/spatial/detail/winding_number.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -97,6 +124,23 @@ struct ClosestPoints {
             Kokkos::View<int*, MemorySpace>(alloc("hifa::spatial::closest_points::face"), n),
             Kokkos::View<float* [3], MemorySpace>(alloc("hifa::spatial::closest_points::barycentric"), n),
             Kokkos::View<float* [3], MemorySpace>(alloc("hifa::spatial::closest_points::point"), n)};
+  }
+};
+
+// Per-ray results of MeshBvh::first_hits, one entry per ray (see mesh_bvh.hpp's top).
+template <class MemorySpace>
+struct RayHits {
+  Kokkos::View<float*, MemorySpace> t;
+  Kokkos::View<int*, MemorySpace> face;
+  Kokkos::View<float* [3], MemorySpace> barycentric;
+
+  // Views for n rays, labelled "hifa::spatial::first_hits::*", not initialised.
+  template <class ExecSpace>
+  static RayHits allocate(const ExecSpace& space, std::size_t n) {
+    auto alloc = [&](const char* label) { return Kokkos::view_alloc(space, Kokkos::WithoutInitializing, std::string(label)); };
+    return {Kokkos::View<float*, MemorySpace>(alloc("hifa::spatial::first_hits::t"), n),
+            Kokkos::View<int*, MemorySpace>(alloc("hifa::spatial::first_hits::face"), n),
+            Kokkos::View<float* [3], MemorySpace>(alloc("hifa::spatial::first_hits::barycentric"), n)};
   }
 };
 
@@ -210,6 +254,83 @@ struct BvhTree {
       }
     }
     return sum / (4.0 * 3.14159265358979323846);
+  }
+
+  KOKKOS_FUNCTION RayTriangleHit intersect_leaf(const PreparedRay& ray, int leaf) const {
+    const float a[3] = {triangles(leaf, 0, 0), triangles(leaf, 0, 1), triangles(leaf, 0, 2)};
+    const float b[3] = {triangles(leaf, 1, 0), triangles(leaf, 1, 1), triangles(leaf, 1, 2)};
+    const float c[3] = {triangles(leaf, 2, 0), triangles(leaf, 2, 1), triangles(leaf, 2, 2)};
+    return ray_triangle(ray, a, b, c);
+  }
+
+  struct FirstHit {
+    int leaf;  // -1: none
+    RayTriangleHit hit;
+  };
+
+  // Nearest hit at t > 0: depth-first, nearer box first, subtrees pruned when they are entered
+  // strictly beyond the best t so far (so equal-t hits are all seen and the lowest face id wins
+  // whatever the order). Stack bound as for nearest(): at most 63.
+  KOKKOS_FUNCTION FirstHit first_hit(const PreparedRay& ray) const {
+    FirstHit best{-1, {false, FLT_MAX * 2.0f, 0.0f, 0.0f, 0.0f}};
+    const float inf = FLT_MAX * 2.0f;
+    const int first_leaf = leaf_count - 1;
+    int stack_node[64];
+    float stack_t[64];
+    int top = 0;
+    stack_node[top] = 0;
+    stack_t[top++] = ray_box_entry(boxes(0), ray, inf);
+    while (top > 0) {
+      --top;
+      const int node = stack_node[top];
+      if (!(stack_t[top] < inf && stack_t[top] <= best.hit.t)) continue;  // missed, or pruned since pushed
+      if (node >= first_leaf) {
+        const int leaf = node - first_leaf;
+        const RayTriangleHit h = intersect_leaf(ray, leaf);
+        if (h.hit && h.t > 0.0f &&
+            (h.t < best.hit.t || (h.t == best.hit.t && (best.leaf < 0 || faces(leaf) < faces(best.leaf))))) {
+          best = {leaf, h};
+        }
+        continue;
+      }
+      const int left = children(node, 0), right = children(node, 1);
+      const float tl = ray_box_entry(boxes(left), ray, best.hit.t), tr = ray_box_entry(boxes(right), ray, best.hit.t);
+      const bool left_first = tl <= tr;
+      const int near_node = left_first ? left : right, far_node = left_first ? right : left;
+      const float near_t = left_first ? tl : tr, far_t = left_first ? tr : tl;
+      if (far_t < inf) {  // ray_box_entry gives +inf for a miss or an entry beyond the best t
+        stack_node[top] = far_node;
+        stack_t[top++] = far_t;
+      }
+      if (near_t < inf) {
+        stack_node[top] = near_node;
+        stack_t[top++] = near_t;
+      }
+    }
+    return best;
+  }
+
+  // Number of triangles crossed at t > 0: every box the ray enters is opened.
+  KOKKOS_FUNCTION int hit_count(const PreparedRay& ray) const {
+    const float inf = FLT_MAX * 2.0f;
+    const int first_leaf = leaf_count - 1;
+    int count = 0;
+    int stack[64];
+    int top = 0;
+    if (ray_box_entry(boxes(0), ray, inf) < inf) stack[top++] = 0;
+    while (top > 0) {
+      const int node = stack[--top];
+      if (node >= first_leaf) {
+        const RayTriangleHit h = intersect_leaf(ray, node - first_leaf);
+        count += (h.hit && h.t > 0.0f) ? 1 : 0;
+        continue;
+      }
+      for (int k = 1; k >= 0; --k) {
+        const int child = children(node, k);
+        if (ray_box_entry(boxes(child), ray, inf) < inf) stack[top++] = child;
+      }
+    }
+    return count;
   }
 };
 
@@ -405,7 +526,93 @@ class MeshBvh {
     distance_kernel<true>(space, points, out, beta, "MeshBvh::occupancies", "hifa::spatial::bvh::occupancies");
   }
 
+  // First hit of each ray origins(q, :) + t · directions(q, :) / |directions(q, :)|, t > 0, into out
+  // (see "Rays" at the top of this header): t (distance along the unit direction, +infinity when
+  // none), face (-1 when none; lowest id on exactly equal t), barycentric (NaN when none).
+  // origins, directions: rank-2 float Views, N x 3; out: RayHits of extent N, caller-owned.
+  // The rays are traversed in Morton order of their origins. Enqueued on `space`
+  // ("hifa::spatial::bvh::first_hits"), no fence.
+  // Errors: hifa::Error naming "MeshBvh::first_hits" (shapes and extents, N > 2^31 - 1).
+  template <class ExecSpace, class OriginsView, class DirectionsView>
+  void first_hits(const ExecSpace& space, const OriginsView& origins, const DirectionsView& directions,
+                  const RayHits<MemorySpace>& out) const {
+    static_check_points<ExecSpace, OriginsView>();
+    static_check_points<ExecSpace, DirectionsView>();
+    check_rays(origins, directions, "MeshBvh::first_hits");
+    const std::size_t n = origins.extent(0);
+    if (out.t.extent(0) != n || out.face.extent(0) != n || out.barycentric.extent(0) != n) {
+      throw Error("MeshBvh::first_hits", "every output View must have extent " + std::to_string(n) + ", the number of rays");
+    }
+    if (n == 0) return;
+    const auto order = query_order(space, origins);
+    const detail::BvhTree<MemorySpace> tree = tree_;
+    const RayHits<MemorySpace> o = out;
+    Kokkos::parallel_for(
+        "hifa::spatial::bvh::first_hits", Kokkos::RangePolicy<ExecSpace>(space, 0, n), KOKKOS_LAMBDA(const std::size_t i) {
+          const std::size_t q = std::size_t(order(i) & 0xFFFFFFFFu);
+          const float p[3] = {origins(q, 0), origins(q, 1), origins(q, 2)};
+          const float d[3] = {directions(q, 0), directions(q, 1), directions(q, 2)};
+          const detail::PreparedRay ray = detail::prepare_ray(p, d);
+          const auto best = ray.valid ? tree.first_hit(ray) : typename detail::BvhTree<MemorySpace>::FirstHit{-1, {}};
+          if (best.leaf < 0) {
+            constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+            o.t(q) = std::numeric_limits<float>::infinity();
+            o.face(q) = -1;
+            for (int k = 0; k < 3; ++k) o.barycentric(q, k) = nan;
+            return;
+          }
+          o.t(q) = best.hit.t;
+          o.face(q) = tree.faces(best.leaf);
+          o.barycentric(q, 0) = best.hit.u;
+          o.barycentric(q, 1) = best.hit.v;
+          o.barycentric(q, 2) = best.hit.w;
+        });
+  }
+
+  // out(q) = number of faces the ray origins(q, :) + t · directions(q, :) crosses at t > 0 (see
+  // "Rays" at the top of this header; a crossing through a shared edge or vertex of a closed mesh
+  // counts once). out: rank-1 int View of extent N, caller-owned; 0 for an invalid ray.
+  // Enqueued on `space` ("hifa::spatial::bvh::hit_counts"), no fence.
+  // Errors: hifa::Error naming "MeshBvh::hit_counts" (shapes and extents, N > 2^31 - 1).
+  template <class ExecSpace, class OriginsView, class DirectionsView, class CountsView>
+  void hit_counts(const ExecSpace& space, const OriginsView& origins, const DirectionsView& directions,
+                  const CountsView& out) const {
+    static_check_points<ExecSpace, OriginsView>();
+    static_check_points<ExecSpace, DirectionsView>();
+    static_assert(Kokkos::is_view<CountsView>::value && CountsView::rank == 1 &&
+                      std::is_same_v<typename CountsView::value_type, int>,
+                  "hifa::MeshBvh::hit_counts: the output must be a rank-1 Kokkos::View of (non-const) int");
+    static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename CountsView::memory_space>::accessible,
+                  "hifa::MeshBvh: the execution space must access the output View");
+    check_rays(origins, directions, "MeshBvh::hit_counts");
+    const std::size_t n = origins.extent(0);
+    if (out.extent(0) != n) {
+      throw Error("MeshBvh::hit_counts", "the output View must have extent " + std::to_string(n) + ", the number of rays");
+    }
+    if (n == 0) return;
+    const auto order = query_order(space, origins);
+    const detail::BvhTree<MemorySpace> tree = tree_;
+    Kokkos::parallel_for(
+        "hifa::spatial::bvh::hit_counts", Kokkos::RangePolicy<ExecSpace>(space, 0, n), KOKKOS_LAMBDA(const std::size_t i) {
+          const std::size_t q = std::size_t(order(i) & 0xFFFFFFFFu);
+          const float p[3] = {origins(q, 0), origins(q, 1), origins(q, 2)};
+          const float d[3] = {directions(q, 0), directions(q, 1), directions(q, 2)};
+          const detail::PreparedRay ray = detail::prepare_ray(p, d);
+          out(q) = ray.valid ? tree.hit_count(ray) : 0;
+        });
+  }
+
  private:
+  template <class OriginsView, class DirectionsView>
+  static void check_rays(const OriginsView& origins, const DirectionsView& directions, const char* who) {
+    check_points(origins, who);
+    if (directions.extent(1) != 3) throw Error(who, "directions must be N x 3");
+    if (directions.extent(0) != origins.extent(0)) {
+      throw Error(who, "directions must have as many rows (" + std::to_string(directions.extent(0)) +
+                           ") as origins (" + std::to_string(origins.extent(0)) + ")");
+    }
+  }
+
   template <bool occupancy, class ExecSpace, class PointsView, class OutView>
   void distance_kernel(const ExecSpace& space, const PointsView& points, const OutView& out, float beta,
                        const char* who, const char* label) const {
