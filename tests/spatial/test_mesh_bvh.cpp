@@ -12,6 +12,8 @@
 #include <CGAL/AABB_tree.h>
 #include <CGAL/AABB_triangle_primitive.h>
 #include <CGAL/Simple_cartesian.h>
+#include "spatial/soup.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -84,20 +86,7 @@ TriMeshf marching_cubes_torus() {
   return hifa::marching_cubes(space, values, grid);
 }
 
-// Triangles with independent uniform corners in [-1, 1]^3 (overlapping, often slivers).
-TriMeshf random_soup(int faces, std::uint64_t seed) {
-  const hifa::CounterRng rng{seed};
-  TriMeshf mesh;
-  mesh.vertices.resize(3 * faces, 3);
-  mesh.faces.resize(faces, 3);
-  for (int f = 0; f < faces; ++f) {
-    for (int c = 0; c < 3; ++c) {
-      for (int d = 0; d < 3; ++d) mesh.vertices(3 * f + c, d) = 2.0f * rng.uniform(d, 3 * f + c) - 1.0f;
-      mesh.faces(f, c) = 3 * f + c;
-    }
-  }
-  return mesh;
-}
+using hifa::test::random_soup;
 
 TriMeshf one_triangle() {
   TriMeshf mesh;

@@ -11,6 +11,8 @@
 #include "hifa/grid/marching_cubes.hpp"
 #include "support/execution_spaces.hpp"
 
+#include "spatial/soup.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -32,19 +34,7 @@ TriMeshf sphere() {
   return hifa::marching_cubes(space, hifa::evaluate_grid(space, hifa::Sphere<float>{sphere_centre, 0.6f}, grid), grid);
 }
 
-TriMeshf random_soup(int faces, std::uint64_t seed) {
-  const hifa::CounterRng rng{seed};
-  TriMeshf mesh;
-  mesh.vertices.resize(3 * faces, 3);
-  mesh.faces.resize(faces, 3);
-  for (int f = 0; f < faces; ++f) {
-    for (int c = 0; c < 3; ++c) {
-      for (int d = 0; d < 3; ++d) mesh.vertices(3 * f + c, d) = 2.0f * rng.uniform(d, 3 * f + c) - 1.0f;
-      mesh.faces(f, c) = 3 * f + c;
-    }
-  }
-  return mesh;
-}
+using hifa::test::random_soup;
 
 // n rays: origins uniform in [-1.3, 1.3]^3, directions normal (so uniform on the sphere), not unit.
 std::pair<Rays, Rays> random_rays(int n, std::uint64_t seed) {

@@ -16,6 +16,8 @@
 #include "support/execution_spaces.hpp"
 
 #include <CGAL/Side_of_triangle_mesh.h>
+#include "spatial/soup.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -43,20 +45,7 @@ TriMeshf marching_cubes_of(const Field& field, int resolution) {
 TriMeshf torus() { return marching_cubes_of(hifa::Torus<float>{Vec3f(0.05f, -0.02f, 0.03f), 0.6f, 0.25f}, 40); }
 TriMeshf sphere() { return marching_cubes_of(hifa::Sphere<float>{Vec3f(0.02f, -0.03f, 0.01f), 0.6f}, 32); }
 
-// Triangles with independent uniform corners in [-1, 1]^3: no inside, but a well-defined sum.
-TriMeshf random_soup(int faces, std::uint64_t seed) {
-  const hifa::CounterRng rng{seed};
-  TriMeshf mesh;
-  mesh.vertices.resize(3 * faces, 3);
-  mesh.faces.resize(faces, 3);
-  for (int f = 0; f < faces; ++f) {
-    for (int c = 0; c < 3; ++c) {
-      for (int d = 0; d < 3; ++d) mesh.vertices(3 * f + c, d) = 2.0f * rng.uniform(d, 3 * f + c) - 1.0f;
-      mesh.faces(f, c) = 3 * f + c;
-    }
-  }
-  return mesh;
-}
+using hifa::test::random_soup;
 
 Points random_points(int n, std::uint64_t seed) {
   const hifa::CounterRng rng{seed};
