@@ -19,18 +19,15 @@
 #include "hifa/spatial/mesh_bvh.hpp"
 
 #include "../support/grid_fields.hpp"
+#include "peer_tools.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
-
-static_assert(std::endian::native == std::endian::little, "chamfer_peer writes raw arrays in native byte order");
 
 namespace {
 
@@ -46,12 +43,6 @@ Points to_view(const hifa::PointSamples<float>& samples) {
   return points;
 }
 
-void write_raw(const std::filesystem::path& path, const Points& view) {
-  hifa::write_file_atomically(path, [&](std::ostream& os) {
-    os.write(reinterpret_cast<const char*>(view.data()), std::streamsize(view.size() * sizeof(float)));
-  });
-}
-
 // Mean distance from `from` to the mesh of `bvh`, summed sequentially like directed_metrics.
 double directed_mean(const Space& space, const hifa::MeshBvh<Kokkos::HostSpace>& bvh, const Points& from) {
   const std::size_t n = from.extent(0);
@@ -61,17 +52,6 @@ double directed_mean(const Space& space, const hifa::MeshBvh<Kokkos::HostSpace>&
   double sum = 0;
   for (std::size_t i = 0; i < n; ++i) sum += out.distance(i);
   return sum / double(n);
-}
-
-template <class F>
-double best_seconds(int runs, F&& f) {
-  double best = std::numeric_limits<double>::infinity();
-  for (int run = 0; run < runs; ++run) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  return best;
 }
 
 }  // namespace
@@ -98,15 +78,15 @@ int main(int argc, char** argv) {
     const Space space;
     const Points pred_points = to_view(hifa::SurfaceSampler<float>(pred).sample(space, std::size_t(n), 0));
     const Points gt_points = to_view(hifa::SurfaceSampler<float>(gt).sample(space, std::size_t(n), 1));
-    write_raw(out / "pred.raw", pred_points);
-    write_raw(out / "gt.raw", gt_points);
+    hifa::bench::write_raw(out / "pred.raw", pred_points);
+    hifa::bench::write_raw(out / "gt.raw", gt_points);
 
-    const double build_seconds = best_seconds(runs, [&] {
+    const double build_seconds = hifa::bench::best_seconds(runs, [&] {
       const hifa::MeshBvh<Kokkos::HostSpace> pred_bvh(space, pred);
       const hifa::MeshBvh<Kokkos::HostSpace> gt_bvh(space, gt);
     });
     double pred_to_gt = 0, gt_to_pred = 0;
-    const double seconds = best_seconds(runs, [&] {
+    const double seconds = hifa::bench::best_seconds(runs, [&] {
       const hifa::MeshBvh<Kokkos::HostSpace> pred_bvh(space, pred);
       const hifa::MeshBvh<Kokkos::HostSpace> gt_bvh(space, gt);
       pred_to_gt = directed_mean(space, gt_bvh, pred_points);

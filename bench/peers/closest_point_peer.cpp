@@ -15,18 +15,15 @@
 #include "hifa/spatial/mesh_bvh.hpp"
 
 #include "../support/grid_fields.hpp"
+#include "peer_tools.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <limits>
 #include <optional>
 #include <string>
-
-static_assert(std::endian::native == std::endian::little, "closest_point_peer writes raw arrays in native byte order");
 
 namespace {
 
@@ -48,24 +45,6 @@ Kokkos::View<float* [3], Kokkos::HostSpace> make_points(int n, bool near_surface
   return points;
 }
 
-template <class View>
-void write_raw(const std::filesystem::path& path, const View& view) {
-  hifa::write_file_atomically(path, [&](std::ostream& os) {
-    os.write(reinterpret_cast<const char*>(view.data()), std::streamsize(view.size() * sizeof(float)));
-  });
-}
-
-template <class F>
-double best_seconds(int runs, F&& f) {
-  double best = std::numeric_limits<double>::infinity();
-  for (int run = 0; run < runs; ++run) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  return best;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,17 +64,17 @@ int main(int argc, char** argv) {
     const auto mesh = hifa::marching_cubes(hifa::bench::sample(grid, hifa::bench::Surface::sphere), grid);
     hifa::write_ply(out / "mesh.ply", mesh);
     const auto points = make_points(n, where == "near");
-    write_raw(out / "points.raw", points);
+    hifa::bench::write_raw(out / "points.raw", points);
 
     const Space space;
     std::optional<hifa::MeshBvh<Kokkos::HostSpace>> bvh;
-    const double build = best_seconds(runs, [&] { bvh.emplace(space, mesh); });
+    const double build = hifa::bench::best_seconds(runs, [&] { bvh.emplace(space, mesh); });
     const auto result = hifa::ClosestPoints<Kokkos::HostSpace>::allocate(space, std::size_t(n));
-    const double query = best_seconds(runs, [&] {
+    const double query = hifa::bench::best_seconds(runs, [&] {
       bvh->closest_points(space, points, result);
       space.fence();
     });
-    write_raw(out / "distances.raw", result.distance);
+    hifa::bench::write_raw(out / "distances.raw", result.distance);
     std::printf("{\"threads\": %d, \"faces\": %ld, \"points\": %d, \"build_seconds\": %.6f, \"query_seconds\": %.6f}\n",
                 hifa::KokkosRuntime::concurrency(), long(mesh.face_count()), n, build, query);
   } catch (const std::exception& e) {

@@ -7,21 +7,16 @@
 // [-1, 1]^3 (bench/support/grid_fields.hpp). Prints one JSON line on stdout: shape, min, spacing,
 // level, threads (OMP_NUM_THREADS), seconds (best of `runs` marching_cubes calls, grid already in
 // memory, normals included), vertices, faces.
-#include "hifa/core/atomic_file.hpp"
 #include "hifa/core/runtime.hpp"
 #include "hifa/grid/marching_cubes.hpp"
 
 #include "../support/grid_fields.hpp"
+#include "peer_tools.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <chrono>
 #include <cstdio>
 #include <exception>
-#include <limits>
 #include <string>
-
-static_assert(std::endian::native == std::endian::little, "mc_peer writes the grid in native byte order");
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 5) {
@@ -39,18 +34,11 @@ int main(int argc, char** argv) {
     grid.validate("n");
     const auto values =
         hifa::bench::sample(grid, surface == "sphere" ? hifa::bench::Surface::sphere : hifa::bench::Surface::rough);
-    hifa::write_file_atomically(argv[1], [&](std::ostream& os) {
-      os.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
-    });
+    hifa::bench::write_raw(argv[1], values);
 
     const Kokkos::DefaultHostExecutionSpace space;
-    double best = std::numeric_limits<double>::infinity();
     hifa::TriMeshf mesh;
-    for (int run = 0; run < runs; ++run) {
-      const auto start = std::chrono::steady_clock::now();
-      mesh = hifa::marching_cubes(space, values, grid);
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
+    const double best = hifa::bench::best_seconds(runs, [&] { mesh = hifa::marching_cubes(space, values, grid); });
     const hifa::Vec3f h = grid.spacing();
     std::printf(
         "{\"shape\": [%d, %d, %d], \"min\": [%.9g, %.9g, %.9g], \"spacing\": [%.9g, %.9g, %.9g], \"level\": 0, "
