@@ -119,11 +119,10 @@ struct ClosestPoints {
   // Views for n queries, labelled "hifa::spatial::closest_points::*", not initialised.
   template <class ExecSpace>
   static ClosestPoints allocate(const ExecSpace& space, std::size_t n) {
-    auto alloc = [&](const char* label) { return Kokkos::view_alloc(space, Kokkos::WithoutInitializing, std::string(label)); };
-    return {Kokkos::View<float*, MemorySpace>(alloc("hifa::spatial::closest_points::distance"), n),
-            Kokkos::View<int*, MemorySpace>(alloc("hifa::spatial::closest_points::face"), n),
-            Kokkos::View<float* [3], MemorySpace>(alloc("hifa::spatial::closest_points::barycentric"), n),
-            Kokkos::View<float* [3], MemorySpace>(alloc("hifa::spatial::closest_points::point"), n)};
+    return {Kokkos::View<float*, MemorySpace>(detail::uninitialized(space, "hifa::spatial::closest_points::distance"), n),
+            Kokkos::View<int*, MemorySpace>(detail::uninitialized(space, "hifa::spatial::closest_points::face"), n),
+            Kokkos::View<float* [3], MemorySpace>(detail::uninitialized(space, "hifa::spatial::closest_points::barycentric"), n),
+            Kokkos::View<float* [3], MemorySpace>(detail::uninitialized(space, "hifa::spatial::closest_points::point"), n)};
   }
 };
 
@@ -137,10 +136,9 @@ struct RayHits {
   // Views for n rays, labelled "hifa::spatial::first_hits::*", not initialised.
   template <class ExecSpace>
   static RayHits allocate(const ExecSpace& space, std::size_t n) {
-    auto alloc = [&](const char* label) { return Kokkos::view_alloc(space, Kokkos::WithoutInitializing, std::string(label)); };
-    return {Kokkos::View<float*, MemorySpace>(alloc("hifa::spatial::first_hits::t"), n),
-            Kokkos::View<int*, MemorySpace>(alloc("hifa::spatial::first_hits::face"), n),
-            Kokkos::View<float* [3], MemorySpace>(alloc("hifa::spatial::first_hits::barycentric"), n)};
+    return {Kokkos::View<float*, MemorySpace>(detail::uninitialized(space, "hifa::spatial::first_hits::t"), n),
+            Kokkos::View<int*, MemorySpace>(detail::uninitialized(space, "hifa::spatial::first_hits::face"), n),
+            Kokkos::View<float* [3], MemorySpace>(detail::uninitialized(space, "hifa::spatial::first_hits::barycentric"), n)};
   }
 };
 
@@ -366,14 +364,13 @@ class MeshBvh {
     using Unmanaged = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
     const Kokkos::View<const float* [3], Host, Unmanaged> host_vertices(mesh.vertices.data(), mesh.vertex_count());
     const Kokkos::View<const int* [3], Host, Unmanaged> host_faces(mesh.faces.data(), face_count);
-    auto alloc = [&](const char* label) { return Kokkos::view_alloc(space, Kokkos::WithoutInitializing, std::string(label)); };
-    const Kokkos::View<float* [3], MemorySpace> vertices(alloc("hifa::spatial::bvh::vertices"), mesh.vertex_count());
-    const Kokkos::View<int* [3], MemorySpace> faces(alloc("hifa::spatial::bvh::faces"), face_count);
+    const Kokkos::View<float* [3], MemorySpace> vertices(detail::uninitialized(space, "hifa::spatial::bvh::vertices"), mesh.vertex_count());
+    const Kokkos::View<int* [3], MemorySpace> faces(detail::uninitialized(space, "hifa::spatial::bvh::faces"), face_count);
     Kokkos::deep_copy(space, vertices, host_vertices);
     Kokkos::deep_copy(space, faces, host_faces);
 
     // Triangles in face order, for the keys; moved to leaf order once sorted.
-    const Kokkos::View<float* [3][3], MemorySpace> unsorted(alloc("hifa::spatial::bvh::unsorted_triangles"), n);
+    const Kokkos::View<float* [3][3], MemorySpace> unsorted(detail::uninitialized(space, "hifa::spatial::bvh::unsorted_triangles"), n);
     Kokkos::parallel_for(
         "hifa::spatial::bvh::build_gather", Policy(space, 0, n), KOKKOS_LAMBDA(const int f) {
           for (int c = 0; c < 3; ++c)
@@ -387,19 +384,19 @@ class MeshBvh {
       scene.max[d] = mesh.vertices.col(d).maxCoeff();
     }
 
-    const Kokkos::View<std::uint64_t*, MemorySpace> keys(alloc("hifa::spatial::bvh::keys"), n);
-    const Kokkos::View<std::uint64_t*, MemorySpace> scratch(alloc("hifa::spatial::bvh::sort_scratch"), n);
+    const Kokkos::View<std::uint64_t*, MemorySpace> keys(detail::uninitialized(space, "hifa::spatial::bvh::keys"), n);
+    const Kokkos::View<std::uint64_t*, MemorySpace> scratch(detail::uninitialized(space, "hifa::spatial::bvh::sort_scratch"), n);
     detail::morton_keys(space, "hifa::spatial::bvh::build_morton", scene, keys,
                         KOKKOS_LAMBDA(const int f, float c[3]) {
                           for (int d = 0; d < 3; ++d) c[d] = (unsorted(f, 0, d) + unsorted(f, 1, d) + unsorted(f, 2, d)) / 3.0f;
                         });
     detail::radix_sort(space, keys, scratch);
 
-    tree_.triangles = decltype(tree_.triangles)(alloc("hifa::spatial::bvh::triangles"), n);
-    tree_.faces = decltype(tree_.faces)(alloc("hifa::spatial::bvh::leaf_faces"), n);
-    tree_.boxes = decltype(tree_.boxes)(alloc("hifa::spatial::bvh::boxes"), 2 * std::size_t(n) - 1);
-    tree_.children = decltype(tree_.children)(alloc("hifa::spatial::bvh::children"), std::size_t(n) - 1);
-    const Kokkos::View<int*, MemorySpace> parents(alloc("hifa::spatial::bvh::parents"), 2 * std::size_t(n) - 1);
+    tree_.triangles = decltype(tree_.triangles)(detail::uninitialized(space, "hifa::spatial::bvh::triangles"), n);
+    tree_.faces = decltype(tree_.faces)(detail::uninitialized(space, "hifa::spatial::bvh::leaf_faces"), n);
+    tree_.boxes = decltype(tree_.boxes)(detail::uninitialized(space, "hifa::spatial::bvh::boxes"), 2 * std::size_t(n) - 1);
+    tree_.children = decltype(tree_.children)(detail::uninitialized(space, "hifa::spatial::bvh::children"), std::size_t(n) - 1);
+    const Kokkos::View<int*, MemorySpace> parents(detail::uninitialized(space, "hifa::spatial::bvh::parents"), 2 * std::size_t(n) - 1);
     const auto triangles = tree_.triangles;
     const auto leaf_faces = tree_.faces;
     const auto boxes = tree_.boxes;
@@ -421,7 +418,7 @@ class MeshBvh {
         });
     detail::karras_hierarchy(space, keys, tree_.children, parents);
     detail::refit_boxes(space, tree_.children, parents, tree_.boxes);
-    tree_.dipoles = decltype(tree_.dipoles)(alloc("hifa::spatial::bvh::dipoles"), 2 * std::size_t(n) - 1);
+    tree_.dipoles = decltype(tree_.dipoles)(detail::uninitialized(space, "hifa::spatial::bvh::dipoles"), 2 * std::size_t(n) - 1);
     detail::refit_dipoles(space, tree_.children, parents, tree_.triangles, tree_.dipoles);
     space.fence();  // the temporaries above are released on return
   }
@@ -684,9 +681,8 @@ class MeshBvh {
   template <class ExecSpace, class PointsView>
   Kokkos::View<std::uint64_t*, MemorySpace> query_order(const ExecSpace& space, const PointsView& points) const {
     const std::size_t n = points.extent(0);
-    auto alloc = [&](const char* label) { return Kokkos::view_alloc(space, Kokkos::WithoutInitializing, std::string(label)); };
-    const Kokkos::View<std::uint64_t*, MemorySpace> order(alloc("hifa::spatial::bvh::query_order"), n);
-    const Kokkos::View<std::uint64_t*, MemorySpace> scratch(alloc("hifa::spatial::bvh::query_sort_scratch"), n);
+    const Kokkos::View<std::uint64_t*, MemorySpace> order(detail::uninitialized(space, "hifa::spatial::bvh::query_order"), n);
+    const Kokkos::View<std::uint64_t*, MemorySpace> scratch(detail::uninitialized(space, "hifa::spatial::bvh::query_sort_scratch"), n);
     detail::morton_keys(space, "hifa::spatial::bvh::query_morton", scene_, order,
                         KOKKOS_LAMBDA(const int q, float c[3]) {
                           for (int d = 0; d < 3; ++d) c[d] = points(q, d);

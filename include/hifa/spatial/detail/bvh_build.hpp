@@ -13,8 +13,15 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace hifa::detail {
+
+// Allocation properties of a labelled View that its kernel fills completely: no initialising pass.
+template <class ExecSpace>
+auto uninitialized(const ExecSpace& space, const char* label) {
+  return Kokkos::view_alloc(space, Kokkos::WithoutInitializing, std::string(label));
+}
 
 struct Box {
   float min[3];
