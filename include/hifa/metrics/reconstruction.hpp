@@ -10,7 +10,8 @@
 // Inputs:  pred, gt  TriMesh<float>, each with at least one face of non-zero area, faces outward-
 //                    oriented for a meaningful normal consistency and IoU (any units, the same for both)
 //          options   samples per mesh, seed, F-score threshold tau (mesh units), IoU grid
-//                    resolution (points per axis), winding-number beta for the occupancies
+//                    resolution (points per axis), winding-number beta for the occupancies, the
+//                    occupancy method (fast or dense: the same IoU, dense is the brute-force check)
 // Outputs: ReconstructionMetrics, distances in the meshes' units:
 //   p2s                 mean over `samples` area-uniform samples x on pred of d(x, gt): the PIFuHD
 //                       protocol (prediction -> ground truth). ICON reports the other direction
@@ -29,20 +30,25 @@
 //   iou                 |inside(pred) and inside(gt)| / |inside(pred) or inside(gt)| over a grid of
 //                       iou_resolution^3 points spanning the union of the two bounding boxes
 //                       (inside = generalized winding number >= 0.5, MeshBvh::occupancies); NaN when
-//                       neither mesh encloses a grid point
+//                       neither mesh encloses a grid point. Computed by hifa/metrics/volumetric_iou.hpp:
+//                       options.iou_method fast (default) queries one point per run of grid points
+//                       that no triangle separates and gives dense evaluation's occupancy exactly
+//                       (a mesh with boundary edges is evaluated densely; see there)
 // Deterministic: the same meshes, options and seed give the same bytes on any thread count
 // (pred is sampled with `seed`, gt with `seed + 1`; BVH queries are deterministic).
 // Errors:  hifa::Error naming "evaluate_reconstruction": samples 0, iou_resolution < 2, tau not
 //          positive and finite; naming "pred" / "gt": an empty mesh or one with zero area (from
 //          SurfaceSampler / MeshBvh, prefixed with which mesh).
-// Cost:    two BVH builds O(F), 2 x samples closest-point queries, 2 x iou_resolution^3 winding
-//          numbers (128^3: ~2M points each, the dominant cost; ~4 s on 2 threads for two ~20k-face
-//          spheres, tests/metrics/test_metrics.cpp).
+// Cost:    two BVH builds O(F), 2 x samples closest-point queries, and the IoU's winding numbers:
+//          dense 2 x iou_resolution^3 (128^3: ~2M points per mesh, ~4 s on 2 threads for two ~20k-
+//          face spheres); fast about one per grid line plus a few per surface crossing
+//          (bench/bench_metrics.cpp measures both).
 
 #include "hifa/core/error.hpp"
 #include "hifa/core/types.hpp"
 #include "hifa/mesh/measures.hpp"
 #include "hifa/mesh/tri_mesh.hpp"
+#include "hifa/metrics/volumetric_iou.hpp"
 #include "hifa/sampling/surface.hpp"
 #include "hifa/spatial/mesh_bvh.hpp"
 
@@ -63,6 +69,7 @@ struct MetricOptions {
   double fscore_threshold = 0.01;     // tau, in the meshes' units (1 cm for metres)
   int iou_resolution = 128;           // grid points per axis for the volumetric IoU
   float beta = MeshBvh<Kokkos::HostSpace>::default_beta;  // winding-number accuracy for occupancy
+  OccupancyMethod iou_method = OccupancyMethod::fast;      // dense gives the same IoU, slowly
 };
 
 // Results of evaluate_reconstruction; distances in the meshes' units.
@@ -155,31 +162,10 @@ inline ReconstructionMetrics evaluate_reconstruction(const TriMesh<float>& pred,
   m.recall = backward.within;
   m.fscore = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall) : 0.0;
 
-  AABBf box(pred.vertices.colwise().minCoeff().transpose(), pred.vertices.colwise().maxCoeff().transpose());
-  box.extend(AABBf(gt.vertices.colwise().minCoeff().transpose(), gt.vertices.colwise().maxCoeff().transpose()));
-  const int r = options.iou_resolution;
-  const std::size_t count = std::size_t(r) * std::size_t(r) * std::size_t(r);
-  const Kokkos::View<float* [3], Kokkos::HostSpace> grid("hifa::metrics::iou_grid", count);
-  const Vec3f lo = box.min(), step = (box.max() - box.min()) / float(r - 1);
-  Kokkos::parallel_for(
-      "hifa::metrics::iou_grid", Kokkos::RangePolicy<Space>(space, 0, count), [=](const std::size_t q) {
-        const std::size_t i = q % std::size_t(r), j = (q / std::size_t(r)) % std::size_t(r), k = q / (std::size_t(r) * std::size_t(r));
-        grid(q, 0) = lo.x() + float(i) * step.x();
-        grid(q, 1) = lo.y() + float(j) * step.y();
-        grid(q, 2) = lo.z() + float(k) * step.z();
-      });
-  const Kokkos::View<float*, Kokkos::HostSpace> pred_inside("hifa::metrics::pred_inside", count);
-  const Kokkos::View<float*, Kokkos::HostSpace> gt_inside("hifa::metrics::gt_inside", count);
-  pred_bvh.occupancies(space, grid, pred_inside, options.beta);
-  gt_bvh.occupancies(space, grid, gt_inside, options.beta);
-  space.fence();
-  std::size_t both = 0, either = 0;
-  for (std::size_t q = 0; q < count; ++q) {
-    const bool a = pred_inside(q) > 0.5f, b = gt_inside(q) > 0.5f;
-    both += a && b ? 1 : 0;
-    either += a || b ? 1 : 0;
-  }
-  m.iou = either > 0 ? double(both) / double(either) : std::numeric_limits<double>::quiet_NaN();
+  const auto grid = iou_grid(pred, gt, options.iou_resolution);
+  const auto pred_inside = grid_occupancy(space, pred_bvh, pred, grid, options.beta, options.iou_method);
+  const auto gt_inside = grid_occupancy(space, gt_bvh, gt, grid, options.beta, options.iou_method);
+  m.iou = volumetric_iou(pred_inside.inside, gt_inside.inside);
   return m;
 }
 
