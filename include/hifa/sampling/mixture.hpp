@@ -6,7 +6,8 @@
 //   auto pifu = hifa::pifu_mixture(mesh, hifa::pifuhd_sigma_coarse<float>, box);   // the same, 16:1
 //
 // AnySampler<T>  any PointSampler with scalar T, type-erased (copied in), so a mixture read from a
-//                config is a vector of {sampler, weight} and needs no new code.
+//                config is a vector of {sampler, weight} and needs no new code (the text form a config
+//                holds, and the Mixture it builds: hifa/sampling/mixture_spec.hpp).
 // Mixture<T>     Inputs: components {sampler, weight}, weights finite and > 0, at least one.
 //                Outputs: mixture_counts(count) samples from each component, concatenated in
 //                component order; component k is sampled with seed detail::mix_seed(seed, k) (SplitMix64)
