@@ -15,4 +15,5 @@ install(FILES
   "${CMAKE_CURRENT_BINARY_DIR}/hifaConfig.cmake"
   "${CMAKE_CURRENT_BINARY_DIR}/hifaConfigVersion.cmake"
   cmake/HifaRepairKokkos.cmake
+  cmake/Findstb.cmake
   DESTINATION "${HIFA_CMAKE_DIR}")

@@ -298,3 +298,47 @@ TEST_CASE("samplers reject unusable inputs with errors naming themselves") {
   CHECK_THAT(message_of([&] { Mixture<float>({{surface, 0.0}}); }), Catch::Contains("Mixture"));
   CHECK_THAT(message_of([] { Mixture<float>({}); }), Catch::Contains("Mixture"));
 }
+
+TEST_CASE("surface samples of a textured quad take their colour from the texture at their UV") {
+  // The unit quad at z = 0 with UV = (x, y), and a 4 x 4 texture whose texel (i, j) holds
+  // ((i + 0.5) / 4, 1 - (j + 0.5) / 4, 0.25): the u and v of its centre (v up, row 0 at the top).
+  // Bilinear interpolation of a linear ramp is the ramp itself, so between the outermost texel
+  // centres (0.125 <= u, v <= 0.875, away from the wrap-around) the colour is (u, v, 0.25) exactly.
+  TriMeshf quad;
+  quad.vertices.resize(4, 3);
+  quad.vertices << 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0;
+  quad.faces.resize(2, 3);
+  quad.faces << 0, 1, 2, 0, 2, 3;
+  quad.colors = RowMatrix3<float>::Constant(4, 3, 0.9f);  // the texture takes precedence
+  quad.uvs = quad.vertices.leftCols(2);
+  quad.face_uvs = quad.faces;
+  Image<float> texture(4, 4, 3);
+  for (int j = 0; j < 4; ++j) {
+    for (int i = 0; i < 4; ++i) {
+      texture(i, j, 0) = (float(i) + 0.5f) / 4;
+      texture(i, j, 1) = 1 - (float(j) + 0.5f) / 4;
+      texture(i, j, 2) = 0.25f;
+    }
+  }
+  const SurfaceSampler<float> surface{quad, texture};
+  CHECK(surface.has_colors());
+  const auto s = surface.sample(Host{}, 4000, 3);
+  REQUIRE(s.colors.rows() == 4000);
+  int inner = 0;
+  double worst = 0;
+  for (Eigen::Index i = 0; i < s.size(); ++i) {
+    const float u = s.points(i, 0), v = s.points(i, 1);
+    if (u < 0.125f || u > 0.875f || v < 0.125f || v > 0.875f) continue;
+    ++inner;
+    worst = std::max(worst, double((s.colors.row(i) - Eigen::RowVector3f(u, v, 0.25f)).norm()));
+  }
+  CHECK(inner > 2000);
+  CHECK(worst < 1e-5);
+  // Without the texture the same mesh gives its vertex colours; without either, no colours.
+  CHECK(SurfaceSampler<float>{quad}.sample(Host{}, 10, 3).colors(5, 1) == Approx(0.9f));
+  quad.colors.resize(0, 3);
+  CHECK(SurfaceSampler<float>{quad}.sample(Host{}, 10, 3).colors.rows() == 0);
+  // A face-uv index out of range is reported once a texture makes the UVs matter.
+  quad.face_uvs(1, 2) = 9;
+  CHECK_THROWS_WITH((SurfaceSampler<float>{quad, texture}), Catch::Contains("SurfaceSampler") && Catch::Contains("uv 9"));
+}

@@ -16,7 +16,7 @@
 //   face_ids      N      face each sample was drawn on
 //   barycentrics  N x 3  weights of the face's three corners (sum 1)
 //   normals       N x 3  unit normal of the surface at the sample
-//   colors        N x 3  RGB in [0, 1] interpolated from per-vertex colours
+//   colors        N x 3  RGB in [0, 1] from the texture at the UV or interpolated per-vertex colours
 
 #include "hifa/core/error.hpp"
 #include "hifa/mesh/tri_mesh.hpp"

@@ -2,23 +2,27 @@
 // Area-weighted uniform samples on the surface of a triangle mesh.
 //
 //   hifa::SurfaceSampler<float> surface{mesh};
+//   hifa::SurfaceSampler<float> textured{mesh, hifa::load_texture(mesh)};   // render/image_io.hpp
 //   auto s = surface.sample(Kokkos::DefaultHostExecutionSpace{}, 10000, seed);
 //
 // Inputs:  a TriMesh<T> with at least one face of non-zero area and face indices in range (the
-//          sampler keeps its own copy). count samples, a 64-bit seed, a host execution space.
+//          sampler keeps its own copy); optionally its texture as an image (render/image.hpp, kept
+//          by value; this header reads no files). count samples, a 64-bit seed, a host execution space.
 // Outputs: PointSamples<T> with points, face_ids, barycentrics (corner weights of the face), unit
 //          normals (the vertex normals interpolated at the barycentrics and renormalised when the
-//          mesh has normals, else the face normal) and, when the mesh has per-vertex colours, the
-//          interpolated colour. Texture (UV) colour lookup is not done here: a mesh with UVs but no
-//          vertex colours gives no colours.
+//          mesh has normals, else the face normal) and colours: when the mesh has UVs and a
+//          non-empty texture was given, the texture's RGB at the interpolated UV (bilinear, OBJ
+//          convention with v up, repeating: render/texture.hpp); otherwise, when the mesh has
+//          per-vertex colours, the interpolated colour; otherwise none (0 rows).
 // Method:  (Osada et al., "Shape distributions", ACM TOG 2002, section 4.2) a face is chosen with
 //          probability proportional to its area by binary search of one uniform in the cumulative
 //          area table (prefix sum in double, built once by the constructor; zero-area faces are never
 //          chosen); the point is (1 - sqrt(r1)) A + sqrt(r1) (1 - r2) B + sqrt(r1) r2 C for uniforms
 //          r1, r2, which is uniform on the triangle. Sample i draws its numbers from counter
 //          (stream 0, index i) of CounterRng{seed} only: same bytes for any thread count.
-// Errors:  hifa::Error naming "SurfaceSampler": no faces, a face index out of range, a non-finite or
-//          zero total area; or more than 2^31 - 1 samples requested.
+// Errors:  hifa::Error naming "SurfaceSampler": no faces, a face or face-uv index out of range
+//          (face uvs are checked when a texture is given), a non-finite or zero total area; or more
+//          than 2^31 - 1 samples requested.
 // Cost:    O(F) construction; O(log F) per sample, in one parallel_for.
 
 #include "hifa/core/error.hpp"
@@ -26,6 +30,8 @@
 #include "hifa/core/types.hpp"
 #include "hifa/mesh/measures.hpp"
 #include "hifa/mesh/tri_mesh.hpp"
+#include "hifa/render/image.hpp"
+#include "hifa/render/texture.hpp"
 #include "hifa/sampling/concepts.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -50,10 +56,11 @@ class SurfaceSampler {
     Vec3<T> barycentric;
     Vec3<T> point;
     Vec3<T> normal;
-    Vec3<T> color;  // zero when the mesh has no vertex colours
+    Vec3<T> color;  // zero when the sampler has no colour source
   };
 
-  explicit SurfaceSampler(TriMesh<T> mesh) : mesh_(std::move(mesh)) {
+  explicit SurfaceSampler(TriMesh<T> mesh, Image<float> texture = {})
+      : mesh_(std::move(mesh)), texture_(std::move(texture)) {
     const Eigen::Index faces = mesh_.face_count();
     if (faces == 0) throw Error("SurfaceSampler", "the mesh has no faces");
     for (Eigen::Index f = 0; f < faces; ++f) {
@@ -64,6 +71,18 @@ class SurfaceSampler {
                                             std::to_string(mesh_.vertex_count()) + " vertices");
         }
       }
+    }
+    if (!texture_.empty() && mesh_.has_uvs()) {
+      for (Eigen::Index f = 0; f < faces; ++f) {
+        for (int k = 0; k < 3; ++k) {
+          if (mesh_.face_uvs(f, k) < 0 || mesh_.face_uvs(f, k) >= mesh_.uvs.rows()) {
+            throw Error("SurfaceSampler", "face " + std::to_string(f) + " uses uv " +
+                                              std::to_string(mesh_.face_uvs(f, k)) + " but there are " +
+                                              std::to_string(mesh_.uvs.rows()) + " uvs");
+          }
+        }
+      }
+      textured_ = true;
     }
     cumulative_.resize(std::size_t(faces));
     double sum = 0;
@@ -81,6 +100,8 @@ class SurfaceSampler {
 
   const TriMesh<T>& mesh() const { return mesh_; }
   double area() const { return cumulative_.back(); }
+  // Whether samples carry colours (from the texture or the vertex colours).
+  bool has_colors() const { return textured_ || mesh_.has_colors(); }
 
   // Sample `index` of CounterRng `rng` (stream 0): a pure function of (rng seed, index).
   Draw draw(const CounterRng& rng, std::uint64_t index) const {
@@ -94,15 +115,26 @@ class SurfaceSampler {
 
     Draw d{face, w.cast<T>(), Vec3<T>::Zero(), face_normals_.row(face).transpose(), Vec3<T>::Zero()};
     Vec3d point = Vec3d::Zero(), normal = Vec3d::Zero(), color = Vec3d::Zero();
+    double u = 0, v = 0;
     for (int k = 0; k < 3; ++k) {
-      const Eigen::Index v = mesh_.faces(face, k);
-      point += w[k] * mesh_.vertices.row(v).transpose().template cast<double>();
-      if (mesh_.has_normals()) normal += w[k] * mesh_.normals.row(v).transpose().template cast<double>();
-      if (mesh_.has_colors()) color += w[k] * mesh_.colors.row(v).transpose().template cast<double>();
+      const Eigen::Index i = mesh_.faces(face, k);
+      point += w[k] * mesh_.vertices.row(i).transpose().template cast<double>();
+      if (mesh_.has_normals()) normal += w[k] * mesh_.normals.row(i).transpose().template cast<double>();
+      if (textured_) {
+        u += w[k] * double(mesh_.uvs(mesh_.face_uvs(face, k), 0));
+        v += w[k] * double(mesh_.uvs(mesh_.face_uvs(face, k), 1));
+      } else if (mesh_.has_colors()) {
+        color += w[k] * mesh_.colors.row(i).transpose().template cast<double>();
+      }
     }
     d.point = point.cast<T>();
     if (normal.norm() > 0) d.normal = normal.normalized().cast<T>();  // else keep the face normal
     d.color = color.cast<T>();
+    if (textured_) {
+      float rgb[3];
+      TextureSampler(texture_).rgb(float(u), float(v), rgb);
+      d.color = Vec3<T>(T(rgb[0]), T(rgb[1]), T(rgb[2]));
+    }
     return d;
   }
 
@@ -117,7 +149,7 @@ class SurfaceSampler {
     out.face_ids.resize(n);
     out.barycentrics.resize(n, 3);
     out.normals.resize(n, 3);
-    if (mesh_.has_colors()) out.colors.resize(n, 3);
+    if (has_colors()) out.colors.resize(n, 3);
     const auto points = detail::host_rows(out.points);
     const auto weights = detail::host_rows(out.barycentrics);
     const auto normals = detail::host_rows(out.normals);
@@ -142,6 +174,8 @@ class SurfaceSampler {
 
  private:
   TriMesh<T> mesh_;
+  Image<float> texture_;
+  bool textured_ = false;  // UV colours: the mesh has UVs and a texture was given
   std::vector<double> cumulative_;  // cumulative_[f] = area of faces 0..f
   RowMatrix3<T> face_normals_;
   int last_face_ = 0;  // the last face of non-zero area
