@@ -43,9 +43,9 @@
 //          points not N x 3, N > 2^31 - 1.
 // Cost:    build O(F) work, all in parallel kernels except one host pass over the vertices (the
 //          scene box); about 9-17 ms for 100k faces on 2 threads, boxes and winding-number
-//          expansions (bench/bench_spatial.cpp). Memory kept: 2F - 1 boxes (24 bytes) and
-//          expansions (68 bytes) + 2 child ints per internal node + per leaf its triangle
-//          (36 bytes) and face id.
+//          expansions (bench/bench_spatial.cpp). Memory kept: 2F - 1 boxes (24 bytes),
+//          expansions (68 bytes) and patch bounds (32 bytes) + 2 child ints per internal node +
+//          per leaf its triangle (36 bytes) and face id.
 //          Query: O(log F) expected per point for points near a reasonable surface (a point deep
 //          inside a sphere is nearly equidistant from much of it and visits much of the tree);
 //          per batch, a Morton sort of the points (2 Views of N keys), nothing per point.
@@ -83,8 +83,10 @@
 // unique by appending the face id (64-bit keys), radix-sorted; Karras' binary radix tree (HPG 2012)
 // over the sorted keys; boxes bottom-up with atomic arrival flags (Apetrei, CGVC 2014), then the
 // winding-number expansions in a second such pass (detail/winding_number.hpp).
-// Traversal: depth-first, nearer child first, subtrees pruned when their box is farther than the
-// best triangle so far; point-triangle distances by Ericson's region test (RTCD §5.1.5).
+// Traversal: depth-first, nearer child first, subtrees pruned when a lower bound of their distance
+// is farther than the best triangle so far: the box, tightened for nodes of at most 64 leaves by
+// a slab-and-ball bound (detail/patch_bound.hpp; a tilted patch of surface fills its box poorly);
+// point-triangle distances by Ericson's region test (RTCD §5.1.5).
 // Stack bound: along any root-to-leaf path the common-prefix length of the keys strictly grows and
 // the 62 significant key bits allow at most 62 internal levels, so a traversal stack (one pending
 // sibling per level, plus the two children just pushed) never holds more than 63 entries; it has
@@ -94,6 +96,7 @@
 #include "hifa/mesh/tri_mesh.hpp"
 #include "hifa/spatial/detail/bvh_build.hpp"
 #include "hifa/spatial/detail/closest_point_triangle.hpp"
+#include "hifa/spatial/detail/patch_bound.hpp"
 #include "hifa/spatial/detail/ray_triangle.hpp"
 #include "hifa/spatial/detail/winding_number.hpp"
 
@@ -153,6 +156,7 @@ struct BvhTree {
   Kokkos::View<float* [3][3], MemorySpace> triangles;  // leaf order: triangle of leaf k
   Kokkos::View<int*, MemorySpace> faces;                // leaf order: mesh face id of leaf k
   Kokkos::View<float* [detail::dipole_fields], MemorySpace> dipoles;  // 2n - 1 nodes: detail/winding_number.hpp
+  Kokkos::View<PatchBound*, MemorySpace> patches;       // 2n - 1 nodes: detail/patch_bound.hpp
 
   struct Nearest {
     float distance2;
@@ -171,6 +175,19 @@ struct BvhTree {
     if (d2 < best.distance2 || (d2 == best.distance2 && (best.leaf < 0 || faces(leaf) < faces(best.leaf)))) {
       best = {d2, leaf, c};
     }
+  }
+
+  // Lower bound of the squared distance from p to the node's triangles: its box, tightened by its
+  // slab-and-ball bound (detail/patch_bound.hpp) when the box alone does not already exceed `best`
+  // and p is farther from the box than the patch's radius (nearer, the box's looseness is small
+  // next to the patch itself and the extra bound costs more than it prunes: measured on the shell
+  // points of bench/bench_spatial.cpp).
+  KOKKOS_FUNCTION float node_distance2(int node, const float p[3], float best) const {
+    const float box = box_distance2(boxes(node), p);
+    const float radius = patches(node).radius;  // -1: no patch bound
+    if (box > best || box <= radius * radius || radius < 0.0f) return box;
+    const float patch = patch_distance2(patches(node), p);
+    return patch > box ? patch : box;
   }
 
   KOKKOS_FUNCTION Nearest nearest(const float p[3]) const {
@@ -192,7 +209,7 @@ struct BvhTree {
         continue;
       }
       const int left = children(node, 0), right = children(node, 1);
-      const float dl = box_distance2(boxes(left), p), dr = box_distance2(boxes(right), p);
+      const float dl = node_distance2(left, p, best.distance2), dr = node_distance2(right, p, best.distance2);
       const bool left_first = dl <= dr;
       const int near_node = left_first ? left : right, far_node = left_first ? right : left;
       const float near_d2 = left_first ? dl : dr, far_d2 = left_first ? dr : dl;
@@ -397,6 +414,7 @@ class MeshBvh {
     tree_.boxes = decltype(tree_.boxes)(detail::uninitialized(space, "hifa::spatial::bvh::boxes"), 2 * std::size_t(n) - 1);
     tree_.children = decltype(tree_.children)(detail::uninitialized(space, "hifa::spatial::bvh::children"), std::size_t(n) - 1);
     const Kokkos::View<int*, MemorySpace> parents(detail::uninitialized(space, "hifa::spatial::bvh::parents"), 2 * std::size_t(n) - 1);
+    const Kokkos::View<int* [2], MemorySpace> ranges(detail::uninitialized(space, "hifa::spatial::bvh::leaf_ranges"), std::size_t(n) - 1);
     const auto triangles = tree_.triangles;
     const auto leaf_faces = tree_.faces;
     const auto boxes = tree_.boxes;
@@ -416,10 +434,12 @@ class MeshBvh {
           }
           boxes(n - 1 + k) = box;
         });
-    detail::karras_hierarchy(space, keys, tree_.children, parents);
+    detail::karras_hierarchy(space, keys, tree_.children, parents, ranges);
     detail::refit_boxes(space, tree_.children, parents, tree_.boxes);
     tree_.dipoles = decltype(tree_.dipoles)(detail::uninitialized(space, "hifa::spatial::bvh::dipoles"), 2 * std::size_t(n) - 1);
     detail::refit_dipoles(space, tree_.children, parents, tree_.triangles, tree_.dipoles);
+    tree_.patches = decltype(tree_.patches)(detail::uninitialized(space, "hifa::spatial::bvh::patch_bounds"), 2 * std::size_t(n) - 1);
+    detail::build_patch_bounds(space, ranges, tree_.triangles, tree_.boxes, tree_.dipoles, tree_.patches);
     space.fence();  // the temporaries above are released on return
   }
 

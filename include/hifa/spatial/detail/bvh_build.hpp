@@ -6,6 +6,7 @@
 //   radix_sort         stable LSD radix sort of the 64-bit keys (8 passes of 8 bits)
 //   karras_hierarchy   the binary radix tree over the sorted keys (Karras 2012, Fig. 4)
 //   refit_boxes        leaf-to-root bounding boxes, one thread per leaf (Apetrei 2014)
+//   (patch_bound.hpp)  slab-and-ball distance bounds of the lower nodes, for closest points
 //
 // Node numbering (as ArborX): internal nodes 0 .. n-2 (root 0), leaf k (k-th sorted key) is node
 // n-1+k. A one-leaf tree is the leaf alone, numbered 0, so the root is node 0 in every case.
@@ -147,9 +148,11 @@ void radix_sort(const ExecSpace& space, const Keys& keys, const Keys& scratch) {
 // Karras, "Maximizing parallelism in the construction of BVHs, octrees, and k-d trees" (HPG 2012),
 // Fig. 4: internal node i covers a range of sorted keys with i at one end; its direction, other end
 // and split come from longest-common-prefix lengths δ, found by exponential then binary search.
-// children(i, 0/1) are node numbers (leaf k is n-1+k); parents(node) is -1 for the root.
-template <class ExecSpace, class Keys, class Children, class Parents>
-void karras_hierarchy(const ExecSpace& space, const Keys& keys, const Children& children, const Parents& parents) {
+// children(i, 0/1) are node numbers (leaf k is n-1+k); parents(node) is -1 for the root;
+// ranges(i, 0/1) are the first and last leaf (sorted key) that internal node i covers.
+template <class ExecSpace, class Keys, class Children, class Parents, class Ranges>
+void karras_hierarchy(const ExecSpace& space, const Keys& keys, const Children& children, const Parents& parents,
+                      const Ranges& ranges) {
   const int n = int(keys.extent(0));
   // δ(i, j): common prefix length of keys i and j, -1 outside [0, n). Keys are distinct, so never 64.
   auto delta = KOKKOS_LAMBDA(const int i, const int j)->int {
@@ -180,6 +183,8 @@ void karras_hierarchy(const ExecSpace& space, const Keys& keys, const Children& 
         const int right = last == gamma + 1 ? n - 1 + gamma + 1 : gamma + 1;
         children(i, 0) = left;
         children(i, 1) = right;
+        ranges(i, 0) = first;
+        ranges(i, 1) = last;
         parents(left) = i;
         parents(right) = i;
         if (i == 0) parents(0) = -1;
