@@ -12,14 +12,13 @@
 
 namespace {
 
-using Space = Kokkos::DefaultHostExecutionSpace;
 using hifa::detail::Box;
 using hifa::detail::PatchBound;
 
 enum class Normals { area_weighted, random, zero };
 
-// build_patch_bounds over `triangles` (leaf order) with internal node i covering the leaves
-// [ranges[i][0], ranges[i][1]] (any ranges: the bound does not rely on the tree's shape) and the
+// patch_bound for every node over `triangles` (leaf order), internal node i covering the leaves
+// [ranges[i][0], ranges[i][1]] (any ranges: the bound does not rely on the tree's shape), with the
 // node normals chosen by `normals` (any direction must give a valid bound).
 struct Patches {
   Kokkos::View<float* [3][3], Kokkos::HostSpace> triangles;
@@ -72,8 +71,9 @@ Patches build(const hifa::TriMeshf& mesh, Normals normals, std::uint64_t seed) {
                                                                                      : 0.0f;
     }
   }
-  hifa::detail::build_patch_bounds(Space{}, p.ranges, p.triangles, boxes, dipoles, p.bounds);
-  Space{}.fence();
+  for (int node = 0; node < 2 * n - 1; ++node) {
+    p.bounds(node) = hifa::detail::patch_bound(node, p.first(node), p.last(node), p.triangles, boxes, dipoles);
+  }
   return p;
 }
 
@@ -124,7 +124,6 @@ void check_never_exceeds(const hifa::TriMeshf& mesh, Normals normals) {
     const float x[3] = {scale * (2.0f * rng.uniform(0, q) - 1.0f), scale * (2.0f * rng.uniform(1, q) - 1.0f),
                         scale * (2.0f * rng.uniform(2, q) - 1.0f)};
     for (int node = 0; node < 2 * p.leaves() - 1; ++node) {
-      if (p.bounds(node).radius < 0.0f) continue;
       ++checked;
       if (hifa::detail::patch_distance2(p.bounds(node), x) > node_distance2(p, node, x)) ++violations;
     }

@@ -439,7 +439,7 @@ class MeshBvh {
     tree_.dipoles = decltype(tree_.dipoles)(detail::uninitialized(space, "hifa::spatial::bvh::dipoles"), 2 * std::size_t(n) - 1);
     detail::refit_dipoles(space, tree_.children, parents, tree_.triangles, tree_.dipoles);
     tree_.patches = decltype(tree_.patches)(detail::uninitialized(space, "hifa::spatial::bvh::patch_bounds"), 2 * std::size_t(n) - 1);
-    detail::build_patch_bounds(space, ranges, tree_.triangles, tree_.boxes, tree_.dipoles, tree_.patches);
+    detail::build_patch_bounds(space, ranges, parents, tree_.triangles, tree_.boxes, tree_.dipoles, tree_.patches);
     space.fence();  // the temporaries above are released on return
   }
 

@@ -52,64 +52,75 @@ KOKKOS_INLINE_FUNCTION float patch_distance2(const PatchBound& b, const float p[
   return (across > 0.0f ? across * across : 0.0f) + (along > 0.0f ? along * along : 0.0f);
 }
 
+// The bound of one node covering the leaves first..last (at most patch_bound_max_leaves).
+template <class Triangles, class Boxes, class Dipoles>
+KOKKOS_FUNCTION PatchBound patch_bound(int node, int first, int last, const Triangles& triangles, const Boxes& boxes,
+                                       const Dipoles& dipoles) {
+  PatchBound b{};
+  // The area-weighted normal sum of the node's triangles (the winding-number dipole N): any unit
+  // vector gives a valid bound, since the slab below is measured along it; this one makes the slab
+  // thin when the patch is nearly flat.
+  const double normal[3] = {dipoles(node, dipole_nx), dipoles(node, dipole_ny), dipoles(node, dipole_nz)};
+  const double length = Kokkos::Experimental::sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
+  const Box& box = boxes(node);
+  for (int d = 0; d < 3; ++d) {
+    b.centre[d] = float(0.5 * (double(box.min[d]) + double(box.max[d])));
+    b.normal[d] = length > 0.0 ? float(normal[d] / length) : 0.0f;
+  }
+  // Radius and slab against the stored (rounded) centre and normal, so they bound what
+  // patch_distance2 uses; widened by 2^-20 of their size to stay outside float rounding.
+  double radius2 = 0.0, low = DBL_MAX, high = -DBL_MAX;
+  for (int k = first; k <= last; ++k) {
+    for (int v = 0; v < 3; ++v) {
+      double x[3], h = 0.0;
+      for (int d = 0; d < 3; ++d) {
+        x[d] = double(triangles(k, v, d)) - double(b.centre[d]);
+        h += x[d] * double(b.normal[d]);
+      }
+      double r2 = 0.0;
+      for (int d = 0; d < 3; ++d) {
+        const double in_plane = x[d] - h * double(b.normal[d]);
+        r2 += in_plane * in_plane;
+      }
+      radius2 = r2 > radius2 ? r2 : radius2;
+      low = h < low ? h : low;
+      high = h > high ? h : high;
+    }
+  }
+  const double slack = 0x1p-20 * (high - low + Kokkos::Experimental::sqrt(radius2));
+  b.radius = float(Kokkos::Experimental::sqrt(radius2) * (1.0 + 0x1p-20));
+  b.low = float(low - slack);
+  b.high = float(high + slack);
+  return b;
+}
+
 // bounds(node) for the 2n - 1 nodes (node numbering of bvh_build.hpp). ranges(i, 0..1): the first
-// and last leaf under internal node i; triangles: leaf order; boxes and dipoles (winding_number.hpp):
-// all nodes, refit. Each node is computed by one thread in leaf order, in double, so the result is
-// the same bytes on any backend.
-template <class ExecSpace, class Ranges, class Triangles, class Boxes, class Dipoles, class Bounds>
-void build_patch_bounds(const ExecSpace& space, const Ranges& ranges, const Triangles& triangles,
-                        const Boxes& boxes, const Dipoles& dipoles, const Bounds& bounds) {
+// and last leaf under internal node i; parents: bvh_build.hpp's; triangles: leaf order; boxes and
+// dipoles (winding_number.hpp): all nodes, refit. One thread per leaf k computes leaf k and then
+// every ancestor whose first leaf is k (each internal node has exactly one first leaf, so each is
+// written once); the work, about patch_bound_max_leaves·log of it per leaf, is spread evenly over
+// the leaves, which one thread per node in node order would not do (the internal nodes, all the
+// heavy ones, come first). Each bound is one sequential loop in double: the same bytes on any backend.
+template <class ExecSpace, class Ranges, class Parents, class Triangles, class Boxes, class Dipoles, class Bounds>
+void build_patch_bounds(const ExecSpace& space, const Ranges& ranges, const Parents& parents,
+                        const Triangles& triangles, const Boxes& boxes, const Dipoles& dipoles, const Bounds& bounds) {
   const int n = int(triangles.extent(0));
   Kokkos::parallel_for(
-      // Dynamic: the work per node is its leaf count, and the internal nodes (all the heavy ones)
-      // come first, so equal static chunks would leave one thread with nearly all of it.
-      "hifa::spatial::bvh::build_patch_bounds",
-      Kokkos::RangePolicy<ExecSpace>(space, 0, 2 * n - 1),
-      KOKKOS_LAMBDA(const int node) {
-        const bool leaf = node >= n - 1;
-        const int first = leaf ? node - (n - 1) : ranges(node, 0);
-        const int last = leaf ? first : ranges(node, 1);
-        PatchBound b{};
-        if (last - first + 1 > patch_bound_max_leaves) {
-          b.radius = -1.0f;
-          bounds(node) = b;
-          return;
-        }
-        // The area-weighted normal sum of the node's triangles (the winding-number dipole N): any
-        // unit vector gives a valid bound, since the slab below is measured along it; this
-        // one makes the slab thin when the patch is nearly flat.
-        const double normal[3] = {dipoles(node, dipole_nx), dipoles(node, dipole_ny), dipoles(node, dipole_nz)};
-        const double length = Kokkos::Experimental::sqrt(normal[0] * normal[0] + normal[1] * normal[1] + normal[2] * normal[2]);
-        const Box& box = boxes(node);
-        for (int d = 0; d < 3; ++d) {
-          b.centre[d] = float(0.5 * (double(box.min[d]) + double(box.max[d])));
-          b.normal[d] = length > 0.0 ? float(normal[d] / length) : 0.0f;
-        }
-        // Radius and slab against the stored (rounded) centre and normal, so they bound what
-        // patch_distance2 uses; widened by 2^-20 of their size to stay outside float rounding.
-        double radius2 = 0.0, low = DBL_MAX, high = -DBL_MAX;
-        for (int k = first; k <= last; ++k) {
-          for (int v = 0; v < 3; ++v) {
-            double x[3], h = 0.0;
-            for (int d = 0; d < 3; ++d) {
-              x[d] = double(triangles(k, v, d)) - double(b.centre[d]);
-              h += x[d] * double(b.normal[d]);
-            }
-            double r2 = 0.0;
-            for (int d = 0; d < 3; ++d) {
-              const double in_plane = x[d] - h * double(b.normal[d]);
-              r2 += in_plane * in_plane;
-            }
-            radius2 = r2 > radius2 ? r2 : radius2;
-            low = h < low ? h : low;
-            high = h > high ? h : high;
+      "hifa::spatial::bvh::build_patch_bounds", Kokkos::RangePolicy<ExecSpace>(space, 0, n),
+      KOKKOS_LAMBDA(const int k) {
+        int node = n - 1 + k;
+        bounds(node) = patch_bound(node, k, k, triangles, boxes, dipoles);
+        while (node != 0 && ranges(parents(node), 0) == k) {
+          node = parents(node);
+          const int last = ranges(node, 1);
+          if (last - k + 1 <= patch_bound_max_leaves) {
+            bounds(node) = patch_bound(node, k, last, triangles, boxes, dipoles);
+          } else {
+            PatchBound none{};
+            none.radius = -1.0f;
+            bounds(node) = none;
           }
         }
-        const double slack = 0x1p-20 * (high - low + Kokkos::Experimental::sqrt(radius2));
-        b.radius = float(Kokkos::Experimental::sqrt(radius2) * (1.0 + 0x1p-20));
-        b.low = float(low - slack);
-        b.high = float(high + slack);
-        bounds(node) = b;
       });
 }
 
