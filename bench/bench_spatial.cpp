@@ -1,5 +1,6 @@
 // Linear BVH over a triangle mesh on the default host execution space (threads: OMP_NUM_THREADS).
-// Mesh: marching cubes of a radius-0.7 sphere on a 148^3 grid (about 100k faces).
+// Mesh: marching cubes of a radius-0.7 sphere on a 148^3 grid (about 100k faces); the build also
+// on that sphere subdivided twice (each triangle into 16, about 1.6M faces).
 // Counters: items/s = faces/s for the build, points/s for closest-point queries on 2^20 random
 // points, either uniform in [-1, 1]^3 (the mesh's box, [-0.7, 0.7]^3, grown by 0.3 on every side;
 // points deep inside the sphere are nearly equidistant from a large part of it, so the exact query
@@ -22,6 +23,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <utility>
 #include <vector>
 
 namespace {
@@ -37,8 +39,34 @@ const hifa::TriMeshf& sphere_mesh() {
   return mesh;
 }
 
+// The sphere with every triangle split into 4 at its edge midpoints, `times` times (a soup: the
+// BVH does not care), for the build at ~1.6M faces.
+hifa::TriMeshf subdivided(const hifa::TriMeshf& mesh, int times) {
+  hifa::TriMeshf out = mesh;
+  for (int t = 0; t < times; ++t) {
+    hifa::TriMeshf next;
+    const Eigen::Index f = out.face_count();
+    next.vertices.resize(6 * f, 3);
+    next.faces.resize(4 * f, 3);
+    for (Eigen::Index i = 0; i < f; ++i) {
+      const Eigen::Vector3f a = out.vertices.row(out.faces(i, 0)), b = out.vertices.row(out.faces(i, 1)),
+                            c = out.vertices.row(out.faces(i, 2));
+      const Eigen::Vector3f corners[6] = {a, b, c, (a + b) / 2, (b + c) / 2, (c + a) / 2};
+      for (int k = 0; k < 6; ++k) next.vertices.row(6 * i + k) = corners[k];
+      const int v = int(6 * i);
+      next.faces.row(4 * i + 0) << v + 0, v + 3, v + 5;
+      next.faces.row(4 * i + 1) << v + 3, v + 1, v + 4;
+      next.faces.row(4 * i + 2) << v + 5, v + 4, v + 2;
+      next.faces.row(4 * i + 3) << v + 3, v + 4, v + 5;
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
 void bvh_build(benchmark::State& state) {
-  const auto& mesh = sphere_mesh();
+  static const hifa::TriMeshf large = subdivided(sphere_mesh(), 2);
+  const auto& mesh = state.range(0) == 0 ? sphere_mesh() : large;
   const Space space;
   for (auto _ : state) {
     hifa::MeshBvh<Memory> bvh(space, mesh);
@@ -184,7 +212,7 @@ void parity_vs_winding(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(bvh_build)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bvh_build)->ArgName("subdivided")->Arg(0)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_closest_points, box, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_closest_points, shell, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_scalar_queries, winding_box, Scalar::winding, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -5,8 +5,9 @@
 //
 // Writes <out-folder>/mesh.ply (a marching-cubes sphere of radius 0.7, 148³ grid: ~100k faces),
 // points.raw (N x 3 float32, little-endian: uniform in [-1, 1]³, or within 0.05 of the surface) and
-// distances.raw (N float32: hifa's unsigned distances, for the agreement check). Prints one JSON
-// line: threads (OMP_NUM_THREADS), faces, points, build_seconds and query_seconds (best of `runs`).
+// distances.raw and signed_distances.raw (N float32: hifa's unsigned and signed distances, for the
+// agreement checks). Prints one JSON line: threads (OMP_NUM_THREADS), faces, points, build_seconds,
+// query_seconds (closest points) and sdf_seconds (signed distances), best of `runs`.
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/rng.hpp"
 #include "hifa/core/runtime.hpp"
@@ -75,8 +76,15 @@ int main(int argc, char** argv) {
       space.fence();
     });
     hifa::bench::write_raw(out / "distances.raw", result.distance);
-    std::printf("{\"threads\": %d, \"faces\": %ld, \"points\": %d, \"build_seconds\": %.6f, \"query_seconds\": %.6f}\n",
-                hifa::KokkosRuntime::concurrency(), long(mesh.face_count()), n, build, query);
+    const Kokkos::View<float*, Kokkos::HostSpace> sdf("closest_point_peer::sdf", std::size_t(n));
+    const double signed_query = hifa::bench::best_seconds(runs, [&] {
+      bvh->signed_distances(space, points, sdf);
+      space.fence();
+    });
+    hifa::bench::write_raw(out / "signed_distances.raw", sdf);
+    std::printf("{\"threads\": %d, \"faces\": %ld, \"points\": %d, \"build_seconds\": %.6f, \"query_seconds\": %.6f, "
+                "\"sdf_seconds\": %.6f}\n",
+                hifa::KokkosRuntime::concurrency(), long(mesh.face_count()), n, build, query, signed_query);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "closest_point_peer: %s\n", e.what());
     return 1;
