@@ -409,6 +409,7 @@ TEST_CASE("Serial and OpenMP renders are the same bytes", "[render]") {
   CHECK(same_bytes(a.front_normal, b.front_normal));
   CHECK(same_bytes(a.back_normal, b.back_normal));
   CHECK(same_bytes(a.face, b.face));
+  CHECK(same_bytes(a.barycentric, b.barycentric));
 #else
   SUCCEED("needs both the Serial and the OpenMP backend");
 #endif

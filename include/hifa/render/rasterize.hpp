@@ -36,8 +36,13 @@
 //                          Averaged over the covered samples and renormalised.
 //            back_normal   3: the same for the farthest surface (PIFuHD's back-normal target), turned
 //                          to face away from the camera (geometric n_z <= 0).
-//            face          1 (int): the nearest face at sample (k/2, k/2) of the pixel (its centre
-//                          for odd k), -1 where that sample is not covered
+//            face          1 (int): the nearest face at the pixel's shading sample: sample (k/2, k/2)
+//                          of the pixel (its centre for odd k) when covered, else the first covered
+//                          sample in row-major order (an edge pixel); -1 exactly where alpha is 0
+//            barycentric   3: the weights of corners faces(face, 0), (face, 1), (face, 2) at that same
+//                          shading sample (>= 0, sum 1 to rounding), so any per-vertex attribute can
+//                          be interpolated at the pixel afterwards (prt.hpp's shade_prt does, with
+//                          the per-vertex radiance transfer); 0 where alpha is 0
 //          Every image is 0 (face -1) where alpha is 0. The output is the same bytes for every thread
 //          count and host backend: coverage is exact (integer edge functions), the winner of each
 //          sample is a total order on (z, face id) independent of the order triangles are visited, and
@@ -88,6 +93,7 @@ struct RenderMaps {
   Image<float> front_normal;  // W x H x 3, (n + 1) / 2
   Image<float> back_normal;   // W x H x 3, (n + 1) / 2
   Image<int> face;            // W x H x 1, -1 for background
+  Image<float> barycentric;   // W x H x 3, weights of face's corners at the pixel's shading sample
 };
 
 template <class ExecutionSpace = Kokkos::DefaultHostExecutionSpace>
@@ -404,7 +410,7 @@ class Rasterizer {
     float albedo[3];
     int w, k, sw;
     bool smooth, textured, coloured;
-    float *color, *alpha, *depth, *front_normal, *back_normal;
+    float *color, *alpha, *depth, *front_normal, *back_normal, *barycentric;
     int* face_id;
 
     // Weights of face f's corners at sample (i, j), which the face covers.
@@ -469,6 +475,9 @@ class Rasterizer {
       const int centre = k / 2;
       int covered = 0;
       double rgb[3] = {0, 0, 0}, fn[3] = {0, 0, 0}, bn[3] = {0, 0, 0}, zsum = 0;
+      // The shading sample: the centre sample when covered, else the first covered one.
+      int shading_face = -1;
+      double shading_weights[3] = {0, 0, 0};
       for (int b = 0; b < k; ++b) {
         for (int a = 0; a < k; ++a) {
           const int i = x * k + a, j = y * k + b;
@@ -476,9 +485,13 @@ class Rasterizer {
           const int f = detail::front_face(front(at));
           if (f < 0) continue;
           ++covered;
-          if (a == centre && b == centre) face_id[p] = f;
           double wt[3];
           weights_at(f, i, j, wt);
+          const bool is_centre = a == centre && b == centre;
+          if (is_centre || shading_face < 0) {  // samples after the centre one never replace it
+            shading_face = f;
+            for (int c = 0; c < 3; ++c) shading_weights[c] = wt[c];
+          }
           // The same expression as the depth test's, so depth is the winning sample's z exactly.
           zsum += float(wt[0] * z(faces(f, 0)) + wt[1] * z(faces(f, 1)) + wt[2] * z(faces(f, 2)));
           add_normal(f, wt, true, fn);
@@ -489,6 +502,8 @@ class Rasterizer {
         }
       }
       if (covered == 0) return;  // the images were allocated as background (0, face -1)
+      face_id[p] = shading_face;
+      for (int c = 0; c < 3; ++c) barycentric[3 * p + c] = float(shading_weights[c]);
       alpha[p] = float(covered) / float(k * k);
       depth[p] = float(zsum / covered);
       for (int d = 0; d < 3; ++d) color[3 * p + d] = float(rgb[d] / covered);
@@ -501,13 +516,14 @@ class Rasterizer {
                    const RenderOptions& options) const {
     const int w = options.width, h = options.height, k = options.supersample;
     RenderMaps maps{Image<float>(w, h, 3), Image<float>(w, h, 1), Image<float>(w, h, 1),
-                    Image<float>(w, h, 3), Image<float>(w, h, 3), Image<int>(w, h, 1, -1)};
+                    Image<float>(w, h, 3), Image<float>(w, h, 3), Image<int>(w, h, 1, -1),
+                    Image<float>(w, h, 3)};
     Shader shader{samples.front, samples.back, setup.triangles, setup.face_normals, screen.normals, colors_,
                   faces_, face_uvs_, screen.z, uvs_, TextureSampler(texture_),
                   {options.albedo.x(), options.albedo.y(), options.albedo.z()}, w, k, w * k,
                   screen.normals.extent(0) > 0, uvs_.extent(0) > 0, colors_.extent(0) > 0,
                   maps.color.data(), maps.alpha.data(), maps.depth.data(), maps.front_normal.data(),
-                  maps.back_normal.data(), maps.face.data()};
+                  maps.back_normal.data(), maps.barycentric.data(), maps.face.data()};
     Kokkos::parallel_for("hifa::render::rasterize::shade", Kokkos::RangePolicy<ExecutionSpace>(space, 0, h), shader);
     return maps;
   }
