@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   hifa::app::VerbAction action;
   hifa::app::add_demo_geometry(app, action);
   hifa::app::add_eval(app, action);
+  hifa::app::add_prepare(app, action);
 
   try {
     app.parse(argc, argv);

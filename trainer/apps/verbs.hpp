@@ -13,5 +13,6 @@ using VerbAction = std::function<void()>;
 
 void add_demo_geometry(CLI::App& app, VerbAction& action);
 void add_eval(CLI::App& app, VerbAction& action);
+void add_prepare(CLI::App& app, VerbAction& action);
 
 }  // namespace hifa::app

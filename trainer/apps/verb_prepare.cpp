@@ -1,0 +1,110 @@
+// hifa prepare: a folder of scans -> a PIFu/PIFuHD training dataset (trainer/prepare/prepare.hpp,
+// docs/dataset.md). Each bad scan is one line "hifa: skipped <scan>: <reason>" on stderr and an
+// entry of DATASET/report.json; the exit code is 1 only when no subject could be prepared.
+// Ctrl-C (or SIGTERM) stops after the view in progress: the subject in progress is lost, every
+// complete one stays, and the same command resumes.
+
+#include "progress.hpp"
+#include "verbs.hpp"
+
+#include "prepare/prepare.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+namespace hifa::app {
+namespace {
+
+std::atomic<bool> interrupt_requested{false};
+
+extern "C" void on_interrupt(int) { interrupt_requested.store(true); }
+
+// Installs the handlers for the run and restores the previous ones after it.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    previous_int_ = std::signal(SIGINT, on_interrupt);
+    previous_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+
+ private:
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
+};
+
+void run_prepare_verb(prepare::PrepareOptions options) {
+  interrupt_requested.store(false);
+  options.interrupt = &interrupt_requested;
+  const InterruptGuard guard;
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<Progress> progress;
+  prepare::PrepareEvents events;
+  events.start = [&](std::size_t views) { progress.emplace("prepare (views)", views); };
+  events.advance = [&](std::size_t views) { progress->advance(views); };
+  events.skipped = [](const std::string& scan, const std::string& reason) {
+    std::fprintf(stderr, "hifa: skipped %s: %s\n", scan.c_str(), reason.c_str());
+  };
+  const prepare::PrepareSummary s = prepare::run_prepare(options, events);
+  if (progress) progress->finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("prepared %zu subjects (%zu already complete) of %zu scans into %s in %.1f s; skipped %zu",
+              s.prepared, s.resumed, s.found, options.out.string().c_str(), seconds, s.skipped);
+  if (s.leftovers_removed > 0) std::printf("; redid %d unfinished subjects", s.leftovers_removed);
+  std::printf("\n");
+}
+
+}  // namespace
+
+void add_prepare(CLI::App& app, VerbAction& action) {
+  auto o = std::make_shared<prepare::PrepareOptions>();
+  auto* verb = app.add_subcommand(
+      "prepare", "Render views, normal maps and labelled point samples of a folder of scans: a PIFu training dataset");
+  verb->add_option("--scans", o->scans, "Folder of scans: one .obj/.ply per file or per subfolder")->required();
+  verb->add_option("--out", o->out, "Dataset folder (an existing one made with the same options is resumed)")
+      ->required();
+  verb->add_option("--views", o->views, "Views per subject, every 360/views degrees of yaw")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  verb->add_option("--res", o->resolution, "Image size in pixels (square)")->check(CLI::Range(8, 8192))->capture_default_str();
+  verb->add_option("--fine-res", o->fine_resolution, "Also render at this size for PIFuHD's fine level (0: no)")
+      ->check(CLI::Range(0, 8192))
+      ->capture_default_str();
+  verb->add_option("--samples", o->samples, "Labelled points per subject and sigma level")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
+  verb->add_option("--seed", o->seed, "Seed of every random choice")->capture_default_str();
+  verb->add_option("--jobs", o->jobs, "Threads that encode and write images while views render (0: one per core)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  verb->add_option("--backgrounds", o->backgrounds, "Folder of background images (default: procedural backgrounds)");
+  verb->add_option("--test-fraction", o->test_fraction, "Fraction of the subjects in the test split")
+      ->check(CLI::Range(0.0, 0.999))
+      ->capture_default_str();
+  verb->add_option("--supersample", o->supersample, "k x k samples per pixel for anti-aliased edges")
+      ->check(CLI::Range(1, 8))
+      ->capture_default_str();
+  verb->add_option("--pitch-jitter", o->pitch_jitter, "Random pitch per view in [-DEG, DEG] (0: elevation 0)")
+      ->check(CLI::Range(0.0, 89.0))
+      ->capture_default_str();
+  verb->add_option("--unit", o->unit, "Length unit of the scans: m, cm, mm, or auto (guessed from the height)")
+      ->check(CLI::IsMember({"auto", "m", "cm", "mm"}))
+      ->capture_default_str();
+  verb->add_option("--sigma-coarse", o->sigma_coarse_cm, "Sample jitter of the coarse level, cm")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  verb->add_option("--sigma-fine", o->sigma_fine_cm, "Sample jitter of the fine level, cm")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  verb->add_flag("--balance", o->balance, "Keep as many inside as outside points (PIFu)");
+  verb->callback([&action, o] { action = [o] { run_prepare_verb(*o); }; });
+}
+
+}  // namespace hifa::app

@@ -1,0 +1,486 @@
+#include "prepare/prepare.hpp"
+
+#include "prepare/backgrounds.hpp"
+#include "prepare/dataset_writer.hpp"
+#include "prepare/discovery.hpp"
+#include "prepare/normalize.hpp"
+#include "prepare/render_views.hpp"
+#include "prepare/samples.hpp"
+
+#include "hifa/core/error.hpp"
+#include "hifa/core/rng.hpp"
+#include "hifa/mesh/measures.hpp"
+#include "hifa/render/rasterize.hpp"
+#include "hifa/sampling/concepts.hpp"
+#include "hifa/sampling/surface.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+
+namespace hifa::prepare {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Worker threads that run CPU-only tasks (compositing, PNG encoding, file writing) while the main
+// thread renders the next views with Kokkos. Kokkos' OpenMP backend must be driven from the thread
+// that initialized it, so no task may call a Kokkos kernel. submit() blocks while `capacity` tasks
+// wait, which bounds the rendered views held in memory.
+class WritePool {
+ public:
+  WritePool(int threads, std::size_t capacity) : capacity_(capacity) {
+    for (int t = 0; t < threads; ++t) workers_.emplace_back([this] { work(); });
+  }
+  ~WritePool() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    for (auto& w : workers_) w.join();
+  }
+
+  void submit(std::function<void()> task) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < capacity_; });
+    queue_.push_back(std::move(task));
+    ++pending_;
+    changed_.notify_all();
+  }
+
+  // Waits until every submitted task has finished; returns the first failure since the last call.
+  std::optional<std::string> wait() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return pending_ == 0; });
+    auto failure = std::move(failure_);
+    failure_.reset();
+    return failure;
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        task = std::move(queue_.front());
+        queue_.pop_front();
+        changed_.notify_all();
+      }
+      std::optional<std::string> failure;
+      try {
+        task();
+      } catch (const std::exception& e) {
+        failure = e.what();
+      }
+      const std::lock_guard lock(mutex_);
+      if (failure && !failure_) failure_ = std::move(failure);
+      --pending_;
+      changed_.notify_all();
+    }
+  }
+
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::function<void()>> queue_;
+  std::size_t pending_ = 0;
+  std::optional<std::string> failure_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+struct Interrupted {};
+
+// FNV-1a: a subject's seed depends on its name only, so adding or removing other scans changes
+// nothing about it.
+std::uint64_t name_hash(const std::string& name) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const unsigned char c : name) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+// The options that decide the bytes of a subject; a resumed dataset must have been made with the
+// same. (jobs and threads only change the speed; the split is recomputed every run.)
+Json options_json(const PrepareOptions& o) {
+  Json j;
+  j["views"] = o.views;
+  j["resolution"] = o.resolution;
+  j["fine_resolution"] = o.fine_resolution;
+  j["supersample"] = o.supersample;
+  j["pitch_jitter_degrees"] = o.pitch_jitter;
+  j["samples"] = o.samples;
+  j["sigma_coarse_cm"] = o.sigma_coarse_cm;
+  j["sigma_fine_cm"] = o.sigma_fine_cm;
+  j["balance"] = o.balance;
+  j["unit"] = o.unit;
+  j["seed"] = o.seed;
+  j["backgrounds"] = o.backgrounds.empty() ? Json("procedural") : Json(fs::absolute(o.backgrounds).lexically_normal().string());
+  j["lighting"] = "albedo";  // unlit: the SH/PRT renderer is not in the toolkit yet (see README)
+  return j;
+}
+
+// A reason without the "<mesh path>: " prefix the toolkit's errors start with (the skip line and
+// the report name the scan already).
+std::string reason_of(const std::string& message, const ScanSource& scan) {
+  const std::string prefix = scan.mesh.string() + ": ";
+  return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+}
+
+enum class Status { pending, done, skipped };
+
+struct Entry {
+  const ScanSource* scan;
+  Status status = Status::pending;
+  std::string reason;
+};
+
+Json manifest_json(const PrepareOptions& options, const std::vector<Entry>& entries) {
+  Json j;
+  j["format"] = dataset_format;
+  j["version"] = dataset_version;
+  j["options"] = options_json(options);
+  Json subjects = Json::array();
+  for (const Entry& e : entries) {
+    Json s;
+    s["name"] = e.scan->name;
+    s["source"] = e.scan->relative;
+    s["status"] = e.status == Status::done ? "done" : e.status == Status::skipped ? "skipped" : "pending";
+    if (e.status == Status::done) s["folder"] = "subjects/" + e.scan->name;
+    if (e.status == Status::skipped) s["reason"] = e.reason;
+    subjects.push_back(s);
+  }
+  j["subjects"] = subjects;
+  return j;
+}
+
+Json report_json(const std::vector<Entry>& entries, const Discovery& found) {
+  Json j;
+  std::size_t done = 0;
+  Json skipped = Json::array();
+  for (const Entry& e : entries) {
+    if (e.status == Status::done) ++done;
+    if (e.status == Status::skipped) skipped.push_back({{"scan", e.scan->relative}, {"reason", e.reason}});
+  }
+  j["scans"] = entries.size();
+  j["prepared"] = done;
+  j["skipped"] = skipped;
+  Json ignored = Json::array();
+  for (const auto& i : found.ignored) ignored.push_back({{"path", i.relative}, {"reason", i.reason}});
+  j["ignored"] = ignored;
+  return j;
+}
+
+// Seeded split of the prepared subjects: each name gets a key from (seed, name); the
+// round(fraction n) smallest keys are the test set (at least one when fraction > 0 and n >= 2,
+// never all of them).
+Json split_json(const std::vector<Entry>& entries, std::uint64_t seed, double fraction) {
+  std::vector<std::pair<std::uint64_t, std::string>> keyed;
+  const CounterRng rng{detail::mix_seed(seed, 0x5b117)};
+  for (const Entry& e : entries) {
+    if (e.status != Status::done) continue;
+    const RandomBits b = rng.bits(0, name_hash(e.scan->name));
+    keyed.emplace_back((std::uint64_t{b.v[0]} << 32) | b.v[1], e.scan->name);
+  }
+  std::sort(keyed.begin(), keyed.end());
+  const std::size_t n = keyed.size();
+  std::size_t test = std::size_t(std::llround(fraction * double(n)));
+  if (fraction > 0 && n >= 2) test = std::clamp<std::size_t>(test, 1, n - 1);
+  std::vector<std::string> test_names, train_names;
+  for (std::size_t i = 0; i < n; ++i) (i < test ? test_names : train_names).push_back(keyed[i].second);
+  std::sort(test_names.begin(), test_names.end());
+  std::sort(train_names.begin(), train_names.end());
+  Json j;
+  j["seed"] = seed;
+  j["test_fraction"] = fraction;
+  j["train"] = train_names;
+  j["test"] = test_names;
+  return j;
+}
+
+// The output folder: fresh, or a dataset this command wrote with the same options.
+void check_output(const Layout& layout, const PrepareOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(layout.root, ec)) return;
+  if (!fs::is_directory(layout.root, ec)) throw Error(layout.root.string(), "exists and is not a folder");
+  if (fs::exists(layout.manifest(), ec)) {
+    const Json manifest = read_json(layout.manifest());
+    if (manifest.value("format", "") != dataset_format) {
+      throw Error(layout.manifest().string(), "not a hifa prepare manifest (format is not " + std::string(dataset_format) + ")");
+    }
+    const Json wanted = options_json(options);
+    const Json& had = manifest.contains("options") ? manifest["options"] : Json();
+    for (const auto& [key, value] : wanted.items()) {
+      if (!had.contains(key) || had[key] != value) {
+        throw Error(layout.root.string(), "was prepared with other options (" + key + ": " +
+                                              (had.contains(key) ? had[key].dump() : "unset") + " there, " +
+                                              value.dump() + " now); use another --out or the same options to resume");
+      }
+    }
+    return;
+  }
+  if (!fs::is_empty(layout.root, ec)) {
+    throw Error(layout.root.string(), "exists, is not empty and has no manifest.json: not a dataset hifa prepare wrote");
+  }
+}
+
+void copy_through(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+  if (ec) throw Error(from.string(), "cannot copy to " + to.string() + ": " + ec.message());
+}
+
+// The mesh in the subject's normalized frame (what the samples live in).
+TriMeshf normalized_mesh(const NormalizedScan& scan) {
+  TriMeshf m;
+  m.faces = scan.mesh.faces;
+  m.vertices.resize(scan.mesh.vertex_count(), 3);
+  for (Eigen::Index v = 0; v < scan.mesh.vertex_count(); ++v) {
+    m.vertices.row(v) = world_to_normalized(scan.calibration, scan.mesh.vertex(v)).transpose();
+  }
+  return m;
+}
+
+Json samples_json(const std::string& file, const SampleSet& s) {
+  std::size_t inside = 0;
+  for (const auto l : s.labels) inside += l;
+  return {{"file", file}, {"count", s.labels.size()}, {"inside", inside}, {"sigma_cm", json_float(s.sigma_cm)},
+          {"sigma", json_float(s.sigma)}, {"mixture", s.mixture}};
+}
+
+class SubjectWriter {
+ public:
+  SubjectWriter(const PrepareOptions& options, const Layout& layout, const Backgrounds& backgrounds, WritePool& pool,
+                const PrepareEvents& events)
+      : options_(options), layout_(layout), backgrounds_(backgrounds), pool_(pool), events_(events) {
+    settings_.views = options.views;
+    settings_.resolution = options.resolution;
+    settings_.fine_resolution = options.fine_resolution;
+    settings_.supersample = options.supersample;
+  }
+
+  // Writes the subject of `scan` completely, or throws (Interrupted, or an error naming why).
+  // `views_reported` counts the views this subject has advanced the progress by.
+  void write(const ScanSource& scan, std::size_t& views_reported) {
+    const Space space;
+    NormalizedScan s = load_scan(scan, options_.unit);
+    SubjectStaging staging(layout_, scan.name);
+    const fs::path folder = staging.path();
+    for (const char* sub : image_folders) {
+      make_folder(folder / sub);
+      if (options_.fine_resolution > 0) make_folder(folder / "fine" / sub);
+    }
+    make_folder(folder / "calib");
+
+    // A failure below must wait for this subject's writes before the staging folder goes away.
+    try {
+      write_staged(scan, s, staging, views_reported);
+    } catch (...) {
+      pool_.wait();
+      throw;
+    }
+    staging.commit();
+  }
+
+ private:
+  void write_staged(const ScanSource& scan, const NormalizedScan& s, const SubjectStaging& staging,
+                    std::size_t& views_reported) {
+    const Space space;
+    const fs::path folder = staging.path();
+    const std::uint64_t seed = detail::mix_seed(options_.seed, name_hash(scan.name));
+    {
+      // Renders on this thread; each view is handed to the pool, which composites and writes it.
+      const Rasterizer<Space> raster(space, s.mesh, s.texture);
+      for (const ViewSpec& view : plan_views(s.calibration, options_.views, options_.pitch_jitter, seed)) {
+        if (interrupted()) {
+          pool_.wait();
+          throw Interrupted{};
+        }
+        auto rendered = std::make_shared<RenderedView>(render_view(raster, space, view, settings_));
+        pool_.submit([rendered, folder, this] { write_view(folder, *rendered, backgrounds_, settings_); });
+        ++views_reported;
+        if (events_.advance) events_.advance(1);
+      }
+    }
+
+    // Samples while the pool finishes the last views.
+    const TriMeshf normalized = normalized_mesh(s);
+    const HostBvh bvh(space, normalized);
+    const SurfaceSampler<float> surface(normalized);
+    const AABBf box = bounding_box(normalized);
+    const auto sample = [&](double sigma_cm, std::uint64_t salt) {
+      SampleRequest r;
+      r.count = std::size_t(options_.samples);
+      r.sigma_cm = float(sigma_cm);
+      r.sigma = float(sigma_in_normalized(s, sigma_cm));
+      r.seed = detail::mix_seed(seed, salt);
+      r.balance = options_.balance;
+      return make_samples(space, bvh, surface, box, r);
+    };
+    const SampleSet coarse = sample(options_.sigma_coarse_cm, 0xc0a);
+    const SampleSet fine = sample(options_.sigma_fine_cm, 0xf17e);
+    write_samples(folder / "samples_coarse.bin", coarse);
+    write_samples(folder / "samples_fine.bin", fine);
+
+    std::string body;
+    if (!scan.body.empty()) {
+      body = "body" + scan.body.extension().string();
+      copy_through(scan.body, folder / body);
+    }
+    if (const auto failure = pool_.wait()) throw Error(scan.mesh.string(), "writing a view failed: " + *failure);
+    if (interrupted()) throw Interrupted{};
+
+    Json j;
+    j["name"] = scan.name;
+    j["source"] = scan.relative;
+    j["body"] = body.empty() ? Json(nullptr) : Json(body);
+    j["unit"] = s.unit;
+    j["unit_reason"] = s.unit_reason;
+    j["cm_per_unit"] = s.cm_per_unit;
+    j["height"] = s.height;
+    const Calibration& c = s.calibration;
+    j["normalization"] = {{"scale", json_float(c.scale)},
+                          {"centre", json_vec3(c.centre)},
+                          {"margin", json_float(pifu_margin)},
+                          {"world_to_normalized", json_matrix(world_to_normalized_matrix(c))}};
+    j["mesh"] = {{"faces_loaded", s.faces_loaded},
+                 {"faces_used", s.mesh.face_count()},
+                 {"opposite_pairs_removed", s.opposite_pairs_removed},
+                 {"flipped_faces", s.flipped_faces},
+                 {"pieces", s.pieces},
+                 {"normals_replaced", s.normals_replaced},
+                 {"textured", !s.texture.empty()},
+                 {"vertex_colours", s.mesh.has_colors()}};
+    j["views"] = options_.views;
+    j["resolution"] = options_.resolution;
+    j["fine_resolution"] = options_.fine_resolution;
+    j["supersample"] = options_.supersample;
+    j["lighting"] = "albedo";
+    j["samples"] = {{"frame", "subject normalized"},
+                    {"box", {{"min", json_vec3(box.min())}, {"max", json_vec3(box.max())}}},
+                    {"balanced", options_.balance},
+                    {"coarse", samples_json("samples_coarse.bin", coarse)},
+                    {"fine", samples_json("samples_fine.bin", fine)}};
+    write_json(folder / "subject.json", j);
+  }
+
+  bool interrupted() const { return options_.interrupt && options_.interrupt->load(); }
+
+  const PrepareOptions& options_;
+  const Layout& layout_;
+  const Backgrounds& backgrounds_;
+  WritePool& pool_;
+  const PrepareEvents& events_;
+  RenderSettings settings_;
+};
+
+void check_options(const PrepareOptions& o) {
+  const auto require = [](bool ok, const char* flag, const std::string& problem) {
+    if (!ok) throw Error(flag, problem);
+  };
+  require(o.views >= 1 && o.views <= 3600, "--views", "must be in 1..3600");
+  require(o.resolution >= 8 && o.resolution <= 8192, "--res", "must be in 8..8192");
+  require(o.fine_resolution == 0 || (o.fine_resolution >= 8 && o.fine_resolution <= 8192), "--fine-res",
+          "must be 0 (none) or in 8..8192");
+  require(o.supersample >= 1 && o.supersample <= 8, "--supersample", "must be in 1..8");
+  require(o.samples >= 1, "--samples", "must be >= 1");
+  require(o.pitch_jitter >= 0 && o.pitch_jitter < 90, "--pitch-jitter", "must be in [0, 90) degrees");
+  require(o.test_fraction >= 0 && o.test_fraction < 1, "--test-fraction", "must be in [0, 1)");
+  require(o.sigma_coarse_cm > 0 && o.sigma_fine_cm > 0, "--sigma", "must be > 0 cm");
+  require(o.unit == "auto" || o.unit == "m" || o.unit == "cm" || o.unit == "mm", "--unit", "must be m, cm, mm or auto");
+}
+
+}  // namespace
+
+PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& events) {
+  check_options(options);
+  const Backgrounds backgrounds =
+      options.backgrounds.empty() ? Backgrounds::procedural() : Backgrounds::from_folder(options.backgrounds);
+  const Discovery found = discover_scans(options.scans);
+  if (found.scans.empty()) throw Error(options.scans.string(), "no scans (.obj or .ply files, or folders with one)");
+
+  const Layout layout{options.out};
+  check_output(layout, options);
+  make_folder(layout.subjects());
+  PrepareSummary summary;
+  summary.found = found.scans.size();
+  summary.leftovers_removed = remove_leftover_staging(layout);
+
+  std::vector<Entry> entries;
+  std::size_t to_do = 0;
+  for (const ScanSource& scan : found.scans) {
+    Entry e{&scan};
+    std::error_code ec;
+    if (scan.problem.empty() && fs::is_directory(layout.subject(scan.name), ec)) {
+      e.status = Status::done;
+      ++summary.resumed;
+    } else if (scan.problem.empty()) {
+      ++to_do;
+    }
+    entries.push_back(e);
+  }
+  write_json(layout.manifest(), manifest_json(options, entries));
+
+  const int jobs = options.jobs > 0 ? options.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  WritePool pool(jobs, std::size_t(jobs) + 1);
+  SubjectWriter writer(options, layout, backgrounds, pool, events);
+  if (events.start) events.start(to_do * std::size_t(options.views));
+  bool interrupted = false;
+  for (Entry& e : entries) {
+    if (e.status == Status::done) continue;
+    if (!e.scan->problem.empty()) {
+      e.status = Status::skipped;
+      e.reason = e.scan->problem;
+    } else {
+      std::size_t reported = 0;
+      try {
+        writer.write(*e.scan, reported);
+        e.status = Status::done;
+        ++summary.prepared;
+      } catch (const Interrupted&) {
+        interrupted = true;
+      } catch (const std::exception& ex) {
+        pool.wait();  // the failed subject's remaining writes finish before its folder is removed
+        e.status = Status::skipped;
+        e.reason = reason_of(ex.what(), *e.scan);
+      }
+      if (events.advance && !interrupted && reported < std::size_t(options.views)) {
+        events.advance(std::size_t(options.views) - reported);
+      }
+    }
+    if (interrupted) break;
+    if (e.status == Status::skipped) {
+      ++summary.skipped;
+      if (events.skipped) events.skipped(e.scan->relative, e.reason);
+    }
+    write_json(layout.manifest(), manifest_json(options, entries));
+  }
+
+  write_json(layout.manifest(), manifest_json(options, entries));
+  write_json(layout.report(), report_json(entries, found));
+  write_json(layout.split(), split_json(entries, options.seed, options.test_fraction));
+  const std::size_t done = summary.prepared + summary.resumed;
+  if (interrupted) {
+    throw Error(options.out.string(), "interrupted with " + std::to_string(done) + " of " +
+                                          std::to_string(entries.size()) +
+                                          " subjects complete; run the same command again to resume");
+  }
+  if (done == 0) {
+    throw Error(layout.report().string(), "no subject could be prepared (" + std::to_string(summary.skipped) +
+                                              " scans skipped, reasons listed there)");
+  }
+  return summary;
+}
+
+}  // namespace hifa::prepare

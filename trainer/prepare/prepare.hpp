@@ -1,0 +1,43 @@
+#pragma once
+// hifa prepare's pipeline: a folder of scans in, a PIFu/PIFuHD training dataset out (the layout:
+// dataset_writer.hpp and docs/dataset.md).
+//
+//   PrepareSummary s = run_prepare(options, events);
+//
+// Per scan, in name order: skip it when its subject folder is complete (resume); otherwise load and
+// clean it (normalize.hpp), render its views (render_views.hpp) on this thread -- the one that owns
+// the Kokkos runtime -- while `jobs` worker threads composite, encode and write them, draw and label
+// its point samples (samples.hpp), copy its body-fit file, write subject.json and rename the staging
+// folder into place. A scan that fails anywhere is skipped with one reason; nothing of it remains.
+// Determinism: everything random is a pure function of (seed, subject name, view/sample index) and
+// every file's bytes depend on nothing else, so --jobs and the thread count change only the speed.
+// Errors (hifa::Error): bad options or backgrounds folder; an output folder that is not a dataset
+// or was prepared with other options; an interrupted run (after saving what is complete); no
+// subject prepared at all (the report is written first).
+
+#include "prepare/options.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace hifa::prepare {
+
+struct PrepareEvents {
+  std::function<void(std::size_t total_views)> start;             // views to render in this run
+  std::function<void(std::size_t views)> advance;
+  std::function<void(const std::string& scan, const std::string& reason)> skipped;  // one per bad scan
+};
+
+struct PrepareSummary {
+  std::size_t found = 0;     // scans discovered
+  std::size_t prepared = 0;  // subjects written by this run
+  std::size_t resumed = 0;   // subjects already complete from an earlier run
+  std::size_t skipped = 0;
+  int leftovers_removed = 0; // staging folders of an interrupted run, removed
+  bool lit = false;          // SH lighting was applied
+};
+
+PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& events = {});
+
+}  // namespace hifa::prepare
