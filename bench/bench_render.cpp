@@ -8,9 +8,19 @@
 // ids at the given resolution and supersampling factor (args: resolution, k). The rasterizer is
 // built once (copying the mesh), as for many views of one scan; build_and_render times one view
 // including that set-up.
+// PRT (render/prt.hpp): prt_per_scan computes the transfer of marching cubes of hifa::mannequin on
+// a 416^3 grid over [-1, 1]^3 (about 100k vertices; arms, legs and armpits occlude each other) with
+// 64 rays per vertex, BVH build included, as hifa prepare does once per scan; counters: vertices,
+// rays/s. shaded_views: one view rasterized and shaded with the sphere's per-vertex transfer under
+// a new random SH light per view (items/s = lit views/s), transfer computed once outside the loop;
+// shade_only: shade_prt alone on one rendered view's maps.
 #include "hifa/render/rasterize.hpp"
 
+#include "hifa/field/mannequin.hpp"
+#include "hifa/grid/evaluate.hpp"
 #include "hifa/grid/marching_cubes.hpp"
+#include "hifa/render/prt.hpp"
+#include "hifa/render/sh_lighting.hpp"
 #include "hifa/render/camera.hpp"
 #include "hifa/render/image.hpp"
 #include "support/grid_fields.hpp"
@@ -92,7 +102,72 @@ void build_and_render(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+const hifa::TriMeshf& mannequin_mesh() {
+  static const hifa::TriMeshf mesh = [] {
+    const Space space;
+    const auto grid = hifa::bench::unit_grid(416);
+    return hifa::marching_cubes(space, hifa::evaluate_grid(space, hifa::mannequin<float>(), grid), grid);
+  }();
+  return mesh;
+}
+
+void prt_per_scan(benchmark::State& state) {
+  const Space space;
+  const auto& mesh = mannequin_mesh();
+  hifa::PrtOptions options;
+  options.rays = int(state.range(0));
+  double dc = 0;
+  for (auto _ : state) {
+    const hifa::ShTransfer t = hifa::compute_prt(space, mesh, options);
+    dc = t.col(0).mean();
+    benchmark::DoNotOptimize(t.data());
+  }
+  state.counters["vertices"] = double(mesh.vertex_count());
+  state.counters["mean_dc"] = dc;  // 0.282 = unoccluded everywhere
+  state.counters["rays/s"] =
+      benchmark::Counter(double(mesh.vertex_count()) * options.rays * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void shaded_views(benchmark::State& state) {
+  const Space space;
+  const auto& mesh = textured_sphere();
+  const hifa::Rasterizer<Space> raster(space, mesh, texture());
+  hifa::PrtOptions prt;
+  prt.rays = 64;
+  const hifa::ShTransfer transfer = hifa::compute_prt(space, mesh, prt);
+  const hifa::RenderOptions o = options(state);
+  hifa::Calibration c = hifa::normalizing_calibration(mesh);
+  int view = 0;
+  for (auto _ : state) {
+    c.yaw = 2 * std::numbers::pi_v<float> * float(view % 180) / 180;
+    const hifa::RenderMaps maps = raster.render(space, c, o);
+    const hifa::Image<float> lit = hifa::shade_prt(space, maps, mesh.faces, transfer, hifa::random_sh_light(1, std::uint64_t(view)), c);
+    ++view;
+    benchmark::DoNotOptimize(lit.data());
+  }
+  state.counters["faces"] = double(mesh.face_count());
+  state.SetItemsProcessed(state.iterations());
+}
+
+void shade_only(benchmark::State& state) {
+  const Space space;
+  const auto& mesh = textured_sphere();
+  const hifa::Rasterizer<Space> raster(space, mesh, texture());
+  const hifa::ShTransfer transfer = hifa::unshadowed_transfer(hifa::prt_normals(mesh));
+  const hifa::Calibration c = hifa::normalizing_calibration(mesh);
+  const hifa::RenderMaps maps = raster.render(space, c, options(state));
+  int view = 0;
+  for (auto _ : state) {
+    const hifa::Image<float> lit = hifa::shade_prt(space, maps, mesh.faces, transfer, hifa::random_sh_light(1, std::uint64_t(view++)), c);
+    benchmark::DoNotOptimize(lit.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 }  // namespace
 
+BENCHMARK(shade_only)->Args({512, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(prt_per_scan)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+BENCHMARK(shaded_views)->Args({512, 1})->Args({512, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(render_views)->Args({512, 1})->Args({512, 2})->Args({1024, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(build_and_render)->Args({512, 1})->Unit(benchmark::kMillisecond)->UseRealTime();

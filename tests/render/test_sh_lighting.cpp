@@ -132,7 +132,7 @@ TEST_CASE("turning a light by R turns its radiance: L'(w) = L(R^T w)", "[render]
   }
 }
 
-TEST_CASE("random SH lights are a pure function of (seed, view) and light every normal within (0, 1]",
+TEST_CASE("random SH lights are a pure function of (seed, view) and light every normal between 0 and 1",
           "[render][sh]") {
   CHECK(hifa::random_sh_light(7, 3) == hifa::random_sh_light(7, 3));
   CHECK_FALSE(hifa::random_sh_light(7, 3) == hifa::random_sh_light(7, 4));
