@@ -1,0 +1,115 @@
+// hifa's side of bench/peers/lbs_vs_numpy_torch.py: makes a random 24-joint pose, points and
+// skinning weights, writes them for the peers, and times hifa's forward and inverse LBS on them.
+//
+//   lbs_peer <out-folder> [points = 100000] [runs = 5] [sparse|dense = sparse]
+//
+// Pose: SMPL's kinematic tree (hifa/skinning/skeleton.hpp) at rest joints uniform in [-1, 1]^3,
+// every joint turned by up to 0.8 rad about a random axis, a random root translation.
+// Weights (N x 24, rows summing to 1): sparse = 1 to 4 non-zero joints per point, as in SMPL's
+// per-vertex weights; dense = all 24 non-zero (the worst case of hifa's zero-skipping blend).
+// Writes <out-folder>/points.raw (N x 3), weights.raw (N x 24), transforms.raw (24 x 4 x 4, the
+// skinning transforms A_k), forward.raw (hifa's posed points, N x 3) and inverse.raw (hifa's
+// inverse LBS of forward.raw, N x 3): float32, little-endian, C order. Prints one JSON line:
+// threads, points, joints, forward_seconds, inverse_seconds (best of `runs`).
+#include "hifa/core/error.hpp"
+#include "hifa/core/rng.hpp"
+#include "hifa/core/runtime.hpp"
+#include "hifa/skinning/lbs.hpp"
+#include "hifa/skinning/skeleton.hpp"
+
+#include "peer_tools.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Space = Kokkos::DefaultHostExecutionSpace;
+using Host = Kokkos::HostSpace;
+
+std::vector<hifa::Mat4<float>> random_transforms(std::uint64_t seed) {
+  const hifa::CounterRng rng{seed};
+  hifa::RowMatrix3<float> joints(24, 3);
+  for (int k = 0; k < 24; ++k)
+    for (int d = 0; d < 3; ++d) joints(k, d) = 2 * rng.uniform(d, k) - 1;
+  std::vector<float> aa(72);
+  for (int k = 0; k < 24; ++k) {
+    const hifa::Vec3f axis = hifa::Vec3f(rng.normal(3, k), rng.normal(4, k), rng.normal(5, k)).normalized();
+    for (int d = 0; d < 3; ++d) aa[3 * k + d] = axis[d] * 0.8f * rng.uniform(6, k);
+  }
+  const hifa::Vec3f t(rng.normal(7, 0), rng.normal(7, 1), rng.normal(7, 2));
+  return hifa::forward_kinematics_axis_angle(hifa::smpl_skeleton(joints), std::span<const float>(aa), t).skinning;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argc > 5) {
+    std::fprintf(stderr, "usage: lbs_peer <out-folder> [points = 100000] [runs = 5] [sparse|dense]\n");
+    return 2;
+  }
+  hifa::KokkosRuntime runtime;
+  try {
+    const std::filesystem::path out = argv[1];
+    const int n = argc > 2 ? std::stoi(argv[2]) : 100000;
+    const int runs = argc > 3 ? std::max(1, std::stoi(argv[3])) : 5;
+    const std::string kind = argc > 4 ? argv[4] : "sparse";
+    if (kind != "sparse" && kind != "dense") throw hifa::Error("weights", "expected sparse or dense, got " + kind);
+    constexpr int k_count = 24;
+
+    const hifa::CounterRng rng{11};
+    const Kokkos::View<float* [3], Kokkos::LayoutRight, Host> points("lbs_peer::points", n);
+    const hifa::SkinningWeights<Host> weights("lbs_peer::weights", n, k_count);
+    const bool dense = kind == "dense";
+    Kokkos::parallel_for(
+        "lbs_peer::inputs", Kokkos::RangePolicy<Space>(0, n), KOKKOS_LAMBDA(int i) {
+          for (int d = 0; d < 3; ++d) points(i, d) = 2 * rng.uniform(d, i) - 1;
+          float sum = 0;
+          if (dense) {
+            for (int k = 0; k < k_count; ++k) sum += (weights(i, k) = 0.01f + rng.uniform(3 + k, i));
+          } else {
+            const int nonzero = 1 + int(rng.below(4, 3, i));
+            for (int j = 0; j < nonzero; ++j) {
+              const float v = 0.05f + rng.uniform(10 + j, i);
+              weights(i, int(rng.below(k_count, 4 + j, i))) += v;
+              sum += v;
+            }
+          }
+          for (int k = 0; k < k_count; ++k) weights(i, k) /= sum;
+        });
+    Kokkos::fence();
+    const auto transforms = random_transforms(5);
+    Kokkos::View<float* [4][4], Kokkos::LayoutRight, Host> host_a("lbs_peer::transforms", k_count);
+    for (int k = 0; k < k_count; ++k)
+      for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) host_a(k, r, c) = transforms[k](r, c);
+
+    const Space space;
+    const hifa::LbsWarper<Host> warp{hifa::upload_transforms<Host>(space, transforms), weights};
+    const Kokkos::View<float* [3], Kokkos::LayoutRight, Host> posed("lbs_peer::posed", n), back("lbs_peer::back", n);
+    const double forward = hifa::bench::best_seconds(runs, [&] {
+      warp.forward_points(space, points, posed);
+      space.fence();
+    });
+    const double inverse = hifa::bench::best_seconds(runs, [&] {
+      warp.inverse_points(space, posed, back);
+      space.fence();
+    });
+    hifa::bench::write_raw(out / "points.raw", points);
+    hifa::bench::write_raw(out / "weights.raw", weights);
+    hifa::bench::write_raw(out / "transforms.raw", host_a);
+    hifa::bench::write_raw(out / "forward.raw", posed);
+    hifa::bench::write_raw(out / "inverse.raw", back);
+    std::printf("{\"threads\": %d, \"points\": %d, \"joints\": %d, \"weights\": \"%s\", \"forward_seconds\": %.6f, "
+                "\"inverse_seconds\": %.6f}\n",
+                hifa::KokkosRuntime::concurrency(), n, k_count, kind.c_str(), forward, inverse);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lbs_peer: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

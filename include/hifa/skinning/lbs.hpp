@@ -1,0 +1,304 @@
+#pragma once
+// Linear blend skinning (SMPL, Loper et al. 2015, Eq. 2; the "LBS" of the CAR paper): batched
+// Kokkos kernels that move points and normals between the rest (canonical) pose and a posed one.
+//
+//   auto a = hifa::upload_transforms<Memory>(space, fk.skinning);   // K skinning transforms A_k
+//   hifa::LbsWarper<Memory> warp{a, weights};                       // weights: N x K
+//   warp.forward_points(space, canonical, posed);      // x' = (Σ_k w_k A_k) x
+//   warp.forward_normals(space, canonical_n, posed_n); // n' ∝ L^-T n, unit
+//   warp.inverse_points(space, posed, canonical);      // x = (Σ_k w_k A_k)^-1 x'
+//   warp.canonical_normals(space, posed_n, canonical_n);  // n ∝ L^T n', unit (CAR's canonical normal)
+//   space.fence();                                     // the kernels are asynchronous on `space`
+//
+// Inputs:  transforms  K x 3 x 4 float View (LayoutRight), rows 0..2 of each A_k (the last row is
+//                      0 0 0 1), e.g. JointTransforms::skinning of hifa/skinning/skeleton.hpp; any
+//                      affine A_k works (tests use shears), not only rigid ones
+//          weights     N x K float View (LayoutRight), row i the weights of point i: non-negative,
+//                      summing to 1 (not checked here: hifa/skinning/weights.hpp makes such rows;
+//                      a row summing to s scales the point by s). Dense, because K = 24 rows of 96
+//                      bytes stream well and any weight source (SMPL files, the fields of
+//                      weights.hpp) produces them without a top-k pass; zero weights are skipped,
+//                      so SMPL-like rows with 1-4 non-zero joints cost less than full ones.
+//          in          N x 3 float View (any layout): points or normals, canonical or posed
+//          space       execution space that can access MemorySpace
+// Outputs: out         N x 3 float View (any layout; may not alias `in`), written by the kernel:
+//          With the blend B_i = Σ_k w_ik A_k = [L | t] (a 3 x 4 affine map):
+//            forward_points     out = L in + t
+//            inverse_points     out = L^-1 (in - t): the exact inverse of forward_points for the
+//                               same weights (LBS has no closed-form inverse when the weights are
+//                               those of the canonical point; inverse LBS uses the weights at or
+//                               near the posed point, e.g. from the posed body, as ICON/ARCH do)
+//            forward_normals    out = normalize(L^-T in): normals transform by the inverse
+//                               transpose so they stay perpendicular to the warped surface (L is
+//                               a rotation only where one joint dominates; blends shear)
+//            canonical_normals  out = normalize(L^T in): the exact inverse of forward_normals. For a
+//                               rigid blend L^T = L^-1, which is CAR's "posed normal rotated back by
+//                               the inverse LBS rotation"; where the blend is not a rotation, L^T is
+//                               the map that takes a posed surface normal to the canonical surface's
+//                               normal (normals are covectors), which L^-1 is not.
+//          A point whose blend is singular (|det L| <= 1e-6 · max|L_ij|³, e.g. equal weights on two
+//          joints rotated 180° apart) gets NaN from inverse_points; a zero or non-finite normal
+//          (or a blend that maps it to zero) gets NaN from the normal maps. Weights, transforms and
+//          inputs are used as given; nothing is renormalized.
+//          Same bytes on every backend and thread count: each point is one sequential sum over k.
+// Errors:  hifa::Error naming "LbsWarper::<method>": in or out not N x 3, weights not N x K for
+//          the K transforms, no transforms, N > 2^31 - 1.
+// Cost:    O(N · K) reads of weights (each non-zero weight adds 12 multiply-adds), O(N) of the rest;
+//          no allocation. bench/bench_skinning.cpp: 100k points x 24 joints.
+
+#include "hifa/core/error.hpp"
+#include "hifa/core/types.hpp"
+#include "hifa/mesh/tri_mesh.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <climits>
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace hifa {
+
+// K skinning transforms, rows 0..2 of each 4 x 4 A_k.
+template <class MemorySpace>
+using SkinningTransforms = Kokkos::View<float* [3][4], Kokkos::LayoutRight, MemorySpace>;
+
+// N x K skinning weights, row i for point i.
+template <class MemorySpace>
+using SkinningWeights = Kokkos::View<float**, Kokkos::LayoutRight, MemorySpace>;
+
+// Copies 4 x 4 transforms (e.g. JointTransforms::skinning) into a View "hifa::skinning::transforms"
+// of MemorySpace, as float, on `space` (asynchronous like deep_copy on a space).
+template <class MemorySpace, class ExecSpace, class T>
+SkinningTransforms<MemorySpace> upload_transforms(const ExecSpace& space, const std::vector<Mat4<T>>& transforms) {
+  SkinningTransforms<Kokkos::HostSpace> host("hifa::skinning::transforms_host", transforms.size());
+  for (std::size_t k = 0; k < transforms.size(); ++k) {
+    if (!transforms[k].allFinite()) throw Error("upload_transforms", "transform " + std::to_string(k) + " is not finite");
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 4; ++c) host(k, r, c) = float(transforms[k](r, c));
+  }
+  SkinningTransforms<MemorySpace> out(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "hifa::skinning::transforms"),
+                                      transforms.size());
+  Kokkos::deep_copy(space, out, host);
+  // The host buffer must outlive the copy; on host-accessible spaces deep_copy is already done.
+  space.fence();
+  return out;
+}
+
+// What a warper is: something that maps batches of points and normals (N x 3 Views in
+// memory_space) from canonical to posed space and back, on an execution space.
+template <class W, class ExecSpace>
+concept Warper = Kokkos::is_execution_space<ExecSpace>::value &&
+                 requires(const W& w, const ExecSpace& space,
+                          Kokkos::View<const float* [3], typename W::memory_space> in,
+                          Kokkos::View<float* [3], typename W::memory_space> out) {
+                   typename W::memory_space;
+                   w.forward_points(space, in, out);
+                   w.forward_normals(space, in, out);
+                   w.inverse_points(space, in, out);
+                   w.canonical_normals(space, in, out);
+                 };
+
+namespace detail {
+
+enum class LbsOp { forward_points, inverse_points, forward_normals, canonical_normals };
+
+// B_i = Σ_k w_ik A_k as 12 floats, row-major 3 x 4. Both Views are LayoutRight, so A is 12
+// contiguous floats per joint and a point's weights are contiguous. Zero weights are skipped: they
+// add nothing (A_k is finite), and SMPL-like rows are mostly zeros (bench/bench_skinning.cpp
+// compares rows with 1-4 non-zero joints against dense ones).
+template <class Transforms, class Weights>
+KOKKOS_INLINE_FUNCTION void blend(const Transforms& a, const Weights& w, int i, int k_count, float b[12]) {
+  for (int e = 0; e < 12; ++e) b[e] = 0.0f;
+  const float* wi = &w(i, 0);
+  const float* ak = a.data();
+  for (int k = 0; k < k_count; ++k) {
+    const float wk = wi[k];
+    if (wk == 0.0f) continue;
+    for (int e = 0; e < 12; ++e) b[e] += wk * ak[12 * k + e];
+  }
+}
+
+KOKKOS_INLINE_FUNCTION void cross(const float* u, const float* v, float* out) {
+  out[0] = u[1] * v[2] - u[2] * v[1];
+  out[1] = u[2] * v[0] - u[0] * v[2];
+  out[2] = u[0] * v[1] - u[1] * v[0];
+}
+
+KOKKOS_INLINE_FUNCTION float dot3(const float* u, const float* v) { return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]; }
+
+template <LbsOp op>
+KOKKOS_INLINE_FUNCTION void apply(const float b[12], const float x[3], float y[3]) {
+  constexpr float nan = std::numeric_limits<float>::quiet_NaN();
+  const float r0[3] = {b[0], b[1], b[2]}, r1[3] = {b[4], b[5], b[6]}, r2[3] = {b[8], b[9], b[10]};
+  if constexpr (op == LbsOp::forward_points) {
+    for (int r = 0; r < 3; ++r) y[r] = b[4 * r] * x[0] + b[4 * r + 1] * x[1] + b[4 * r + 2] * x[2] + b[4 * r + 3];
+    return;
+  } else if constexpr (op == LbsOp::canonical_normals) {
+    for (int c = 0; c < 3; ++c) y[c] = b[c] * x[0] + b[4 + c] * x[1] + b[8 + c] * x[2];  // L^T x
+  } else {
+    // Cofactor rows r1 x r2, r2 x r0, r0 x r1: cof(L) = det(L) L^-T, adj(L) = cof(L)^T.
+    float c0[3], c1[3], c2[3];
+    cross(r1, r2, c0);
+    cross(r2, r0, c1);
+    cross(r0, r1, c2);
+    const float det = dot3(r0, c0);
+    if constexpr (op == LbsOp::inverse_points) {
+      float scale = 0.0f;
+      for (int e = 0; e < 12; ++e)
+        if (e % 4 != 3) scale = Kokkos::Experimental::fmax(scale, Kokkos::Experimental::fabs(b[e]));
+      if (!(Kokkos::Experimental::fabs(det) > 1e-6f * scale * scale * scale)) {
+        y[0] = y[1] = y[2] = nan;
+        return;
+      }
+      const float d[3] = {x[0] - b[3], x[1] - b[7], x[2] - b[11]};
+      // L^-1 d = adj(L) d / det; adj's rows are the cofactor matrix's columns.
+      for (int r = 0; r < 3; ++r) y[r] = (c0[r] * d[0] + c1[r] * d[1] + c2[r] * d[2]) / det;
+      return;
+    } else {
+      // L^-T x = cof(L) x / det; only the direction matters, so divide by |det| via the sign only.
+      const float s = det < 0.0f ? -1.0f : 1.0f;
+      y[0] = s * dot3(c0, x);
+      y[1] = s * dot3(c1, x);
+      y[2] = s * dot3(c2, x);
+    }
+  }
+  // The normal maps: unit length, NaN when the result has no direction.
+  const float len = Kokkos::Experimental::sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
+  if (!(len > 0.0f) || !(len < std::numeric_limits<float>::infinity())) {
+    y[0] = y[1] = y[2] = nan;
+    return;
+  }
+  for (int r = 0; r < 3; ++r) y[r] /= len;
+}
+
+inline const char* lbs_label(LbsOp op) {
+  switch (op) {
+    case LbsOp::forward_points: return "hifa::skinning::lbs_forward_points";
+    case LbsOp::inverse_points: return "hifa::skinning::lbs_inverse_points";
+    case LbsOp::forward_normals: return "hifa::skinning::lbs_forward_normals";
+    default: return "hifa::skinning::lbs_canonical_normals";
+  }
+}
+
+inline const char* lbs_where(LbsOp op) {
+  switch (op) {
+    case LbsOp::forward_points: return "LbsWarper::forward_points";
+    case LbsOp::inverse_points: return "LbsWarper::inverse_points";
+    case LbsOp::forward_normals: return "LbsWarper::forward_normals";
+    default: return "LbsWarper::canonical_normals";
+  }
+}
+
+}  // namespace detail
+
+template <class MemorySpace>
+struct LbsWarper {
+  using memory_space = MemorySpace;
+
+  Kokkos::View<const float* [3][4], Kokkos::LayoutRight, MemorySpace> transforms;
+  Kokkos::View<const float**, Kokkos::LayoutRight, MemorySpace> weights;
+
+  int joint_count() const { return int(transforms.extent(0)); }
+
+  template <class ExecSpace, class In, class Out>
+  void forward_points(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::forward_points>(space, in, out);
+  }
+  template <class ExecSpace, class In, class Out>
+  void inverse_points(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::inverse_points>(space, in, out);
+  }
+  template <class ExecSpace, class In, class Out>
+  void forward_normals(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::forward_normals>(space, in, out);
+  }
+  template <class ExecSpace, class In, class Out>
+  void canonical_normals(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::canonical_normals>(space, in, out);
+  }
+
+ private:
+  template <detail::LbsOp op, class ExecSpace, class In, class Out>
+  void run(const ExecSpace& space, const In& in, const Out& out) const {
+    static_assert(Kokkos::is_execution_space<ExecSpace>::value,
+                  "hifa::LbsWarper: the first argument must be a Kokkos execution space instance");
+    static_assert(Kokkos::SpaceAccessibility<ExecSpace, MemorySpace>::accessible,
+                  "hifa::LbsWarper: the execution space cannot access the warper's MemorySpace");
+    static_assert(Kokkos::is_view<In>::value && In::rank == 2,
+                  "hifa::LbsWarper: the input must be a rank-2 float View (N x 3)");
+    static_assert(Kokkos::is_view<Out>::value && Out::rank == 2,
+                  "hifa::LbsWarper: the output must be a rank-2 float View (N x 3)");
+    static_assert(std::is_same_v<typename Out::value_type, float>,
+                  "hifa::LbsWarper: the output must be a non-const float View");
+    static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename In::memory_space>::accessible &&
+                      Kokkos::SpaceAccessibility<ExecSpace, typename Out::memory_space>::accessible,
+                  "hifa::LbsWarper: the execution space cannot access the input or output View");
+    const char* where = detail::lbs_where(op);
+    const std::size_t n = in.extent(0);
+    const int k_count = int(transforms.extent(0));
+    if (in.extent(1) != 3) throw Error(where, "input has " + std::to_string(in.extent(1)) + " columns, expected 3 (N x 3)");
+    if (out.extent(0) != n || out.extent(1) != 3) {
+      throw Error(where, "output is " + std::to_string(out.extent(0)) + " x " + std::to_string(out.extent(1)) +
+                             ", expected " + std::to_string(n) + " x 3");
+    }
+    if (k_count == 0) throw Error(where, "no transforms");
+    if (weights.extent(0) != n || weights.extent(1) != std::size_t(k_count)) {
+      throw Error(where, "weights are " + std::to_string(weights.extent(0)) + " x " +
+                             std::to_string(weights.extent(1)) + ", expected " + std::to_string(n) + " x " +
+                             std::to_string(k_count) + " (points x transforms)");
+    }
+    if (n > std::size_t(INT_MAX)) throw Error(where, std::to_string(n) + " points, more than 2^31 - 1");
+    if (n == 0) return;
+    const auto a = transforms;
+    const auto w = weights;
+    Kokkos::parallel_for(
+        detail::lbs_label(op), Kokkos::RangePolicy<ExecSpace>(space, 0, int(n)), KOKKOS_LAMBDA(const int i) {
+          float b[12];
+          detail::blend(a, w, i, k_count, b);
+          const float x[3] = {float(in(i, 0)), float(in(i, 1)), float(in(i, 2))};
+          float y[3];
+          detail::apply<op>(b, x, y);
+          out(i, 0) = y[0];
+          out(i, 1) = y[1];
+          out(i, 2) = y[2];
+        });
+  }
+};
+
+// A posed copy of `mesh` by any Warper whose per-point data belong to the mesh's vertices (an
+// LbsWarper with #V x K weights): vertices by forward_points, normals (when present) by
+// forward_normals; faces, colours and UVs are kept. Fences `space` (it returns host data).
+template <class ExecSpace, class W>
+TriMesh<float> warp_mesh(const ExecSpace& space, const W& warper, const TriMesh<float>& mesh) {
+  static_assert(Warper<W, ExecSpace>,
+                "hifa::warp_mesh: the warper must model hifa::Warper (forward_points, forward_normals, "
+                "inverse_points, canonical_normals on N x 3 Views)");
+  using Memory = typename W::memory_space;
+  const std::size_t n = std::size_t(mesh.vertex_count());
+  TriMesh<float> out = mesh;
+  const Kokkos::View<const float* [3], Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host_in(
+      mesh.vertices.data(), n);
+  const Kokkos::View<float* [3], Kokkos::LayoutRight, Memory> in(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "hifa::skinning::warp_mesh::in"), n);
+  const Kokkos::View<float* [3], Kokkos::LayoutRight, Memory> posed(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "hifa::skinning::warp_mesh::out"), n);
+  Kokkos::deep_copy(space, in, host_in);
+  warper.forward_points(space, in, posed);
+  const Kokkos::View<float* [3], Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host_out(out.vertices.data(), n);
+  Kokkos::deep_copy(space, host_out, posed);
+  if (mesh.has_normals()) {
+    const Kokkos::View<const float* [3], Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host_n(
+        mesh.normals.data(), n);
+    Kokkos::deep_copy(space, in, host_n);
+    warper.forward_normals(space, in, posed);
+    const Kokkos::View<float* [3], Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host_nout(
+        out.normals.data(), n);
+    Kokkos::deep_copy(space, host_nout, posed);
+  }
+  space.fence();
+  return out;
+}
+
+}  // namespace hifa
