@@ -9,6 +9,7 @@
 //     unreadable.obj (not OBJ), empty.obj (no faces), inf.obj / nan.ply (an infinite / NaN vertex), flat.obj (zero
 //     height), huge.obj (40 km tall: no person's height in any unit)
 //   make_test_scans none DIR   only bad scans (prepare must fail with exit code 1)
+//   make_test_scans big DIR    one ~100k-face textured scan (1024² texture) for bench/prepare_goal.sh
 
 #include "hifa/core/runtime.hpp"
 #include "hifa/mesh/obj_io.hpp"
@@ -146,6 +147,20 @@ int main(int argc, char** argv) {
   } else if (kind == "bad") {
     tall(dir);
     bad(dir);
+  } else if (kind == "big") {
+    TriMeshf m = ellipsoid(316, 160, {0.3f, 0.87f, 0.2f}, {0, 0.87f, 0});
+    hifa::Image<float> texture(1024, 1024, 3);
+    for (int y = 0; y < 1024; ++y)
+      for (int x = 0; x < 1024; ++x) {
+        const float check = ((x / 32 + y / 32) % 2) ? 1.0f : 0.4f;
+        texture(x, y, 0) = check * float(x) / 1023;
+        texture(x, y, 1) = check * float(y) / 1023;
+        texture(x, y, 2) = check;
+      }
+    hifa::write_png(dir / "big.png", texture);
+    m.texture = dir / "big.png";
+    hifa::write_obj(dir / "big.obj", m);
+    std::printf("%ld faces\n", long(m.face_count()));
   } else if (kind == "none") {
     bad(dir);
   } else {

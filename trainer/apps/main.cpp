@@ -6,10 +6,33 @@
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 
+namespace {
+
+// hifa prepare runs Kokkos kernels on the main thread while its worker threads encode images. With
+// libgomp's default wait policy the OpenMP threads spin at every barrier and the busy cores make
+// each of the many small parallel regions wait for a descheduled thread: measured 10x slower on 2
+// cores. libgomp reads OMP_WAIT_POLICY only when it loads, so the verb re-executes itself once
+// with "passive" unless the user chose a policy. (Other verbs keep the default.)
+void prefer_passive_openmp_for_prepare(int argc, char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+  bool prepare = false;
+  for (int i = 1; i < argc; ++i) prepare = prepare || std::strcmp(argv[i], "prepare") == 0;
+  if (!prepare) return;
+  ::setenv("OMP_WAIT_POLICY", "passive", 1);
+  ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are, just slower
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  prefer_passive_openmp_for_prepare(argc, argv);
   CLI::App app{"hifa: clothed 3D humans from a single image (PIFuHD, CAR) on a reusable geometry toolkit"};
   app.set_version_flag("--version", "hifa " HIFA_VERSION);
   app.require_subcommand(1);

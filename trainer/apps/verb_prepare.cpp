@@ -58,6 +58,7 @@ void run_prepare_verb(prepare::PrepareOptions options) {
   std::printf("prepared %zu subjects (%zu already complete) of %zu scans into %s in %.1f s; skipped %zu",
               s.prepared, s.resumed, s.found, options.out.string().c_str(), seconds, s.skipped);
   if (s.leftovers_removed > 0) std::printf("; redid %d unfinished subjects", s.leftovers_removed);
+  std::printf("; %s", s.lit ? "SH-lit with PRT" : "unlit albedo");
   std::printf("\n");
 }
 
@@ -104,6 +105,7 @@ void add_prepare(CLI::App& app, VerbAction& action) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   verb->add_flag("--balance", o->balance, "Keep as many inside as outside points (PIFu)");
+  verb->add_flag("--unlit{false}", o->lighting, "Render the albedo, without SH lighting and PRT");
   verb->callback([&action, o] { action = [o] { run_prepare_verb(*o); }; });
 }
 

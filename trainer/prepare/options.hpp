@@ -25,7 +25,7 @@ struct PrepareOptions {
   std::uint64_t seed = 0;
   double test_fraction = 0.1;         // of the prepared subjects, into the split's test list
   int jobs = 0;                       // encoding/writing threads; 0: one per core
-  bool lighting = true;               // SH lighting with PRT when the toolkit has it (see prepare.cpp)
+  bool lighting = true;               // random SH light per view through per-scan PRT; false: albedo
   // Set (from a signal handler) to stop after the view in progress; the subject in progress is lost.
   const std::atomic<bool>* interrupt = nullptr;
 };

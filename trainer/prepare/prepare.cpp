@@ -10,9 +10,12 @@
 #include "hifa/core/error.hpp"
 #include "hifa/core/rng.hpp"
 #include "hifa/mesh/measures.hpp"
+#include "hifa/render/prt.hpp"
 #include "hifa/render/rasterize.hpp"
 #include "hifa/sampling/concepts.hpp"
 #include "hifa/sampling/surface.hpp"
+
+#include <sched.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -28,6 +31,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A new thread inherits the CPU affinity of the thread that made it, and the Kokkos runtime binds
+// the main thread to one core (OMP_PROC_BIND): without this, every worker would share the core of
+// the rendering thread while the other cores idle. The kernel keeps the mask within the process's
+// allowed CPUs (cgroups, taskset).
+void unpin_this_thread() {
+  cpu_set_t all;
+  CPU_ZERO(&all);
+  for (int c = 0; c < CPU_SETSIZE; ++c) CPU_SET(c, &all);
+  (void)sched_setaffinity(0, sizeof all, &all);  // best effort: a failure only costs speed
+}
+
 // Worker threads that run CPU-only tasks (compositing, PNG encoding, file writing) while the main
 // thread renders the next views with Kokkos. Kokkos' OpenMP backend must be driven from the thread
 // that initialized it, so no task may call a Kokkos kernel. submit() blocks while `capacity` tasks
@@ -35,7 +49,12 @@ namespace fs = std::filesystem;
 class WritePool {
  public:
   WritePool(int threads, std::size_t capacity) : capacity_(capacity) {
-    for (int t = 0; t < threads; ++t) workers_.emplace_back([this] { work(); });
+    for (int t = 0; t < threads; ++t) {
+      workers_.emplace_back([this] {
+        unpin_this_thread();
+        work();
+      });
+    }
   }
   ~WritePool() {
     {
@@ -100,6 +119,10 @@ class WritePool {
 
 struct Interrupted {};
 
+// Rays per vertex of the precomputed radiance transfer (render/prt.hpp's default; its Monte Carlo
+// error is far below the 8-bit quantization of the shaded images).
+constexpr int prt_rays = 64;
+
 // FNV-1a: a subject's seed depends on its name only, so adding or removing other scans changes
 // nothing about it.
 std::uint64_t name_hash(const std::string& name) {
@@ -127,7 +150,7 @@ Json options_json(const PrepareOptions& o) {
   j["unit"] = o.unit;
   j["seed"] = o.seed;
   j["backgrounds"] = o.backgrounds.empty() ? Json("procedural") : Json(fs::absolute(o.backgrounds).lexically_normal().string());
-  j["lighting"] = "albedo";  // unlit: the SH/PRT renderer is not in the toolkit yet (see README)
+  j["lighting"] = o.lighting ? Json({{"model", "sh-prt"}, {"rays", prt_rays}}) : Json("albedo");
   return j;
 }
 
@@ -299,6 +322,14 @@ class SubjectWriter {
     const Space space;
     const fs::path folder = staging.path();
     const std::uint64_t seed = detail::mix_seed(options_.seed, name_hash(scan.name));
+    RenderSettings settings = settings_;
+    ShTransfer transfer;
+    if (options_.lighting) {
+      transfer = transfer_of(scan, s, seed);
+      settings.transfer = &transfer;
+      settings.faces = &s.mesh.faces;
+      settings.light_seed = detail::mix_seed(seed, 0x11647);
+    }
     {
       // Renders on this thread; each view is handed to the pool, which composites and writes it.
       const Rasterizer<Space> raster(space, s.mesh, s.texture);
@@ -307,8 +338,8 @@ class SubjectWriter {
           pool_.wait();
           throw Interrupted{};
         }
-        auto rendered = std::make_shared<RenderedView>(render_view(raster, space, view, settings_));
-        pool_.submit([rendered, folder, this] { write_view(folder, *rendered, backgrounds_, settings_); });
+        auto rendered = std::make_shared<RenderedView>(render_view(raster, space, view, settings));
+        pool_.submit([rendered, folder, settings, this] { write_view(folder, *rendered, backgrounds_, settings); });
         ++views_reported;
         if (events_.advance) events_.advance(1);
       }
@@ -366,13 +397,43 @@ class SubjectWriter {
     j["resolution"] = options_.resolution;
     j["fine_resolution"] = options_.fine_resolution;
     j["supersample"] = options_.supersample;
-    j["lighting"] = "albedo";
+    if (options_.lighting) {
+      j["lighting"] = {{"model", "order-2 SH light per view (calib/<view>.json), per-vertex shadowed PRT"},
+                       {"rays", prt_rays},
+                       {"cache", "cache/" + scan.name + ".prt"}};
+    } else {
+      j["lighting"] = "albedo (unlit)";
+    }
     j["samples"] = {{"frame", "subject normalized"},
                     {"box", {{"min", json_vec3(box.min())}, {"max", json_vec3(box.max())}}},
                     {"balanced", options_.balance},
                     {"coarse", samples_json("samples_coarse.bin", coarse)},
                     {"fine", samples_json("samples_fine.bin", fine)}};
     write_json(folder / "subject.json", j);
+  }
+
+  // The scan's transfer from DATASET/cache/<name>.prt when it is there and matches the mesh and
+  // options (render/prt.hpp's checked cache), else computed and saved: computed once per scan,
+  // even across an interrupted subject. (Kokkos kernels: this thread only, like the rendering.)
+  ShTransfer transfer_of(const ScanSource& scan, const NormalizedScan& s, std::uint64_t seed) {
+    const Space space;
+    PrtOptions prt;
+    prt.rays = prt_rays;
+    prt.seed = detail::mix_seed(seed, 0x505254);
+    const PrtCacheKey key = prt_cache_key(s.mesh, prt);
+    make_folder(layout_.root / "cache");
+    const fs::path cache = layout_.root / "cache" / (scan.name + ".prt");
+    std::error_code ec;
+    if (fs::exists(cache, ec)) {
+      try {
+        return load_prt(cache, key);
+      } catch (const Error&) {
+        // stale (the scan changed) or damaged: recompute below
+      }
+    }
+    ShTransfer t = compute_prt(space, s.mesh, prt);
+    save_prt(cache, t, key);
+    return t;
   }
 
   bool interrupted() const { return options_.interrupt && options_.interrupt->load(); }
@@ -414,6 +475,7 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
   check_output(layout, options);
   make_folder(layout.subjects());
   PrepareSummary summary;
+  summary.lit = options.lighting;
   summary.found = found.scans.size();
   summary.leftovers_removed = remove_leftover_staging(layout);
 

@@ -18,11 +18,12 @@ constexpr std::uint64_t pitch_stream = 0x7069;  // "pi"
 constexpr std::uint64_t background_salt = 0x6267;  // "bg"
 
 ViewImages render_at(const Rasterizer<Space>& raster, const Space& space, const Calibration& calibration, int size,
-                     int supersample) {
+                     const RenderSettings& settings, const ShLight& light) {
   RenderOptions options;
   options.width = options.height = size;
-  options.supersample = supersample;
+  options.supersample = settings.supersample;
   RenderMaps maps = raster.render(space, calibration, options);
+  if (settings.lit()) maps.color = shade_prt(space, maps, *settings.faces, *settings.transfer, light, calibration);
   return {std::move(maps.color), std::move(maps.alpha), std::move(maps.front_normal), std::move(maps.back_normal)};
 }
 
@@ -77,9 +78,10 @@ RenderedView render_view(const Rasterizer<Space>& raster, const Space& space, co
                          const RenderSettings& settings) {
   RenderedView out;
   out.spec = view;
-  out.coarse = render_at(raster, space, view.calibration, settings.resolution, settings.supersample);
+  if (settings.lit()) out.light = random_sh_light(settings.light_seed, std::uint64_t(view.index));
+  out.coarse = render_at(raster, space, view.calibration, settings.resolution, settings, out.light);
   if (settings.fine_resolution > 0) {
-    out.fine = render_at(raster, space, view.calibration, settings.fine_resolution, settings.supersample);
+    out.fine = render_at(raster, space, view.calibration, settings.fine_resolution, settings, out.light);
   }
   return out;
 }
@@ -105,6 +107,18 @@ void write_view(const fs::path& folder, const RenderedView& view, const Backgrou
   j["resolution"] = settings.resolution;
   j["fine_resolution"] = settings.fine_resolution;
   j["background"] = backgrounds.describe(view.spec.background_seed);
+  if (settings.lit()) {
+    Json sh = Json::array();
+    for (const auto& channel : view.light.channel) {
+      Json row = Json::array();
+      for (const float v : channel) row.push_back(json_float(v));
+      sh.push_back(row);
+    }
+    j["light"] = {{"model", "order-2 spherical harmonics, radiance, camera frame (render/sh_lighting.hpp)"},
+                  {"sh_rgb", sh}};
+  } else {
+    j["light"] = nullptr;
+  }
   write_json(folder / "calib" / (name + ".json"), j);
 }
 

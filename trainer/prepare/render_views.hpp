@@ -11,7 +11,8 @@
 //   the scale and centre of the subject's normalizing calibration, so view v's normalized frame is
 //   R(yaw, pitch) times the subject's (camera.hpp: R = Rx(pitch) Ry(yaw)).
 // render_view: the rasterizer's colour, alpha and front/back normal maps at `resolution` and, when
-//   fine_resolution > 0, again at fine_resolution (rendered, not resampled).
+//   fine_resolution > 0, again at fine_resolution (rendered, not resampled); the colour lit by the
+//   view's SH light through the precomputed transfer when settings.lit() (PIFu's PRT rendering).
 // write_view: image = alpha colour + (1 - alpha) background (the background of the view's seed,
 //   backgrounds.hpp, the same picture at both resolutions), mask = alpha, normal maps as the
 //   rasterizer gives them ((n + 1) / 2 in camera space, 0 where the mask is 0), all 8-bit PNG; and
@@ -21,7 +22,9 @@
 
 #include "hifa/render/camera.hpp"
 #include "hifa/render/image.hpp"
+#include "hifa/render/prt.hpp"
 #include "hifa/render/rasterize.hpp"
+#include "hifa/render/sh_lighting.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -46,6 +49,13 @@ struct RenderSettings {
   int resolution = 512;
   int fine_resolution = 0;
   int supersample = 1;
+  // Lighting: with a transfer (#V x 9, render/prt.hpp) and the mesh's faces, each view's colour is
+  // shade_prt's albedo x transfer . light under random_sh_light(light_seed, view) (camera frame,
+  // render/sh_lighting.hpp); without, the unlit albedo.
+  const ShTransfer* transfer = nullptr;
+  const FaceMatrix* faces = nullptr;
+  std::uint64_t light_seed = 0;
+  bool lit() const { return transfer != nullptr; }
 };
 
 struct ViewImages {
@@ -54,6 +64,7 @@ struct ViewImages {
 
 struct RenderedView {
   ViewSpec spec;
+  ShLight light;            // the view's light (camera frame), when lit
   ViewImages coarse, fine;  // fine is empty without a fine resolution
 };
 
