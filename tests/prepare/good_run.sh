@@ -58,6 +58,9 @@ for s in ["tall", "twosided", "parts"]:
     c = json.load(open(f"{d}/subjects/{s}/calib/001.json"))
     assert c["yaw_degrees"] == 90 and c["pitch_degrees"] == 0, c
     assert len(c["world_to_normalized"]) == 4
+    # Lit by default: a 3 x 9 SH light per view, and the scan's PRT cached once.
+    assert len(c["light"]["sh_rgb"]) == 3 and all(len(ch) == 9 for ch in c["light"]["sh_rgb"]), c["light"]
+    assert open(f"{d}/cache/{s}.prt", "rb").read(8) == b"HIFAPRT\0"
 assert units == {"tall": "m", "twosided": "cm", "parts": "mm"}, units
 tw = json.load(open(f"{d}/subjects/twosided/subject.json"))["mesh"]
 assert tw["opposite_pairs_removed"] == 12 and tw["faces_used"] == 12, tw

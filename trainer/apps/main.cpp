@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   hifa::app::VerbAction action;
   hifa::app::add_demo_geometry(app, action);
   hifa::app::add_eval(app, action);
+#ifdef HIFA_WITH_ASSIMP  // the optional importer (configure with -DHIFA_WITH_ASSIMP=OFF to go without)
+  hifa::app::add_convert(app, action);
+#endif
   hifa::app::add_prepare(app, action);
 
   try {

@@ -13,6 +13,7 @@ using VerbAction = std::function<void()>;
 
 void add_demo_geometry(CLI::App& app, VerbAction& action);
 void add_eval(CLI::App& app, VerbAction& action);
+void add_convert(CLI::App& app, VerbAction& action);  // built with hifa::assimp only
 void add_prepare(CLI::App& app, VerbAction& action);
 
 }  // namespace hifa::app

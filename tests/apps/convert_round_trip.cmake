@@ -1,0 +1,38 @@
+# Script mode (cmake -P): `hifa convert` of tests/data/two_parts.dae (two meshes under a transformed
+# node) to OBJ must write the hand-computed world positions and all three faces; converting that OBJ
+# to PLY and back to OBJ must give the same text (exact floats both ways).
+#   -DHIFA=<hifa> -DINPUT=<two_parts.dae> -DWORK_DIR=<folder>
+function(convert in out)
+  execute_process(COMMAND "${HIFA}" convert "${in}" "${out}" RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "hifa convert ${in} ${out}: exit code ${rc}\n${stdout}${err}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+convert("${INPUT}" "${WORK_DIR}/two_parts.obj")
+file(READ "${WORK_DIR}/two_parts.obj" obj)
+foreach(v "1 4 3" "1 6 3" "-1 4 3" "1 2 13" "1 4 13" "-1 4 13" "-1 2 13")
+  if(NOT obj MATCHES "\nv ${v}\n")
+    message(FATAL_ERROR "two_parts.obj has no vertex 'v ${v}':\n${obj}")
+  endif()
+endforeach()
+string(REGEX MATCHALL "\nv " vertices "${obj}")
+string(REGEX MATCHALL "\nf " faces "${obj}")
+list(LENGTH vertices nv)
+list(LENGTH faces nf)
+if(NOT nv EQUAL 7 OR NOT nf EQUAL 3)
+  message(FATAL_ERROR "two_parts.obj has ${nv} vertices and ${nf} faces, expected 7 and 3:\n${obj}")
+endif()
+
+convert("${WORK_DIR}/two_parts.obj" "${WORK_DIR}/two_parts.ply")
+convert("${WORK_DIR}/two_parts.ply" "${WORK_DIR}/again.obj")
+file(READ "${WORK_DIR}/again.obj" again)
+if(NOT again STREQUAL obj)
+  message(FATAL_ERROR "OBJ -> PLY -> OBJ changed the mesh:\n${obj}\n---\n${again}")
+endif()
+file(GLOB leftovers "${WORK_DIR}/*.tmp-*")
+if(leftovers)
+  message(FATAL_ERROR "temporary files left behind: ${leftovers}")
+endif()
