@@ -1,0 +1,137 @@
+// hifa::trainer configuration: the shipped configs parse and build; bad keys, types and values are
+// errors naming the key and the file.
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+#include "config/factory.hpp"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+using namespace hifa::trainer;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string configs = HIFA_SOURCE_DIR "/configs/";
+
+int64_t count(const torch::nn::Module& m) {
+  int64_t n = 0;
+  for (const auto& p : m.parameters()) n += p.numel();
+  return n;
+}
+
+// pix2pixHD global generator parameters by hand (instance norm has none).
+int64_t global_generator_parameters(int64_t g, int downs, int blocks) {
+  int64_t n = 3 * g * 49 + g;
+  for (int i = 0; i < downs; ++i) n += (g << i) * (g << (i + 1)) * 9 + (g << (i + 1));
+  const int64_t b = g << downs;
+  n += blocks * 2 * (b * b * 9 + b);
+  for (int i = 0; i < downs; ++i) {
+    const int64_t c = g << (downs - i);
+    n += c * (c / 2) * 9 + c / 2;
+  }
+  return n + g * 3 * 49 + 3;
+}
+
+fs::path write_temp(const std::string& name, const std::string& text) {
+  fs::path d = fs::temp_directory_path() / ("hifa_test_config_" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  std::ofstream(d / name) << text;
+  return d / name;
+}
+
+std::string tiny_text() {
+  std::ifstream in(configs + "tiny.yaml");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("configs/pifuhd.yaml parses to the paper's settings and builds the paper-size model") {
+  const Config c = load_config(configs + "pifuhd.yaml");
+  CHECK(c.model_type == "pifuhd");
+  CHECK(c.coarse.encoder.stacks == 4);
+  CHECK(c.coarse.mlp.widths == std::vector<int>{257, 1024, 512, 256, 128, 1});
+  REQUIRE(c.fine.has_value());
+  CHECK(c.fine->mlp.widths == std::vector<int>{272, 512, 256, 128, 1});
+  CHECK(c.train.coarse.type == "rmsprop");
+  CHECK(c.train.normal.lr == Approx(2e-4));
+  CHECK(c.train.fine_sampler.sigma_cm == Approx(3.0));
+  torch::manual_seed(0);
+  PIFuHD m = make_model(c);
+  REQUIRE(m->has_fine());
+  REQUIRE(m->has_normal_nets());
+  CHECK(count(*m->normal_front) == global_generator_parameters(64, 4, 9));
+  CHECK(count(*m->normal_back) == global_generator_parameters(64, 4, 9));
+}
+
+TEST_CASE("configs/pifu.yaml is the single-level model: no fine level") {
+  const Config c = load_config(configs + "pifu.yaml");
+  CHECK(c.model_type == "pifu");
+  CHECK_FALSE(c.fine.has_value());
+  PIFuHD m = make_model(c);
+  CHECK_FALSE(m->has_fine());
+  torch::NoGradGuard no_grad;
+  m->eval();
+  PIFuHDOutput o = m->forward(torch::randn({1, 9, 64, 64}), {}, torch::zeros({1, 3, 5}));
+  CHECK(o.coarse.occupancy.sizes() == torch::IntArrayRef{1, 1, 5});
+  CHECK_FALSE(o.fine.has_value());
+}
+
+TEST_CASE("configs/tiny.yaml builds a small two-level model") {
+  const Config c = load_config(configs + "tiny.yaml");
+  PIFuHD m = make_model(c);
+  CHECK(count(*m) < 2'000'000);
+  CHECK(m->options().coarse.encoder.stacks == 2);
+  CHECK(c.text.find("CPU-sized PIFuHD") != std::string::npos);  // the text is kept for checkpoints
+}
+
+TEST_CASE("a misspelled key is an error naming the key, its line and the file") {
+  const fs::path p = write_temp("typo.yaml", replace(tiny_text(), "      stacks: 2", "      stakcs: 2"));
+  CHECK_THROWS_WITH(load_config(p), Catch::Contains(p.string()) && Catch::Contains("unknown key 'model.coarse.encoder.stakcs'") &&
+                                        Catch::Contains("line 15") && Catch::Contains("stacks"));
+  const fs::path q = write_temp("top.yaml", tiny_text() + "trian:\n  seed: 1\n");
+  CHECK_THROWS_WITH(load_config(q), Catch::Contains("unknown key 'trian'"));
+}
+
+TEST_CASE("a value of the wrong type or out of range names the key") {
+  const fs::path p = write_temp("type.yaml", replace(tiny_text(), "lr: 1.0e-3, lr_decay: 0.1, lr_step_epochs: 10, batch: 4, epochs: 10}\n  fine",
+                                                     "lr: fast, lr_decay: 0.1, lr_step_epochs: 10, batch: 4, epochs: 10}\n  fine"));
+  CHECK_THROWS_WITH(load_config(p), Catch::Contains("'train.coarse.lr' must be a number, got 'fast'"));
+  const fs::path q = write_temp("skip.yaml", replace(tiny_text(), "skips: [1, 2, 3]", "skips: [1, 2, 7]"));
+  CHECK_THROWS_WITH(load_config(q), Catch::Contains("model.coarse.mlp.skips") && Catch::Contains("7"));
+  CHECK_THROWS_WITH(parse_config("model: [1, 2]\n", "inline.yaml"), Catch::Contains("inline.yaml") && Catch::Contains("'model' must be a mapping"));
+  CHECK_THROWS_WITH(parse_config("model: {type: pifu\n", "broken.yaml"), Catch::Contains("broken.yaml") && Catch::Contains("not valid YAML"));
+}
+
+TEST_CASE("an unknown type: is an error listing the known ones") {
+  const fs::path p = write_temp("kind.yaml", replace(tiny_text(), "type: extended_bce", "type: focal"));
+  CHECK_THROWS_WITH(load_config(p), Catch::Contains("'loss.type' is 'focal'") && Catch::Contains("extended_bce, bce"));
+  const fs::path q = write_temp("enc.yaml", replace(tiny_text(), "type: hourglass", "type: resnet"));
+  CHECK_THROWS_WITH(load_config(q), Catch::Contains("model.coarse.encoder.type") && Catch::Contains("hourglass"));
+  Config c = load_config(configs + "tiny.yaml");
+  c.model_type = "nerf";  // built in code, not read: the factory still refuses it
+  CHECK_THROWS_WITH(make_model(c), Catch::Contains("model.type") && Catch::Contains("nerf"));
+}
+
+TEST_CASE("widths that do not add up are an error naming the config and the width") {
+  const fs::path p = write_temp("widths.yaml", replace(tiny_text(), "widths: [40, 32, 16, 8, 1]", "widths: [41, 32, 16, 8, 1]"));
+  const Config c = load_config(p);
+  CHECK_THROWS_WITH(make_model(c), Catch::Contains(p.string()) && Catch::Contains("mlp.widths[0]") && Catch::Contains("= 40, got 41"));
+}
+
+TEST_CASE("a relative vgg_weights path is relative to the config file") {
+  const fs::path p = write_temp("vggrel.yaml", replace(tiny_text(), "vgg_weights: \"\"", "vgg_weights: weights/vgg19.htf"));
+  const Config c = load_config(p);
+  CHECK(c.normal_net.vgg_weights == (p.parent_path() / "weights/vgg19.htf").string());
+  CHECK_THROWS_WITH(make_normal_loss(c), Catch::Contains("vgg19.htf") && Catch::Contains("cannot open"));
+}

@@ -1,0 +1,329 @@
+// YAML -> Config with strict keys: every mapping is read through a Section that remembers which keys
+// were asked for, and finish() rejects whatever is left (a misspelled key is an error, never a
+// silently ignored setting).
+#include "config/config.hpp"
+
+#include "hifa/core/error.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace hifa::trainer {
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string line_of(const YAML::Node& n) {
+  const YAML::Mark m = n.Mark();
+  return m.line >= 0 ? " (line " + std::to_string(m.line + 1) + ")" : "";
+}
+
+class Section {
+ public:
+  Section(YAML::Node node, std::string path, const std::string& file) : node_(node), path_(std::move(path)), file_(file) {
+    if (node_ && !node_.IsNull() && !node_.IsMap()) fail(path_, "must be a mapping of keys to values" + line_of(node_));
+  }
+
+  template <class T>
+  void read(const std::string& key, T& value) {
+    known_.push_back(key);
+    if (!node_ || node_.IsNull()) return;
+    const YAML::Node& cnode = node_;  // const access: never inserts the key
+    const YAML::Node v = cnode[key];
+    if (!v) return;
+    value = convert<T>(v, key);
+  }
+
+  Section child(const std::string& key) {
+    known_.push_back(key);
+    const YAML::Node& cnode = node_;
+    YAML::Node v = (cnode && cnode.IsMap()) ? cnode[key] : YAML::Node();
+    return Section(v, full(key), file_);
+  }
+
+  bool has(const std::string& key) const {
+    const YAML::Node& cnode = node_;
+    return cnode && cnode.IsMap() && cnode[key];
+  }
+
+  // Unknown keys are errors naming the key, the file and the line.
+  void finish() const {
+    if (!node_ || !node_.IsMap()) return;
+    for (const auto& kv : node_) {
+      const std::string k = kv.first.as<std::string>();
+      if (std::find(known_.begin(), known_.end(), k) == known_.end()) {
+        throw Error(file_, "unknown key '" + full(k) + "'" + line_of(kv.first) + "; known keys here: " + join(known_));
+      }
+    }
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    throw Error(file_, "'" + key + "' " + problem);
+  }
+  std::string full(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+ private:
+  template <class T>
+  T convert(const YAML::Node& v, const std::string& key) const {
+    const char* what = std::is_same_v<T, bool>          ? "true or false"
+                       : std::is_integral_v<T>          ? "an integer"
+                       : std::is_floating_point_v<T>    ? "a number"
+                       : std::is_same_v<T, std::string> ? "a string"
+                                                        : "a list of integers";
+    try {
+      if constexpr (std::is_same_v<T, std::vector<int>>) {
+        if (!v.IsSequence()) throw YAML::Exception(v.Mark(), "not a sequence");
+      } else {
+        if (!v.IsScalar()) throw YAML::Exception(v.Mark(), "not a scalar");
+      }
+      return v.as<T>();
+    } catch (const YAML::Exception&) {
+      std::string shown = v.IsScalar() ? " '" + v.Scalar() + "'" : "";
+      fail(full(key), "must be " + std::string(what) + ", got" + (shown.empty() ? " a non-scalar" : shown) + line_of(v));
+    }
+  }
+
+  YAML::Node node_;
+  std::string path_;
+  const std::string& file_;
+  std::vector<std::string> known_;
+};
+
+void check_type(const Section& s, const std::string& key, const std::string& value,
+                const std::vector<std::string>& known) {
+  if (std::find(known.begin(), known.end(), value) == known.end()) {
+    s.fail(s.full(key), "is '" + value + "', which is not one of: " + join(known));
+  }
+}
+
+void check_min(const Section& s, const std::string& key, double value, double min) {
+  if (!(value >= min)) {
+    std::ostringstream os;
+    os << "must be >= " << min << ", got " << value;
+    s.fail(s.full(key), os.str());
+  }
+}
+
+void read_encoder(Section s, EncoderConfig& e) {
+  s.read("type", e.type);
+  check_type(s, "type", e.type, {"hourglass"});
+  s.read("in_channels", e.in_channels);
+  s.read("stem_channels", e.stem_channels);
+  s.read("channels", e.channels);
+  s.read("out_channels", e.out_channels);
+  s.read("stacks", e.stacks);
+  s.read("depth", e.depth);
+  s.read("downsamplings", e.downsamplings);
+  s.read("norm", e.norm);
+  s.read("groups", e.groups);
+  s.read("upsample", e.upsample);
+  s.read("output_activation", e.output_activation);
+  s.finish();
+  for (auto [k, v, m] : {std::tuple{"in_channels", e.in_channels, 1}, {"stem_channels", e.stem_channels, 1},
+                         {"channels", e.channels, 4}, {"out_channels", e.out_channels, 1}, {"stacks", e.stacks, 1},
+                         {"depth", e.depth, 1}, {"downsamplings", e.downsamplings, 0}, {"groups", e.groups, 1}}) {
+    check_min(s, k, v, m);
+  }
+  if (e.channels % 4 != 0) s.fail(s.full("channels"), "must be a multiple of 4 (the residual block splits it 1/2, 1/4, 1/4)");
+  check_type(s, "norm", e.norm, {"group", "batch", "none"});
+  check_type(s, "upsample", e.upsample, {"bicubic", "bilinear", "nearest"});
+  check_type(s, "output_activation", e.output_activation, {"none", "tanh"});
+}
+
+void read_mlp(Section s, MlpConfig& m) {
+  s.read("type", m.type);
+  check_type(s, "type", m.type, {"surface_mlp"});
+  s.read("widths", m.widths);
+  s.read("skips", m.skips);
+  s.read("norm", m.norm);
+  s.read("groups", m.groups);
+  s.read("leaky_slope", m.leaky_slope);
+  s.read("omega_layer", m.omega_layer);
+  s.finish();
+  if (m.widths.size() < 2) s.fail(s.full("widths"), "needs at least an input and an output width");
+  for (int w : m.widths) check_min(s, "widths", w, 1);
+  const int layers = int(m.widths.size()) - 1;
+  for (int k : m.skips) {
+    if (k < 1 || k >= layers) s.fail(s.full("skips"), "holds " + std::to_string(k) + "; skips are 0-based layer indices in [1, " + std::to_string(layers - 1) + "]");
+  }
+  if (m.omega_layer < -1 || m.omega_layer >= layers - 1) {
+    s.fail(s.full("omega_layer"), "must be -1 or a hidden layer index in [0, " + std::to_string(layers - 2) + "], got " + std::to_string(m.omega_layer));
+  }
+  check_type(s, "norm", m.norm, {"group", "none"});
+  check_min(s, "groups", m.groups, 1);
+}
+
+void read_level(Section s, LevelConfig& l) {
+  s.read("image_size", l.image_size);
+  s.read("depth_feature", l.depth_feature);
+  s.read("depth_scale", l.depth_scale);
+  read_encoder(s.child("encoder"), l.encoder);
+  read_mlp(s.child("mlp"), l.mlp);
+  s.finish();
+  check_min(s, "image_size", l.image_size, 1);
+}
+
+void read_optimizer(Section s, OptimizerConfig& o) {
+  s.read("optimizer", o.type);
+  check_type(s, "optimizer", o.type, {"rmsprop", "adam"});
+  s.read("lr", o.lr);
+  s.read("lr_decay", o.lr_decay);
+  s.read("lr_step_epochs", o.lr_step_epochs);
+  s.read("batch", o.batch);
+  s.read("epochs", o.epochs);
+  s.finish();
+  if (!(o.lr > 0)) s.fail(s.full("lr"), "must be > 0");
+  check_min(s, "lr_decay", o.lr_decay, 0);
+  check_min(s, "lr_step_epochs", o.lr_step_epochs, 1);
+  check_min(s, "batch", o.batch, 1);
+  check_min(s, "epochs", o.epochs, 0);
+}
+
+void read_sampler(Section s, SamplerConfig& c) {
+  s.read("points", c.points);
+  s.read("surface_weight", c.surface_weight);
+  s.read("uniform_weight", c.uniform_weight);
+  s.read("balance", c.balance);
+  s.read("sigma_cm", c.sigma_cm);
+  s.finish();
+  check_min(s, "points", c.points, 1);
+  check_min(s, "surface_weight", c.surface_weight, 0);
+  check_min(s, "uniform_weight", c.uniform_weight, 0);
+  if (c.surface_weight + c.uniform_weight == 0) s.fail(s.full("surface_weight"), "and uniform_weight are both 0");
+  if (!(c.sigma_cm > 0)) s.fail(s.full("sigma_cm"), "must be > 0");
+}
+
+Config parse_root(const YAML::Node& root, const std::string& source) {
+  Config c;
+  c.source = source;
+  c.coarse = default_coarse_level();
+  Section top(root, "", c.source);
+
+  Section model = top.child("model");
+  model.read("type", c.model_type);
+  check_type(model, "type", c.model_type, {"pifuhd", "pifu"});
+  read_level(model.child("coarse"), c.coarse);
+  if (c.model_type == "pifuhd") {
+    c.fine = default_fine_level();
+    read_level(model.child("fine"), *c.fine);
+  } else if (model.has("fine")) {
+    model.fail("model.fine", "is given but model.type is 'pifu' (single level); remove it or use type: pifuhd");
+  }
+  model.finish();
+
+  Section nn = top.child("normal_net");
+  NormalNetConfig& n = c.normal_net;
+  nn.read("type", n.type);
+  check_type(nn, "type", n.type, {"pix2pixhd_global", "none"});
+  nn.read("in_channels", n.in_channels);
+  nn.read("out_channels", n.out_channels);
+  nn.read("base_channels", n.base_channels);
+  nn.read("downsamplings", n.downsamplings);
+  nn.read("residual_blocks", n.residual_blocks);
+  nn.read("norm", n.norm);
+  nn.read("loss", n.loss);
+  nn.read("vgg_weights", n.vgg_weights);
+  nn.read("l1_weight", n.l1_weight);
+  nn.read("perceptual_weight", n.perceptual_weight);
+  nn.read("gradient_scales", n.gradient_scales);
+  nn.finish();
+  check_type(nn, "norm", n.norm, {"instance", "batch", "none"});
+  check_type(nn, "loss", n.loss, {"l1_perceptual"});
+  for (auto [k, v, m] : {std::tuple{"in_channels", n.in_channels, 1}, {"out_channels", n.out_channels, 1},
+                         {"base_channels", n.base_channels, 1}, {"downsamplings", n.downsamplings, 0},
+                         {"residual_blocks", n.residual_blocks, 0}, {"gradient_scales", n.gradient_scales, 1}}) {
+    check_min(nn, k, v, m);
+  }
+  check_min(nn, "l1_weight", n.l1_weight, 0);
+  check_min(nn, "perceptual_weight", n.perceptual_weight, 0);
+  // A relative weights path is relative to the config file's folder (so configs travel with them).
+  if (!n.vgg_weights.empty()) {
+    std::filesystem::path p(n.vgg_weights);
+    if (p.is_relative() && !source.empty()) p = std::filesystem::path(source).parent_path() / p;
+    n.vgg_weights = p.lexically_normal().string();
+  }
+
+  Section loss = top.child("loss");
+  loss.read("type", c.loss.type);
+  loss.finish();
+  check_type(loss, "type", c.loss.type, {"extended_bce", "bce"});
+
+  Section train = top.child("train");
+  TrainConfig& t = c.train;
+  train.read("seed", t.seed);
+  train.read("gt_normal_probability", t.gt_normal_probability);
+  train.read("fine_schedule", t.fine_schedule);
+  train.read("fine_crop", t.fine_crop);
+  read_optimizer(train.child("normal"), t.normal);
+  read_optimizer(train.child("coarse"), t.coarse);
+  read_optimizer(train.child("fine"), t.fine);
+  read_sampler(train.child("coarse_sampler"), t.coarse_sampler);
+  read_sampler(train.child("fine_sampler"), t.fine_sampler);
+  train.finish();
+  if (!(t.gt_normal_probability >= 0 && t.gt_normal_probability <= 1)) {
+    train.fail("train.gt_normal_probability", "must be in [0, 1]");
+  }
+  check_type(train, "fine_schedule", t.fine_schedule, {"alternate", "frozen_coarse"});
+  check_min(train, "fine_crop", t.fine_crop, 1);
+
+  top.finish();
+  return c;
+}
+
+}  // namespace
+
+// PIFuHD coarse level: 4 stacks, 512 -> 128^2 x 256, MLP 257-1024-512-256-128-1 exposing Omega, the
+// 256-d output of its 4th layer counting the input as the 1st (0-based Conv1d layer 2).
+LevelConfig default_coarse_level() {
+  LevelConfig l;
+  l.mlp.omega_layer = 2;
+  return l;
+}
+
+// PIFuHD fine level: 1 stack, one downsampling fewer (1024 -> 512), 16 output channels, no depth
+// feature, MLP 272-512-256-128-1 fed with 16 image features + Omega (256).
+LevelConfig default_fine_level() {
+  LevelConfig l;
+  l.image_size = 1024;
+  l.depth_feature = false;
+  l.encoder.stacks = 1;
+  l.encoder.downsamplings = 1;
+  l.encoder.out_channels = 16;
+  // The paper does not give the fine hourglass depth; 4 levels at 512^2 bottom out at 32^2, the
+  // same bottom resolution as the coarse depth-2 hourglass at 128^2.
+  l.encoder.depth = 4;
+  l.mlp.widths = {272, 512, 256, 128, 1};
+  l.mlp.skips = {1, 2};
+  return l;
+}
+
+Config parse_config(const std::string& yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw Error(source, "not valid YAML: " + e.msg + " (line " + std::to_string(e.mark.line + 1) + ")");
+  }
+  if (root && !root.IsNull() && !root.IsMap()) throw Error(source, "the top level must be a mapping (model:, train:, ...)");
+  Config c = parse_root(root, source);
+  c.text = yaml_text;
+  return c;
+}
+
+Config load_config(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(file.string(), "cannot open the config file");
+  std::ostringstream os;
+  os << in.rdbuf();
+  return parse_config(os.str(), file.string());
+}
+
+}  // namespace hifa::trainer

@@ -1,0 +1,131 @@
+#pragma once
+// The trainer's configuration: plain structs read from one YAML file (no LibTorch here; the
+// factories in config/factory.hpp turn these into modules and losses).
+//
+//   hifa::trainer::Config c = hifa::trainer::load_config("configs/pifuhd.yaml");
+//   hifa::trainer::Config t = hifa::trainer::parse_config(yaml_text, "inline.yaml");
+//
+// Every width, depth, learning rate and sampler mix comes from the file; a key that is absent takes
+// the default below (the PIFuHD paper's value, reference.md). Each section's `type:` picks the
+// implementation (tiny-cuda-nn's `otype` idea); the known types are listed next to each field.
+//
+// Errors: hifa::Error naming the file and the full key path (and its line) for an unknown or
+//   misspelled key, a value of the wrong type, an unknown `type:`, or a value out of range, e.g.
+//   "configs/x.yaml: unknown key 'model.coarse.encoder.stakcs' (line 9); known keys here: type, ...".
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hifa::trainer {
+
+// Stacked hourglass image encoder (Newell et al. 2016; PIFuHD's HGFilter, lib/model/HGFilters.py).
+struct EncoderConfig {
+  std::string type = "hourglass";      // hourglass
+  int in_channels = 9;                 // image (3) + front normals (3) + back normals (3)
+  int stem_channels = 64;              // the 7x7 stem's width (HGFilter: 64)
+  int channels = 256;                  // trunk / hourglass width (HGFilter: 256; conv2/conv3 use half)
+  int out_channels = 256;              // each stack's feature map (coarse 256, fine 16)
+  int stacks = 4;
+  int depth = 2;                       // hourglass recursion levels (public coarse code: 2)
+  int downsamplings = 2;               // stride-2 steps before the stacks: 2 -> 1/4 (512 -> 128)
+  std::string norm = "group";          // group | batch | none
+  int groups = 32;                     // GroupNorm groups (reduced to gcd(groups, channels) per layer)
+  std::string upsample = "bicubic";    // bicubic (PIFuHD) | bilinear | nearest (PIFu)
+  std::string output_activation = "none";  // none | tanh (HGFilter's use_sigmoid, which is a tanh)
+};
+
+// Point MLP of 1x1 Conv1d layers (PIFuHD lib/model/MLP.py; PIFu SurfaceClassifier).
+struct MlpConfig {
+  std::string type = "surface_mlp";    // surface_mlp
+  std::vector<int> widths = {257, 1024, 512, 256, 128, 1};
+  // 0-based indices of the Conv1d layers whose input is re-concatenated with the MLP input
+  // (public code's res_layers). See models/surface_mlp.hpp for how this maps to the paper's "3,4,5".
+  std::vector<int> skips = {1, 2, 3};
+  std::string norm = "group";          // group (public PIFuHD) | none (PIFu)
+  int groups = 32;
+  double leaky_slope = 0.01;           // F.leaky_relu's default
+  int omega_layer = -1;                // 0-based layer whose activation is exposed as Omega; -1: none
+};
+
+struct LevelConfig {
+  int image_size = 512;                // the square input this level is meant for
+  bool depth_feature = true;           // append the point's z (coarse: yes; fine: no, it takes Omega)
+  double depth_scale = 1.0;            // z feature = z_n * depth_scale
+  EncoderConfig encoder;
+  MlpConfig mlp;
+};
+
+// Front/back normal-map nets: pix2pixHD global generator, and their loss (PIFuHD section 3.3).
+struct NormalNetConfig {
+  std::string type = "pix2pixhd_global";  // pix2pixhd_global | none
+  int in_channels = 3;
+  int out_channels = 3;
+  int base_channels = 64;
+  int downsamplings = 4;
+  int residual_blocks = 9;
+  std::string norm = "instance";       // instance | batch | none
+  std::string loss = "l1_perceptual";  // l1_perceptual
+  std::string vgg_weights;             // VGG19 weights (losses/tensor_file.hpp format); empty: none
+  double l1_weight = 5.0;
+  double perceptual_weight = 1.0;      // VGG19 term (or the gradient term without vgg_weights)
+  int gradient_scales = 3;             // multi-scale image-gradient fallback: scales 1, 1/2, 1/4, ...
+};
+
+struct LossConfig {
+  std::string type = "extended_bce";   // extended_bce (PIFuHD eq. 4) | bce (unweighted)
+};
+
+struct OptimizerConfig {
+  std::string type = "rmsprop";        // rmsprop | adam
+  double lr = 1e-3;
+  double lr_decay = 0.1;               // multiply the rate by this ...
+  int lr_step_epochs = 10;             // ... every this many epochs
+  int batch = 8;
+  int epochs = 30;
+};
+
+// How many of a view's prepared samples (trainer/prepare/samples.hpp) one training step draws.
+struct SamplerConfig {
+  int points = 8000;
+  int surface_weight = 16;             // PIFu's surface : uniform mix 16 : 1
+  int uniform_weight = 1;
+  bool balance = true;                 // keep as many inside as outside points (PIFu)
+  double sigma_cm = 5.0;               // which prepared sigma level to read (coarse 5, fine 3)
+};
+
+struct TrainConfig {
+  std::uint64_t seed = 0;
+  double gt_normal_probability = 0.5;  // condition on ground-truth normal maps with this probability
+  std::string fine_schedule = "alternate";  // alternate (paper's best) | frozen_coarse
+  int fine_crop = 512;                 // fine level trains on random crops of this size
+  OptimizerConfig normal{"adam", 2e-4, 1.0, 10, 8, 30};
+  OptimizerConfig coarse{};
+  OptimizerConfig fine{};
+  SamplerConfig coarse_sampler{};
+  SamplerConfig fine_sampler{8000, 16, 1, true, 3.0};
+};
+
+struct Config {
+  std::string source;                  // the file it was read from (for messages)
+  std::string text;                    // its YAML text, as read (saved with checkpoints)
+  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only)
+  LevelConfig coarse;
+  std::optional<LevelConfig> fine;     // present iff model_type == "pifuhd"
+  NormalNetConfig normal_net;
+  LossConfig loss;
+  TrainConfig train;
+};
+
+// Reads and validates a YAML file. Throws hifa::Error naming the file and key.
+Config load_config(const std::filesystem::path& file);
+// The same from text; `source` names it in messages.
+Config parse_config(const std::string& yaml_text, const std::string& source);
+
+// The defaults of a level: coarse (PIFuHD coarse, 512 -> 128^2 x 256) or fine (1024 -> 512^2 x 16).
+LevelConfig default_coarse_level();
+LevelConfig default_fine_level();
+
+}  // namespace hifa::trainer

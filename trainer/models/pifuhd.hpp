@@ -1,0 +1,62 @@
+#pragma once
+// PIFuHD (Saito et al., CVPR 2020): normal-map nets, a coarse PIFu level and a fine level fed with
+// Omega, the coarse MLP's 4th-layer activation (section 3.2; public code HGPIFuMRNet.query).
+// With no fine level it is the single-level PIFu of the paper's ablation (configs/pifu.yaml).
+//
+//   PIFuHD model(PIFuHDOptions{...});                                   // or make_model(config)
+//   auto [front, back] = model->predict_normals(image);                 // B x 3 x H x W each
+//   torch::Tensor in = PIFuHDImpl::condition(image, front, back);       // B x 9 x H x W
+//   PIFuHDOutput o = model->forward(coarse_in, fine_in, xyz_n);         // xyz_n: B x 3 x N normalized
+//
+// coarse_in is the 512^2 conditioned image, fine_in the 1024^2 one (or a crop of it with its own
+// calibration: points are in the normalized frame of whatever image fine_in is -- here both share
+// one frame). detach_omega stops the fine loss at Omega (coarse frozen, the public default
+// train_full_pifu = false); otherwise gradients reach the coarse MLP and encoder through Omega.
+
+#include "config/config.hpp"
+#include "models/normal_net.hpp"
+#include "models/pifu_level.hpp"
+
+#include <torch/torch.h>
+
+#include <optional>
+#include <utility>
+
+namespace hifa::trainer {
+
+struct PIFuHDOptions {
+  LevelConfig coarse = default_coarse_level();
+  std::optional<LevelConfig> fine = default_fine_level();  // nullopt: single-level PIFu
+  NormalNetConfig normal_net;                              // type "none": no normal nets
+};
+
+struct PIFuHDOutput {
+  LevelOutput coarse;
+  std::optional<LevelOutput> fine;
+};
+
+struct PIFuHDImpl : torch::nn::Module {
+  explicit PIFuHDImpl(PIFuHDOptions options);
+
+  // Both normal maps of an RGB image, resized to the image (bilinear, align_corners = true as the
+  // public code's nn.Upsample) -- the nets see the image at its own size.
+  std::pair<torch::Tensor, torch::Tensor> predict_normals(const torch::Tensor& image);
+  static torch::Tensor condition(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back);
+
+  PIFuHDOutput forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image, const torch::Tensor& xyz_n,
+                       bool detach_omega = false);
+
+  bool has_fine() const { return !fine.is_empty(); }
+  bool has_normal_nets() const { return !normal_front.is_empty(); }
+  const PIFuHDOptions& options() const { return options_; }
+
+  PIFuLevel coarse{nullptr};
+  PIFuLevel fine{nullptr};
+  NormalNet normal_front{nullptr}, normal_back{nullptr};
+
+ private:
+  PIFuHDOptions options_;
+};
+TORCH_MODULE(PIFuHD);
+
+}  // namespace hifa::trainer

@@ -1,0 +1,56 @@
+#include "models/surface_mlp.hpp"
+
+#include "hifa/core/error.hpp"
+
+#include <numeric>
+
+namespace hifa::trainer {
+
+SurfaceMLPImpl::SurfaceMLPImpl(SurfaceMLPOptions o) : options_(std::move(o)) {
+  const auto& w = options_.widths;
+  const char* where = "SurfaceMLP";
+  if (w.size() < 2) throw Error(where, "widths needs at least an input and an output width");
+  const int layers = int(w.size()) - 1;
+  skip_.assign(std::size_t(layers), false);
+  for (int k : options_.skips) {
+    if (k < 1 || k >= layers) throw Error(where, "skip index " + std::to_string(k) + " is outside [1, " + std::to_string(layers - 1) + "]");
+    skip_[std::size_t(k)] = true;
+  }
+  if (options_.omega_layer < -1 || options_.omega_layer >= layers - 1) {
+    throw Error(where, "omega_layer " + std::to_string(options_.omega_layer) + " is not a hidden layer");
+  }
+  filters_ = register_module("filters", torch::nn::ModuleList());
+  norms_ = register_module("norms", torch::nn::ModuleList());
+  for (int l = 0; l < layers; ++l) {
+    const int in = w[std::size_t(l)] + (skip_[std::size_t(l)] ? w[0] : 0);
+    filters_->push_back(torch::nn::Conv1d(torch::nn::Conv1dOptions(in, w[std::size_t(l) + 1], 1)));
+    if (l + 1 < layers && options_.norm == "group") {
+      const int c = w[std::size_t(l) + 1];
+      norms_->push_back(torch::nn::GroupNorm(torch::nn::GroupNormOptions(std::gcd(options_.groups, c), c)));
+    }
+  }
+}
+
+SurfaceMLPOutput SurfaceMLPImpl::forward(const torch::Tensor& x) {
+  const auto& w = options_.widths;
+  if (x.dim() != 3 || x.size(1) != w[0]) {
+    throw Error("SurfaceMLP", "expects B x " + std::to_string(w[0]) + " x N features, got " + std::to_string(x.dim()) +
+                                  "-d input with " + std::to_string(x.dim() > 1 ? x.size(1) : 0) + " channels");
+  }
+  SurfaceMLPOutput out;
+  torch::Tensor y = x;
+  const int layers = int(filters_->size());
+  for (int l = 0; l < layers; ++l) {
+    torch::Tensor in = skip_[std::size_t(l)] ? torch::cat({y, x}, 1) : y;
+    y = filters_[std::size_t(l)]->as<torch::nn::Conv1d>()->forward(in);
+    if (l + 1 < layers) {
+      if (options_.norm == "group") y = norms_[std::size_t(l)]->as<torch::nn::GroupNorm>()->forward(y);
+      y = torch::leaky_relu(y, options_.leaky_slope);
+    }
+    if (l == options_.omega_layer) out.omega = y;
+  }
+  out.logits = y;
+  return out;
+}
+
+}  // namespace hifa::trainer
