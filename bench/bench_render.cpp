@@ -76,7 +76,7 @@ hifa::RenderOptions options(const benchmark::State& state) {
 void render_views(benchmark::State& state) {
   const Space space;
   const auto& mesh = textured_sphere();
-  const hifa::Rasterizer<Space> raster(space, mesh, texture());
+  const hifa::Rasterizer<Space> raster(space, mesh, {texture()});
   const hifa::RenderOptions o = options(state);
   hifa::Calibration c = hifa::normalizing_calibration(mesh);
   int view = 0;
@@ -95,7 +95,7 @@ void build_and_render(benchmark::State& state) {
   const hifa::RenderOptions o = options(state);
   const hifa::Calibration c = hifa::normalizing_calibration(mesh);
   for (auto _ : state) {
-    const hifa::RenderMaps maps = hifa::render_view(space, mesh, texture(), c, o);
+    const hifa::RenderMaps maps = hifa::render_view(space, mesh, {texture()}, c, o);
     benchmark::DoNotOptimize(maps.alpha.data());
   }
   state.counters["faces"] = double(mesh.face_count());
@@ -131,7 +131,7 @@ void prt_per_scan(benchmark::State& state) {
 void shaded_views(benchmark::State& state) {
   const Space space;
   const auto& mesh = textured_sphere();
-  const hifa::Rasterizer<Space> raster(space, mesh, texture());
+  const hifa::Rasterizer<Space> raster(space, mesh, {texture()});
   hifa::PrtOptions prt;
   prt.rays = 64;
   const hifa::ShTransfer transfer = hifa::compute_prt(space, mesh, prt);
@@ -152,7 +152,7 @@ void shaded_views(benchmark::State& state) {
 void shade_only(benchmark::State& state) {
   const Space space;
   const auto& mesh = textured_sphere();
-  const hifa::Rasterizer<Space> raster(space, mesh, texture());
+  const hifa::Rasterizer<Space> raster(space, mesh, {texture()});
   const hifa::ShTransfer transfer = hifa::unshadowed_transfer(hifa::prt_normals(mesh));
   const hifa::Calibration c = hifa::normalizing_calibration(mesh);
   const hifa::RenderMaps maps = raster.render(space, c, options(state));

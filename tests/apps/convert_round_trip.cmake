@@ -1,6 +1,6 @@
 # Script mode (cmake -P): `hifa convert` of tests/data/two_parts.dae (two meshes under a transformed
 # node) to OBJ must write the hand-computed world positions and all three faces; converting that OBJ
-# to PLY and back to OBJ must give the same text (exact floats both ways).
+# to PLY and back to OBJ must give the same text but for the material lines (exact floats both ways).
 #   -DHIFA=<hifa> -DINPUT=<two_parts.dae> -DWORK_DIR=<folder>
 function(convert in out)
   execute_process(COMMAND "${HIFA}" convert "${in}" "${out}" RESULT_VARIABLE rc OUTPUT_VARIABLE stdout ERROR_VARIABLE err)
@@ -29,6 +29,9 @@ endif()
 convert("${WORK_DIR}/two_parts.obj" "${WORK_DIR}/two_parts.ply")
 convert("${WORK_DIR}/two_parts.ply" "${WORK_DIR}/again.obj")
 file(READ "${WORK_DIR}/again.obj" again)
+# PLY keeps no materials (assimp gives the scene a DefaultMaterial): compare the geometry lines.
+string(REGEX REPLACE "\n(mtllib|usemtl) [^\n]*" "" obj "${obj}")
+string(REGEX REPLACE "\n(mtllib|usemtl) [^\n]*" "" again "${again}")
 if(NOT again STREQUAL obj)
   message(FATAL_ERROR "OBJ -> PLY -> OBJ changed the mesh:\n${obj}\n---\n${again}")
 endif()

@@ -25,6 +25,10 @@ done
 # PNG sizes: 64² coarse, 96² fine (width and height at bytes 16..23 of the IHDR).
 [ "$(od -An -tx1 -j16 -N8 "$D/subjects/tall/image/000.png" | tr -d ' \n')" = 0000004000000040 ] || fail "coarse size"
 [ "$(od -An -tx1 -j16 -N8 "$D/subjects/tall/fine/image/000.png" | tr -d ' \n')" = 0000006000000060 ] || fail "fine size"
+# The contact sheet: 3 subjects x (4 views x 4 maps), thumbnails min(128, 64) = 64 px, padding 4:
+# (16 x 68 + 4) x (3 x (64 + 9 + 4) + 4) = 1092 x 235.
+[ -f "$D/contact_sheet.png" ] || fail "missing contact_sheet.png"
+[ "$(od -An -tx1 -j16 -N8 "$D/contact_sheet.png" | tr -d ' \n')" = 00000444000000eb ] || fail "contact sheet size $(od -An -tx1 -j16 -N8 "$D/contact_sheet.png")"
 # Body fits are copied through untouched; a scan without one gets none.
 cmp "$D/subjects/tall/body.json" "$WORK/scans/tall.body.json" || fail "tall body"
 cmp "$D/subjects/twosided/body.json" "$WORK/scans/twosided/body.json" || fail "twosided body"

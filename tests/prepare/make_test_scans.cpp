@@ -1,6 +1,7 @@
 // Writes small scan folders for the `hifa prepare` tests (tests/prepare/CMakeLists.txt):
 //   make_test_scans good DIR   three usable scans in the layouts prepare must read:
-//     DIR/tall.obj + tall.mtl + tall.png   a textured ellipsoid 1.7 m tall (metres, y up), and
+//     DIR/tall.obj + tall.mtl + tall.png   an ellipsoid 1.7 m tall (metres, y up) with two materials
+//                                          (upper half textured, lower half Kd only), and
 //     DIR/tall.body.json                   a body-fit file beside it (copied through)
 //     DIR/twosided/twosided.obj            a 170 cm box stored with both windings (a game figure's
 //                                          habit), feet at y = 0, in a subfolder with body.json
@@ -75,7 +76,11 @@ void tall(const fs::path& dir) {
       texture(x, y, 2) = float(x) / 31;
     }
   hifa::write_png(dir / "tall.png", texture);
-  m.texture = dir / "tall.png";
+  // Two materials, as real figures have: the upper half textured, the lower half by its Kd only.
+  m.materials = {hifa::Material{"skin", hifa::Vec3f::Ones(), dir / "tall.png"},
+                 hifa::Material{"cloth", hifa::Vec3f(0.2f, 0.3f, 0.8f), {}}};
+  m.face_materials.resize(m.face_count());
+  for (Eigen::Index f = 0; f < m.face_count(); ++f) m.face_materials(f) = m.vertices(m.faces(f, 0), 1) >= 0.85f ? 0 : 1;
   hifa::write_obj(dir / "tall.obj", m);
   write_text(dir / "tall.body.json", "{\"betas\": [0.1, -0.2], \"note\": \"copied through untouched\"}\n");
 }
@@ -158,7 +163,7 @@ int main(int argc, char** argv) {
         texture(x, y, 2) = check;
       }
     hifa::write_png(dir / "big.png", texture);
-    m.texture = dir / "big.png";
+    m.materials = {hifa::Material{"skin", hifa::Vec3f::Ones(), dir / "big.png"}};
     hifa::write_obj(dir / "big.obj", m);
     std::printf("%ld faces\n", long(m.face_count()));
   } else if (kind == "none") {

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -139,4 +140,24 @@ TEST_CASE("bad boxes, margins and calibrations are rejected with errors naming t
   c.scale = 1;
   c.yaw = std::nanf("");
   CHECK_THROWS_AS(hifa::check_calibration(c), hifa::Error);
+}
+
+TEST_CASE("yaw_fitting_calibration is PIFu's for a standing box and keeps a lying one inside the image at every yaw", "[render]") {
+  const hifa::AABBf standing(Vec3f(-0.3f, 0, -0.2f), Vec3f(0.3f, 1.8f, 0.2f));
+  CHECK(hifa::yaw_fitting_calibration(standing).scale == hifa::normalizing_calibration(standing).scale);
+  // Lying: 0.5 tall, 3 x 4 in x-z (diagonal 5), so the diagonal decides: 2 (1 - 0.12) / 5.
+  const hifa::AABBf lying(Vec3f(-1, 0, -2), Vec3f(2, 0.5f, 2));
+  const Calibration c = hifa::yaw_fitting_calibration(lying);
+  CHECK(c.scale == Approx(2 * (1 - 2 * hifa::pifu_margin) / 5));
+  float widest = 0;
+  for (int deg = 0; deg < 360; deg += 5) {
+    Calibration turned = c;
+    turned.yaw = float(deg) * std::numbers::pi_v<float> / 180;
+    for (int k = 0; k < 8; ++k) {
+      const Vec3f corner((k & 1) ? 2.0f : -1.0f, (k & 2) ? 0.5f : 0.0f, (k & 4) ? 2.0f : -2.0f);
+      widest = std::max(widest, std::abs(hifa::world_to_normalized(turned, corner).x()));
+    }
+  }
+  CHECK(widest <= 1 - 2 * hifa::pifu_margin + 1e-5f);
+  CHECK(widest > 0.85f);  // and the diagonal is not overly cautious: some yaw comes close
 }

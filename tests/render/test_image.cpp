@@ -240,16 +240,22 @@ TEST_CASE("image errors name the file: missing, not an image, unwritable folder,
   CHECK_THAT(error_of([&] { hifa::read_image(garbage, 7); }), Catch::Contains("read_image"));
 }
 
-TEST_CASE("load_texture reads the texture a mesh names as RGB, and nothing when it names none", "[render]") {
+TEST_CASE("load_textures reads each material's texture as RGB, an empty image for one without, and nothing without materials", "[render]") {
   const hifa::test::TempDir dir;
   hifa::TriMeshf mesh;
-  CHECK(hifa::load_texture(mesh).empty());
+  CHECK(hifa::load_textures(mesh).empty());
   const Image<float> grey = random_8bit_image(4, 4, 1, 3);
   hifa::write_png(dir / "skin.png", grey);
-  mesh.texture = dir / "skin.png";
-  const Image<float> texture = hifa::load_texture(mesh);
-  REQUIRE(texture.channels() == 3);
-  CHECK(texture(3, 1, 2) == grey(3, 1));
-  mesh.texture = dir / "gone.jpg";
-  CHECK_THAT(error_of([&] { hifa::load_texture(mesh); }), Catch::Contains("gone.jpg"));
+  mesh.materials.resize(3);
+  mesh.materials[0].diffuse_texture = dir / "skin.png";
+  mesh.materials[2].diffuse_texture = dir / "skin.png";
+  const std::vector<Image<float>> textures = hifa::load_textures(mesh);
+  REQUIRE(textures.size() == 3);
+  REQUIRE(textures[0].channels() == 3);
+  CHECK(textures[0](3, 1, 2) == grey(3, 1));
+  CHECK(textures[1].empty());
+  CHECK(textures[2].values().size() == textures[0].values().size());
+  CHECK(textures[2](3, 1, 0) == grey(3, 1));
+  mesh.materials[1].diffuse_texture = dir / "gone.jpg";
+  CHECK_THAT(error_of([&] { hifa::load_textures(mesh); }), Catch::Contains("gone.jpg"));
 }

@@ -9,7 +9,10 @@
 #include "hifa/grid/evaluate.hpp"
 #include "hifa/grid/grid_spec.hpp"
 #include "hifa/grid/marching_cubes.hpp"
+#include "hifa/mesh/obj_io.hpp"
+#include "hifa/render/image_io.hpp"
 #include "support/execution_spaces.hpp"
+#include "support/temp_dir.hpp"
 
 #include "mesh/shapes.hpp"
 #include "spatial/soup.hpp"
@@ -18,6 +21,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <numbers>
 #include <vector>
 
@@ -43,9 +47,10 @@ RenderOptions size(int w, int h, int k = 1) {
 }
 
 template <class Space>
-RenderMaps render(const TriMeshf& mesh, const Calibration& c, const RenderOptions& o, const Image<float>& texture = {}) {
+RenderMaps render(const TriMeshf& mesh, const Calibration& c, const RenderOptions& o,
+                  const std::vector<Image<float>>& textures = {}) {
   const Space space;
-  return hifa::Rasterizer<Space>(space, mesh, texture).render(space, c, o);
+  return hifa::Rasterizer<Space>(space, mesh, textures).render(space, c, o);
 }
 
 // The cube [-h, h]^3, outward faces; faces 2 and 3 are the z = +h side.
@@ -228,7 +233,7 @@ TEMPLATE_LIST_TEST_CASE("a textured quad filling the view shows its texture texe
   quad.uvs.resize(4, 2);
   quad.uvs << 0, 0, 1, 0, 1, 1, 0, 1;
   quad.face_uvs = quad.faces;
-  const RenderMaps maps = render<TestType>(quad, identity, size(w, h), texture);
+  const RenderMaps maps = render<TestType>(quad, identity, size(w, h), {texture});
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
       INFO("pixel " << x << ", " << y);
@@ -242,6 +247,44 @@ TEMPLATE_LIST_TEST_CASE("a textured quad filling the view shows its texture texe
   const RenderMaps plain = render<TestType>(quad, identity, grey);
   CHECK(plain.color(3, 2, 0) == 0.2f);
   CHECK(plain.color(3, 2, 2) == 0.6f);
+}
+
+TEMPLATE_LIST_TEST_CASE("a two-material quad read from OBJ shows each half with its own texture, or its Kd without one",
+                        "[render]", hifa::test::ExecutionSpaces) {
+  // Two halves of [-1, 1]^2, each with UVs (0, 0) .. (1, 1) over its own texture of w x h texels,
+  // rendered at 2w x h pixels: every pixel centre of a half falls on a texel centre of its texture.
+  const int w = 6, h = 4;
+  const hifa::test::TempDir dir;
+  const hifa::CounterRng rng{17};
+  Image<float> left(w, h, 3), right(w, h, 3);
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    left.data()[i] = std::round(rng.uniform(0, i) * 255) / 255;  // 8-bit values survive the PNG
+    right.data()[i] = std::round(rng.uniform(1, i) * 255) / 255;
+  }
+  hifa::write_png(dir / "left.png", left);
+  hifa::write_png(dir / "right.png", right);
+  const bool right_textured = GENERATE(true, false);
+  std::ofstream(dir / "quad.mtl") << "newmtl left\nKd 1 1 1\nmap_Kd left.png\n"
+                                  << "newmtl right\nKd 0.25 0.5 0.75\n"
+                                  << (right_textured ? "map_Kd right.png\n" : "");
+  std::ofstream(dir / "quad.obj") << "mtllib quad.mtl\n"
+                                     "v -1 -1 0\nv 0 -1 0\nv 0 1 0\nv -1 1 0\nv 1 -1 0\nv 1 1 0\n"
+                                     "vt 0 0\nvt 1 0\nvt 1 1\nvt 0 1\n"
+                                     "usemtl left\nf 1/1 2/2 3/3 4/4\nusemtl right\nf 2/1 5/2 6/3 3/4\n";
+  const TriMeshf quad = hifa::read_obj(dir / "quad.obj");
+  const std::vector<Image<float>> textures = hifa::load_textures(quad);
+  REQUIRE(textures.size() == 2);
+  const RenderMaps maps = render<TestType>(quad, identity, size(2 * w, h), textures);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < 2 * w; ++x) {
+      INFO("pixel " << x << ", " << y);
+      REQUIRE(maps.alpha(x, y) == 1.0f);
+      for (int c = 0; c < 3; ++c) {
+        const float expected = x < w ? left(x, y, c) : right_textured ? right(x - w, y, c) : 0.25f * float(c + 1);
+        CHECK(maps.color(x, y, c) == Approx(expected).margin(1e-5));
+      }
+    }
+  }
 }
 
 TEMPLATE_LIST_TEST_CASE("vertex colours are interpolated linearly across a triangle", "[render]",
@@ -376,7 +419,13 @@ TEST_CASE("the rasterizer rejects bad meshes and options with errors naming it",
   bad.uvs.resize(1, 2);
   bad.uvs << 0, 0;
   bad.face_uvs = bad.faces;  // indices up to 7, one uv
-  CHECK_THROWS_WITH(R(space, bad, Image<float>(2, 2, 3)), Catch::Contains("face uv"));
+  CHECK_THROWS_WITH(R(space, bad, {Image<float>(2, 2, 3)}), Catch::Contains("face uv"));
+  bad = centred_cube(0.5f);
+  bad.materials.resize(2);
+  CHECK_THROWS_WITH(R(space, bad, {Image<float>(2, 2, 3)}), Catch::Contains("1 textures for 2 materials"));
+  bad.face_materials = Eigen::VectorXi::Zero(bad.face_count());
+  bad.face_materials(7) = 2;
+  CHECK_THROWS_WITH(R(space, bad), Catch::Contains("face 7") && Catch::Contains("material 2"));
   const R raster(space, centred_cube(0.5f));
   CHECK_THROWS_WITH(raster.render(space, identity, size(0, 8)), Catch::Contains("Rasterizer::render"));
   CHECK_THROWS_WITH(raster.render(space, identity, size(8, 8, 9)), Catch::Contains("supersample"));
@@ -394,15 +443,30 @@ TEST_CASE("Serial and OpenMP renders are the same bytes", "[render]") {
   soup.normals = soup.vertices.rowwise().normalized();
   soup.uvs = soup.vertices.leftCols(2);
   soup.face_uvs = soup.faces;
-  Image<float> texture(16, 16, 3);
+  // Three materials: two textured, one by its Kd only; faces take them in turn.
+  std::vector<Image<float>> textures{Image<float>(16, 16, 3), Image<float>(8, 4, 3), Image<float>()};
   const hifa::CounterRng rng{5};
-  for (std::size_t i = 0; i < texture.size(); ++i) texture.data()[i] = rng.uniform(0, i);
+  for (std::size_t t = 0; t < 2; ++t) {
+    for (std::size_t i = 0; i < textures[t].size(); ++i) textures[t].data()[i] = rng.uniform(t, i);
+  }
+  soup.materials.resize(3);
+  soup.materials[2].diffuse = Vec3f(0.1f, 0.8f, 0.3f);
+  soup.face_materials.resize(soup.face_count());
+  for (Eigen::Index f = 0; f < soup.face_count(); ++f) soup.face_materials(f) = int(f % 3);
   Calibration c;
   c.yaw = 0.3f;
   c.scale = 0.8f;
   const RenderOptions o = size(96, 80, 2);
-  const RenderMaps a = render<Kokkos::Serial>(soup, c, o, texture), b = render<Kokkos::OpenMP>(soup, c, o, texture);
+  const RenderMaps a = render<Kokkos::Serial>(soup, c, o, textures), b = render<Kokkos::OpenMP>(soup, c, o, textures);
   CHECK(alpha_sum(a) > 1000);
+  // Every material shows somewhere: the Kd-only one as its exact colour.
+  bool kd_seen = false;
+  for (int y = 0; y < 80 && !kd_seen; ++y) {
+    for (int x = 0; x < 96 && !kd_seen; ++x) {
+      kd_seen = a.alpha(x, y) == 1.0f && a.color(x, y, 0) == 0.1f && a.color(x, y, 1) == 0.8f;
+    }
+  }
+  CHECK(kd_seen);
   CHECK(same_bytes(a.color, b.color));
   CHECK(same_bytes(a.alpha, b.alpha));
   CHECK(same_bytes(a.depth, b.depth));

@@ -320,7 +320,7 @@ TEST_CASE("surface samples of a textured quad take their colour from the texture
       texture(i, j, 2) = 0.25f;
     }
   }
-  const SurfaceSampler<float> surface{quad, texture};
+  const SurfaceSampler<float> surface{quad, {texture}};
   CHECK(surface.has_colors());
   const auto s = surface.sample(Host{}, 4000, 3);
   REQUIRE(s.colors.rows() == 4000);
@@ -340,5 +340,48 @@ TEST_CASE("surface samples of a textured quad take their colour from the texture
   CHECK(SurfaceSampler<float>{quad}.sample(Host{}, 10, 3).colors.rows() == 0);
   // A face-uv index out of range is reported once a texture makes the UVs matter.
   quad.face_uvs(1, 2) = 9;
-  CHECK_THROWS_WITH((SurfaceSampler<float>{quad, texture}), Catch::Contains("SurfaceSampler") && Catch::Contains("uv 9"));
+  CHECK_THROWS_WITH((SurfaceSampler<float>{quad, {texture}}), Catch::Contains("SurfaceSampler") && Catch::Contains("uv 9"));
+}
+
+TEST_CASE("surface samples of a two-material quad take each half's colour from its own material") {
+  // Halves x < 0.5 and x > 0.5 of the unit quad: material 0 with a one-colour texture, material 1
+  // without texture (its Kd), so a sample's colour says which material its face had.
+  TriMeshf quad;
+  quad.vertices.resize(6, 3);
+  quad.vertices << 0, 0, 0, 0.5f, 0, 0, 0.5f, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0;
+  quad.faces.resize(4, 3);
+  quad.faces << 0, 1, 2, 0, 2, 3, 1, 4, 5, 1, 5, 2;
+  quad.uvs = quad.vertices.leftCols(2);
+  quad.face_uvs = quad.faces;
+  quad.materials.resize(2);
+  quad.materials[1].diffuse = hifa::Vec3f(0.25f, 0.5f, 0.75f);
+  quad.face_materials.resize(4);
+  quad.face_materials << 0, 0, 1, 1;
+  Image<float> red(2, 2, 3);
+  for (int j = 0; j < 2; ++j) {
+    for (int i = 0; i < 2; ++i) red(i, j, 0) = 1.0f;
+  }
+  const SurfaceSampler<float> surface{quad, {red, Image<float>()}};
+  const auto s = surface.sample(Host{}, 2000, 5);
+  REQUIRE(s.colors.rows() == 2000);
+  int left = 0;
+  for (Eigen::Index i = 0; i < s.size(); ++i) {
+    const bool on_left = s.face_ids(i) < 2;
+    left += on_left;
+    CHECK(s.colors.row(i) == (on_left ? Eigen::RowVector3f(1, 0, 0) : Eigen::RowVector3f(0.25f, 0.5f, 0.75f)));
+  }
+  CHECK(left > 800);
+  CHECK(left < 1200);
+  // Without any texture every face shows its material's Kd (material 0's is white).
+  CHECK(SurfaceSampler<float>{quad}.sample(Host{}, 10, 5).colors.row(0).minCoeff() >= 0.25f);
+  CHECK_THROWS_WITH((SurfaceSampler<float>{quad, {red}}), Catch::Contains("1 textures for 2 materials"));
+  quad.face_materials(3) = 4;
+  CHECK_THROWS_WITH((SurfaceSampler<float>{quad}), Catch::Contains("face 3 uses material 4"));
+#if defined(KOKKOS_ENABLE_SERIAL) && defined(KOKKOS_ENABLE_OPENMP)
+  quad.face_materials(3) = 1;
+  const SurfaceSampler<float> again{quad, {red, Image<float>()}};
+  const auto a = again.sample(Kokkos::Serial{}, 3000, 9), b = again.sample(Kokkos::OpenMP{}, 3000, 9);
+  CHECK(a.colors == b.colors);
+  CHECK(a.points == b.points);
+#endif
 }

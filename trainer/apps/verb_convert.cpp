@@ -24,9 +24,11 @@ struct ConvertOptions {
 void run_convert(const ConvertOptions& options) {
   const auto mesh = load_any_mesh(options.in);
   save_mesh(options.out, mesh);
+  const std::string materials =
+      mesh.materials.empty() ? "" : ", " + std::to_string(mesh.materials.size()) + " materials" + (mesh.has_textures() ? " (textured)" : "");
   std::printf("%s -> %s: %td vertices, %td faces%s%s%s\n", options.in.string().c_str(), options.out.string().c_str(),
               mesh.vertex_count(), mesh.face_count(), mesh.has_uvs() ? ", uvs" : "",
-              mesh.has_colors() ? ", vertex colours" : "", mesh.texture.empty() ? "" : ", texture");
+              mesh.has_colors() ? ", vertex colours" : "", materials.c_str());
 }
 
 }  // namespace

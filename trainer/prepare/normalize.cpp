@@ -69,9 +69,7 @@ NormalizedScan load_scan(const ScanSource& source, const std::string& unit) {
   NormalizedScan scan;
   TriMeshf loaded = load_mesh<float>(source.mesh);  // errors name the file already
   scan.faces_loaded = loaded.face_count();
-  if (!loaded.texture.empty()) {
-    scan.texture = load_texture(loaded);  // a named but missing texture is an error, not a white scan
-  }
+  scan.textures = load_textures(loaded);  // a named but missing texture is an error, not a white scan
 
   const auto dedup = remove_opposite_duplicate_faces(loaded);
   scan.opposite_pairs_removed = dedup.removed_pairs;
@@ -90,7 +88,10 @@ NormalizedScan load_scan(const ScanSource& source, const std::string& unit) {
   if (!(scan.height > 0)) throw Error(where, "degenerate: zero height (a flat mesh in y)");
   choose_unit(scan, unit, where);
   try {
-    scan.calibration = normalizing_calibration(box, pifu_margin);
+    // PIFu's height fit for standing subjects; lying and wide ones (the figures lying down) would
+    // leave the image sideways, so their x-z diagonal decides instead.
+    scan.calibration = yaw_fitting_calibration(box, pifu_margin);
+    scan.fit = scan.calibration.scale < normalizing_calibration(box, pifu_margin).scale ? "x-z diagonal" : "height";
   } catch (const Error& e) {
     throw Error(where, e.what());
   }

@@ -5,16 +5,17 @@
 //
 // Steps (each failure is a hifa::Error naming the mesh file and the reason, so the caller can skip
 // the scan with one line):
-//   1. load_mesh (OBJ with its first diffuse texture, or PLY): unreadable, empty, out-of-range
-//      indices, NaN/Inf coordinates are errors; the texture, when named, must load too.
+//   1. load_mesh (OBJ with all its materials and their diffuse textures, or PLY): unreadable, empty,
+//      out-of-range indices, NaN/Inf coordinates are errors; every texture named must load too.
 //   2. remove_opposite_duplicate_faces (mesh/duplicate_faces.hpp): two-sided figures store every
 //      triangle twice, and their winding number would be ~0 everywhere.
 //   3. orient_outward (mesh/orient.hpp): each connected piece consistent and outwards, so the
 //      winding number is ~1 inside. File normals that disagree with the oriented faces (more than
 //      1% of the vertices) are replaced by area-weighted vertex normals.
 //   4. degenerate / absurd checks: zero total area, zero height; the unit (below).
-//   5. normalizing_calibration (render/camera.hpp, PIFu's: the height fills the image but for a 6%
-//      margin above and below), yaw 0: `calibration` maps scan units to the subject's normalized
+//   5. yaw_fitting_calibration (render/camera.hpp): PIFu's normalization (the height fills the
+//      image but for a 6% margin above and below) unless the box's x-z diagonal is larger than its
+//      height (lying figures): then the diagonal fills it, so every yaw stays in the image; yaw 0: `calibration` maps scan units to the subject's normalized
 //      frame, in which the point samples are stored; view v's calibration adds its yaw and pitch.
 // Units: --unit m|cm|mm gives centimetres per scan unit (100, 1, 0.1); auto guesses from the height
 //   h of the bounding box (y up) for a person: h in [0.3, 3] -> m, [30, 300] -> cm, [300, 3000] -> mm;
@@ -30,13 +31,15 @@
 #include "hifa/render/image.hpp"
 
 #include <string>
+#include <vector>
 
 namespace hifa::prepare {
 
 struct NormalizedScan {
   TriMeshf mesh;                 // cleaned, in scan units
-  Image<float> texture;          // RGB, empty when the mesh has none
+  std::vector<Image<float>> textures;  // RGB, one per material (empty image: Kd); none without materials
   Calibration calibration;       // scan units -> the subject's normalized frame (yaw 0, pitch 0)
+  std::string fit;               // what fills the image: "height" (PIFu's) or "x-z diagonal"
   std::string unit;              // m, cm or mm
   std::string unit_reason;       // how the unit was chosen
   double cm_per_unit = 1;

@@ -1,6 +1,7 @@
 #include "prepare/prepare.hpp"
 
 #include "prepare/backgrounds.hpp"
+#include "prepare/contact_sheet.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/discovery.hpp"
 #include "prepare/normalize.hpp"
@@ -332,7 +333,7 @@ class SubjectWriter {
     }
     {
       // Renders on this thread; each view is handed to the pool, which composites and writes it.
-      const Rasterizer<Space> raster(space, s.mesh, s.texture);
+      const Rasterizer<Space> raster(space, s.mesh, s.textures);
       for (const ViewSpec& view : plan_views(s.calibration, options_.views, options_.pitch_jitter, seed)) {
         if (interrupted()) {
           pool_.wait();
@@ -384,6 +385,7 @@ class SubjectWriter {
     j["normalization"] = {{"scale", json_float(c.scale)},
                           {"centre", json_vec3(c.centre)},
                           {"margin", json_float(pifu_margin)},
+                          {"fit", s.fit},
                           {"world_to_normalized", json_matrix(world_to_normalized_matrix(c))}};
     j["mesh"] = {{"faces_loaded", s.faces_loaded},
                  {"faces_used", s.mesh.face_count()},
@@ -391,7 +393,9 @@ class SubjectWriter {
                  {"flipped_faces", s.flipped_faces},
                  {"pieces", s.pieces},
                  {"normals_replaced", s.normals_replaced},
-                 {"textured", !s.texture.empty()},
+                 {"materials", s.mesh.materials.size()},
+                 {"textured", std::any_of(s.textures.begin(), s.textures.end(),
+                                          [](const Image<float>& t) { return !t.empty(); })},
                  {"vertex_colours", s.mesh.has_colors()}};
     j["views"] = options_.views;
     j["resolution"] = options_.resolution;
@@ -533,6 +537,14 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
   write_json(layout.report(), report_json(entries, found));
   write_json(layout.split(), split_json(entries, options.seed, options.test_fraction));
   const std::size_t done = summary.prepared + summary.resumed;
+  if (!interrupted) {
+    // After the subjects, from their files: a resumed run's sheet shows every complete subject.
+    std::vector<std::string> names;
+    for (const Entry& e : entries) {
+      if (e.status == Status::done) names.push_back(e.scan->name);
+    }
+    write_dataset_contact_sheet(layout, names, options.views, options.resolution);
+  }
   if (interrupted) {
     throw Error(options.out.string(), "interrupted with " + std::to_string(done) + " of " +
                                           std::to_string(entries.size()) +

@@ -28,10 +28,11 @@
 //   colors     #V x 3   kept only when every mesh has vertex colours (first colour set, alpha dropped)
 //   uvs/face_uvs        kept only when every mesh has a 2D first texture-coordinate set; per vertex,
 //                       so face_uvs == faces; v points up (OBJ convention, as the OBJ reader keeps)
-//   texture    the diffuse texture of the first material (in the mesh order above) that has one,
-//              absolute (relative paths are taken from the file's folder); left empty when that
-//              texture is no file on disk (embedded in a .glb/.fbx, or inside a .zae archive).
-//              One texture for the merged mesh: other materials' textures are not kept.
+//   materials  every material of the scene, in the scene's order: name, diffuse colour (Kd) and
+//              diffuse texture, absolute (relative paths are taken from the file's folder); the
+//              texture is left empty when it is no file on disk (embedded in a .glb/.fbx, or
+//              inside a .zae archive)
+//   face_materials  #F, each triangle its mesh's material
 // A mesh shared by several nodes is instanced once per node.
 // Errors (hifa::Error naming the path): "no such file", a file assimp cannot read (its reason), a
 // scene without triangles, and what hifa::require_valid rejects (index out of range, non-finite).
@@ -188,6 +189,18 @@ SkinnedScene<T> convert_scene(const aiScene* scene, const std::filesystem::path&
   if (uvs) mesh.uvs.resize(V, 2);
 
   const auto folder = std::filesystem::absolute(path).parent_path();
+  for (unsigned i = 0; i < scene->mNumMaterials; ++i) {
+    const aiMaterial* material = scene->mMaterials[i];
+    Material out_material;
+    aiString material_name;
+    if (material->Get(AI_MATKEY_NAME, material_name) == AI_SUCCESS) out_material.name = material_name.C_Str();
+    aiColor3D kd(1, 1, 1);
+    if (material->Get(AI_MATKEY_COLOR_DIFFUSE, kd) == AI_SUCCESS) out_material.diffuse = Vec3f(kd.r, kd.g, kd.b);
+    out_material.diffuse_texture = texture_file(scene, material, folder);
+    mesh.materials.push_back(std::move(out_material));
+  }
+  // assimp gives every mesh a material (a default one when the file has none).
+  if (!mesh.materials.empty()) mesh.face_materials.resize(F);
   auto& skeleton = out.skeleton;
   std::map<std::string, int> bone_index;
   Eigen::Index base = 0, face = 0;
@@ -225,10 +238,10 @@ SkinnedScene<T> convert_scene(const aiScene* scene, const std::filesystem::path&
         }
         mesh.faces(face, k) = static_cast<int>(base + index);
       }
+      if (!mesh.materials.empty()) {
+        mesh.face_materials(face) = m->mMaterialIndex < scene->mNumMaterials ? int(m->mMaterialIndex) : 0;
+      }
       ++face;
-    }
-    if (mesh.texture.empty() && m->mMaterialIndex < scene->mNumMaterials) {
-      mesh.texture = texture_file(scene, scene->mMaterials[m->mMaterialIndex], folder);
     }
 
     for (unsigned b = 0; b < m->mNumBones; ++b) {

@@ -19,8 +19,8 @@
 //          or one copy more of one winding) are kept. Faces stored twice with the SAME winding are
 //          kept (they double the winding number, which leaves inside >= 0.5 inside and 0 outside).
 //          kept_faces lists the original indices of the kept faces, ascending; the mesh keeps all
-//          vertices and every per-vertex attribute, uvs and texture, and the face_uvs rows of the
-//          kept faces. Degenerate faces (a repeated position) are kept unpaired.
+//          vertices and every per-vertex attribute, uvs and materials, and the face_uvs and
+//          face_materials rows of the kept faces. Degenerate faces (a repeated position) are kept unpaired.
 // Complexity: expected O(F) (hashing of position triples).
 
 #include "hifa/mesh/tri_mesh.hpp"
@@ -127,14 +127,17 @@ DeduplicatedFaces<T> remove_opposite_duplicate_faces(const TriMesh<T>& mesh) {
   out.mesh.normals = mesh.normals;
   out.mesh.colors = mesh.colors;
   out.mesh.uvs = mesh.uvs;
-  out.mesh.texture = mesh.texture;
+  out.mesh.materials = mesh.materials;
   const auto kept = Eigen::Index(out.kept_faces.size());
   out.mesh.faces.resize(kept, 3);
   const bool uvs = mesh.face_uvs.rows() == nf && nf > 0;
   if (uvs) out.mesh.face_uvs.resize(kept, 3);
+  const bool materials = mesh.has_face_materials();
+  if (materials) out.mesh.face_materials.resize(kept);
   for (Eigen::Index i = 0; i < kept; ++i) {
     out.mesh.faces.row(i) = mesh.faces.row(out.kept_faces[std::size_t(i)]);
     if (uvs) out.mesh.face_uvs.row(i) = mesh.face_uvs.row(out.kept_faces[std::size_t(i)]);
+    if (materials) out.mesh.face_materials(i) = mesh.face_materials(out.kept_faces[std::size_t(i)]);
   }
   return out;
 }

@@ -8,7 +8,8 @@
 // Inputs: any TriMesh<T>. Outputs: a MeshReport of counts, each with the first offending index
 // (-1 when there is none):
 //   hard errors  (usable() is false): no vertices or no faces; face corners indexing a vertex that
-//                does not exist (or a uv that does not exist); vertices with a NaN/Inf coordinate
+//                does not exist (or a uv that does not exist), face material ids
+//                outside materials; vertices with a NaN/Inf coordinate
 //   soft problems (ok() is also false): degenerate faces, i.e. a repeated vertex index or zero area
 // Degenerate faces are common in real scans and harmless to most algorithms, hence soft.
 // Errors: require_valid throws hifa::Error("<where>", "<the first hard error>").
@@ -23,7 +24,7 @@ namespace hifa {
 
 struct MeshReport {
   Eigen::Index vertices = 0, faces = 0;
-  Eigen::Index out_of_range_indices = 0, first_out_of_range_face = -1;  // corners into vertices or uvs
+  Eigen::Index out_of_range_indices = 0, first_out_of_range_face = -1;  // corners into vertices or uvs, material ids
   Eigen::Index non_finite_vertices = 0, first_non_finite_vertex = -1;
   Eigen::Index degenerate_faces = 0, first_degenerate_face = -1;
 
@@ -39,7 +40,7 @@ struct MeshReport {
     const auto add = [&text](const std::string& problem) { text += (text.empty() ? "" : "; ") + problem; };
     if (empty()) add("empty mesh (" + counts + ")");
     if (out_of_range_indices > 0) {
-      add(std::to_string(out_of_range_indices) + " face corners index a missing vertex or uv (first in face " +
+      add(std::to_string(out_of_range_indices) + " face corners or face material ids index a missing vertex, uv or material (first in face " +
           std::to_string(first_out_of_range_face) + ")");
     }
     if (non_finite_vertices > 0) {
@@ -66,8 +67,13 @@ MeshReport validate(const TriMesh<T>& mesh) {
     if (!mesh.vertices.row(v).allFinite()) note(report.non_finite_vertices, report.first_non_finite_vertex, v);
   }
   const bool uvs = mesh.face_uvs.rows() > 0;
+  const bool materials = mesh.face_materials.size() > 0;
   for (Eigen::Index f = 0; f < mesh.face_count(); ++f) {
     bool in_range = true;
+    if (materials && (f >= mesh.face_materials.size() || mesh.face_materials(f) < 0 ||
+                      std::size_t(mesh.face_materials(f)) >= mesh.materials.size())) {
+      note(report.out_of_range_indices, report.first_out_of_range_face, f);
+    }
     for (int k = 0; k < 3; ++k) {
       const int v = mesh.faces(f, k);
       const bool bad_vertex = v < 0 || v >= mesh.vertex_count();

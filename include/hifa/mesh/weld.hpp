@@ -11,7 +11,7 @@
 //   chain of points each closer than the tolerance to the next is not merged transitively), and
 //   otherwise is kept. Kept vertices stay in their original order with their own normal/colour.
 //   Faces are remapped; a face that ends up with a repeated vertex is dropped (its face_uvs row too).
-//   uvs and texture are copied unchanged.
+//   uvs and materials are copied unchanged; face_materials follow the kept faces.
 // Complexity: expected O(V + F) by spatial hashing (cells of size `tolerance`).
 // Errors: hifa::Error("weld_vertices", ...) for a negative or non-finite tolerance.
 
@@ -126,12 +126,15 @@ Welded<T> weld_vertices(const TriMesh<T>& mesh, T tolerance = T(0)) {
     out.mesh.uvs = mesh.uvs;
     out.mesh.face_uvs.resize(nf, 3);
   }
+  const bool materials = mesh.has_face_materials();
+  if (materials) out.mesh.face_materials.resize(nf);
   for (Eigen::Index i = 0; i < nf; ++i) {
     const Eigen::Index f = faces_kept[static_cast<std::size_t>(i)];
     for (int k = 0; k < 3; ++k) out.mesh.faces(i, k) = out.vertex_map[mesh.faces(f, k)];
     if (uvs) out.mesh.face_uvs.row(i) = mesh.face_uvs.row(f);
+    if (materials) out.mesh.face_materials(i) = mesh.face_materials(f);
   }
-  out.mesh.texture = mesh.texture;
+  out.mesh.materials = mesh.materials;
   return out;
 }
 

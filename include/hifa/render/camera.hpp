@@ -39,6 +39,11 @@
 //   PIFu's render_data.py setting (the subject's height is 180 of the 204.8 units the orthographic
 //   view spans at 512 px, ortho ratio 0.4: (1 - 180 / 204.8) / 2 = 0.0605). A subject whose box is
 //   wider (x, or its x-z diagonal once turned by yaw) than tall leaves the cube sideways.
+// yaw_fitting_calibration: the same centre; the scale of the larger of the height and the box's
+//   x-z diagonal, scale = 2 (1 - 2 margin) / max(height, sqrt(dx² + dz²)): equal to PIFu's for a
+//   standing person (diagonal < height), while a lying or wide subject stays inside the image, with
+//   the margin, at every yaw (turned about the centre, no point is farther than half the diagonal
+//   from the vertical axis). Pitch is not accounted for.
 //
 // Errors:  hifa::Error naming "Calibration" for a non-finite or non-positive scale or non-finite
 //          centre/angles (check_calibration, called by the renderer); naming
@@ -148,6 +153,16 @@ Calibration normalizing_calibration(const AABB<T>& box, float margin = pifu_marg
   c.centre = ((box.min().template cast<double>() + box.max().template cast<double>()) / 2).template cast<float>();
   c.yaw = yaw;
   c.pitch = pitch;
+  return c;
+}
+
+template <class T>
+Calibration yaw_fitting_calibration(const AABB<T>& box, float margin = pifu_margin) {
+  Calibration c = normalizing_calibration(box, margin);  // checks the box and the margin
+  const double height = double(box.max().y()) - double(box.min().y());
+  const double dx = double(box.max().x()) - double(box.min().x()), dz = double(box.max().z()) - double(box.min().z());
+  const double diagonal = std::sqrt(dx * dx + dz * dz);
+  if (diagonal > height) c.scale = float(2.0 * (1.0 - 2.0 * double(margin)) / diagonal);
   return c;
 }
 

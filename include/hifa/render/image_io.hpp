@@ -5,7 +5,7 @@
 //   hifa::Image<float> photo = hifa::read_image("texture.jpg");        // channels as stored
 //   hifa::Image<float> rgb = hifa::read_image("mask.png", 3);           // converted to 3 channels
 //   hifa::write_png("out/view_000.png", rgb);                           // atomic: whole file or none
-//   hifa::Image<float> tex = hifa::load_texture(mesh);                  // mesh.texture as RGB, or empty
+//   std::vector<hifa::Image<float>> tex = hifa::load_textures(mesh);   // one RGB image per material
 //
 // read_image:  Outputs an Image<float> of the file's size, row 0 at the top, values in [0, 1]: an
 //              8-bit sample k becomes k / 255 (as float), a 16-bit PNG sample k becomes k / 65535.
@@ -17,7 +17,10 @@
 // write_png:   float images are quantized to 8 bits as round(255 · clamp(v, 0, 1)), NaN as 0, so an
 //              image whose values are k / 255 is written and read back exactly. 1 to 4 channels.
 //              The file goes to a temporary name and is renamed when complete (core/atomic_file.hpp).
-// load_texture: read_image(mesh.texture, 3), or an empty image when the mesh names no texture.
+// load_textures: one image per material of the mesh, in order: read_image(diffuse_texture, 3), or
+//              an empty image for a material without a texture (the rasterizer and the surface
+//              sampler then use its Kd); no materials, no images. A file named by several
+//              materials is read once and shared.
 // Errors:  hifa::Error naming the file: it cannot be opened or read, stb cannot decode it (with stb's
 //          reason), it is larger than an Image can hold, an empty image or one with channels
 //          outside 1..4 is written, the destination cannot be written (see write_file_atomically);
@@ -138,9 +141,16 @@ inline void write_png(const std::filesystem::path& path, const Image<float>& ima
 }
 
 template <class T>
-Image<float> load_texture(const TriMesh<T>& mesh) {
-  if (mesh.texture.empty()) return {};
-  return read_image(mesh.texture, 3);
+std::vector<Image<float>> load_textures(const TriMesh<T>& mesh) {
+  std::vector<Image<float>> images(mesh.materials.size());
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto& path = mesh.materials[i].diffuse_texture;
+    if (path.empty()) continue;
+    std::size_t same = 0;
+    while (same < i && mesh.materials[same].diffuse_texture != path) ++same;
+    images[i] = same < i ? images[same] : read_image(path, 3);
+  }
+  return images;
 }
 
 }  // namespace hifa

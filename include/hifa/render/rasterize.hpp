@@ -2,17 +2,21 @@
 // An orthographic CPU rasterizer, parallel over screen tiles with Kokkos: one view of a mesh into
 // the maps PIFu/PIFuHD train on — colour, alpha mask, depth, front and back normal maps.
 //
-//   const hifa::Rasterizer<Kokkos::DefaultHostExecutionSpace> raster(space, mesh, hifa::load_texture(mesh));
+//   const hifa::Rasterizer<Kokkos::DefaultHostExecutionSpace> raster(space, mesh, hifa::load_textures(mesh));
 //   hifa::RenderOptions options;  options.width = options.height = 512;  options.supersample = 2;
 //   hifa::RenderMaps maps = raster.render(space, calibration, options);
 //   hifa::write_png("normal_F.png", maps.front_normal);
 //
 // Inputs:  mesh      TriMesh<float>: vertices #V x 3 (finite), faces #F x 3 (indices in [0, #V));
 //                    optional normals #V x 3, colors #V x 3 in [0, 1], uvs + face_uvs (indices in
-//                    [0, #T)). Both windings are drawn (no back-face culling). The rasterizer copies
-//                    what it needs; the mesh may go away.
-//          texture   optional float image (1..4 channels, values in [0, 1]) looked up at the mesh's UVs
-//                    (render/texture.hpp: OBJ convention, v up, bilinear, repeating); kept by value.
+//                    [0, #T)), materials + face_materials (ids in [0, #materials); none stored per
+//                    face: all material 0). Both windings are drawn (no back-face culling). The
+//                    rasterizer copies what it needs; the mesh may go away.
+//          textures  none, or one float image per material (1..4 channels, values in [0, 1]; a mesh
+//                    without materials counts as one material), e.g. image_io.hpp's load_textures;
+//                    an empty image for a material without texture. Looked up at the mesh's UVs
+//                    (render/texture.hpp: OBJ convention, v up, bilinear, repeating); kept by value
+//                    (copies of the rasterizer share them).
 //          calibration  render/camera.hpp: scan units -> normalized cube; the camera looks along -z.
 //          options   width x height output pixels (each 1..16384), supersample k in 1..8 (the view is
 //                    rasterized at (k W) x (k H) samples and box-filtered down), albedo: the colour
@@ -24,8 +28,10 @@
 //            alpha         1 channel: covered samples / k² (1 inside, 0 outside, fractional on edges)
 //            color         3: RGB of the nearest surface, averaged over the covered samples of the
 //                          pixel (straight, not premultiplied: composite as alpha·color + (1-alpha)·bg);
-//                          texture at the interpolated UV when the mesh has UVs and a texture was
-//                          given, else interpolated vertex colours, else options.albedo. Unlit.
+//                          per face, by its material m: textures[m] at the interpolated UV when the
+//                          mesh has UVs and textures[m] is not empty, else interpolated vertex colours
+//                          when the mesh has them, else material m's Kd when the mesh has materials,
+//                          else options.albedo. Unlit.
 //            depth         1: normalized z of the nearest surface averaged over the covered samples
 //                          (larger = nearer; points of the cube lie in [-1, 1]); no near/far clipping
 //            front_normal  3: unit camera-space normal (R n, camera.hpp) of the nearest surface,
@@ -53,8 +59,9 @@
 //          (z, face) per sample; a second pass shades each output pixel from the winning faces.
 //          Triangles with zero area on screen (edge-on), or with a corner more than 2^22 samples
 //          outside the image, are not drawn.
-// Errors:  hifa::Error naming "Rasterizer": no vertices, a non-finite vertex, a face or face-uv index
-//          out of range (face uvs are checked when a texture is given), more than 2^31 - 1 faces; naming
+// Errors:  hifa::Error naming "Rasterizer": no vertices, a non-finite vertex, a face, face-uv or
+//          face-material index out of range (face uvs are checked when a texture is given), a texture
+//          count that is neither 0 nor the material count, more than 2^31 - 1 faces; naming
 //          "Rasterizer::render": a size or supersample factor out of range, more than 2^31 - 1
 //          samples, or a bad calibration (check_calibration).
 // Cost:    O(V + F + samples covered by triangle boxes), in parallel kernels; memory per render: two
@@ -75,7 +82,9 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace hifa {
 
@@ -105,8 +114,8 @@ class Rasterizer {
   using execution_space = ExecutionSpace;
   static constexpr int tile_size = 16;  // samples per tile side
 
-  Rasterizer(const ExecutionSpace& space, const TriMesh<float>& mesh, Image<float> texture = {})
-      : texture_(std::move(texture)) {
+  Rasterizer(const ExecutionSpace& space, const TriMesh<float>& mesh, std::vector<Image<float>> textures = {})
+      : textures_(std::make_shared<const std::vector<Image<float>>>(std::move(textures))) {
     const char* where = "Rasterizer";
     if (mesh.vertex_count() == 0) throw Error(where, "the mesh has no vertices");
     if (mesh.face_count() > Eigen::Index(std::numeric_limits<int>::max())) {
@@ -119,7 +128,10 @@ class Rasterizer {
     positions_ = copy3<float>(space, mesh.vertices, "hifa::render::rasterizer::positions");
     faces_ = copy3<int>(space, mesh.faces, "hifa::render::rasterizer::faces");
     if (mesh.has_normals()) normals_ = copy3<float>(space, mesh.normals, "hifa::render::rasterizer::normals");
-    if (mesh.has_uvs() && !texture_.empty()) {
+    set_up_materials(space, mesh);
+    const bool any_texture =
+        std::any_of(textures_->begin(), textures_->end(), [](const Image<float>& t) { return !t.empty(); });
+    if (mesh.has_uvs() && any_texture) {
       check_indices(mesh.face_uvs, mesh.uvs.rows(), "face uv", "uv");
       face_uvs_ = copy3<int>(space, mesh.face_uvs, "hifa::render::rasterizer::face_uvs");
       uvs_ = Kokkos::View<float* [2], Memory>(alloc(space, "hifa::render::rasterizer::uvs"), std::size_t(mesh.uvs.rows()));
@@ -127,9 +139,8 @@ class Rasterizer {
         uvs_(t, 0) = mesh.uvs(t, 0);
         uvs_(t, 1) = mesh.uvs(t, 1);
       }
-    } else if (mesh.has_colors()) {
-      colors_ = copy3<float>(space, mesh.colors, "hifa::render::rasterizer::colors");
     }
+    if (mesh.has_colors()) colors_ = copy3<float>(space, mesh.colors, "hifa::render::rasterizer::colors");
   }
 
   int face_count() const { return face_count_; }
@@ -197,6 +208,35 @@ class Rasterizer {
       for (int c = 0; c < 3; ++c) out(r, c) = T(m(r, c));
     }
     return out;
+  }
+
+  // One sampler and one Kd per material (a mesh without materials: one, its colour options.albedo),
+  // and each face's material when the mesh stores them.
+  void set_up_materials(const ExecutionSpace& space, const TriMesh<float>& mesh) {
+    const std::size_t count = std::max<std::size_t>(1, mesh.materials.size());
+    if (!textures_->empty() && textures_->size() != count) {
+      throw Error("Rasterizer", std::to_string(textures_->size()) + " textures for " + std::to_string(count) +
+                                    " materials: pass none or one per material");
+    }
+    samplers_ = Kokkos::View<TextureSampler*, Memory>(alloc(space, "hifa::render::rasterizer::textures"), count);
+    diffuse_ = Kokkos::View<float* [3], Memory>(alloc(space, "hifa::render::rasterizer::diffuse"), count);
+    for (std::size_t m = 0; m < count; ++m) {
+      samplers_(m) = m < textures_->size() ? TextureSampler((*textures_)[m]) : TextureSampler();
+      for (int c = 0; c < 3; ++c) diffuse_(m, c) = m < mesh.materials.size() ? mesh.materials[m].diffuse[c] : 1.0f;
+    }
+    with_materials_ = !mesh.materials.empty();
+    if (mesh.has_face_materials()) {
+      face_materials_ = Kokkos::View<int*, Memory>(alloc(space, "hifa::render::rasterizer::face_materials"),
+                                                   std::size_t(mesh.face_count()));
+      for (Eigen::Index f = 0; f < mesh.face_count(); ++f) {
+        const int m = mesh.face_materials(f);
+        if (m < 0 || std::size_t(m) >= mesh.materials.size()) {
+          throw Error("Rasterizer", "face " + std::to_string(f) + " uses material " + std::to_string(m) +
+                                        " but there are " + std::to_string(mesh.materials.size()));
+        }
+        face_materials_(f) = m;
+      }
+    }
   }
 
   static void check_indices(const FaceMatrix& faces, Eigen::Index count, const char* what, const char* of) {
@@ -406,10 +446,12 @@ class Rasterizer {
     Kokkos::View<int* [3], Memory> faces, face_uvs;
     Kokkos::View<float*, Memory> z;
     Kokkos::View<float* [2], Memory> uvs;
-    TextureSampler texture;
+    Kokkos::View<TextureSampler*, Memory> textures;  // per material
+    Kokkos::View<float* [3], Memory> diffuse;        // Kd per material
+    Kokkos::View<int*, Memory> face_materials;        // per face, or empty: material 0
     float albedo[3];
     int w, k, sw;
-    bool smooth, textured, coloured;
+    bool smooth, textured, coloured, with_materials;
     float *color, *alpha, *depth, *front_normal, *back_normal, *barycentric;
     int* face_id;
 
@@ -442,19 +484,22 @@ class Rasterizer {
     }
 
     KOKKOS_FORCEINLINE_FUNCTION void add_color(int f, const double (&wt)[3], double (&sum)[3]) const {
-      if (textured) {
+      const int m = face_materials.extent(0) > 0 ? face_materials(f) : 0;
+      if (textured && !textures(m).empty()) {
         float u = 0, v = 0;
         for (int q = 0; q < 3; ++q) {
           u += float(wt[q]) * uvs(face_uvs(f, q), 0);
           v += float(wt[q]) * uvs(face_uvs(f, q), 1);
         }
         float c[3];
-        texture.rgb(u, v, c);
+        textures(m).rgb(u, v, c);
         for (int d = 0; d < 3; ++d) sum[d] += c[d];
       } else if (coloured) {
         for (int d = 0; d < 3; ++d) {
           sum[d] += float(wt[0] * colors(faces(f, 0), d) + wt[1] * colors(faces(f, 1), d) + wt[2] * colors(faces(f, 2), d));
         }
+      } else if (with_materials) {
+        for (int d = 0; d < 3; ++d) sum[d] += diffuse(m, d);
       } else {
         for (int d = 0; d < 3; ++d) sum[d] += albedo[d];
       }
@@ -519,16 +564,21 @@ class Rasterizer {
                     Image<float>(w, h, 3), Image<float>(w, h, 3), Image<int>(w, h, 1, -1),
                     Image<float>(w, h, 3)};
     Shader shader{samples.front, samples.back, setup.triangles, setup.face_normals, screen.normals, colors_,
-                  faces_, face_uvs_, screen.z, uvs_, TextureSampler(texture_),
+                  faces_, face_uvs_, screen.z, uvs_, samplers_, diffuse_, face_materials_,
                   {options.albedo.x(), options.albedo.y(), options.albedo.z()}, w, k, w * k,
-                  screen.normals.extent(0) > 0, uvs_.extent(0) > 0, colors_.extent(0) > 0,
+                  screen.normals.extent(0) > 0, uvs_.extent(0) > 0, colors_.extent(0) > 0, with_materials_,
                   maps.color.data(), maps.alpha.data(), maps.depth.data(), maps.front_normal.data(),
                   maps.back_normal.data(), maps.barycentric.data(), maps.face.data()};
     Kokkos::parallel_for("hifa::render::rasterize::shade", Kokkos::RangePolicy<ExecutionSpace>(space, 0, h), shader);
     return maps;
   }
 
-  Image<float> texture_;
+  // Shared so that copies of the rasterizer keep the images samplers_ points into alive.
+  std::shared_ptr<const std::vector<Image<float>>> textures_;
+  Kokkos::View<TextureSampler*, Memory> samplers_;
+  Kokkos::View<float* [3], Memory> diffuse_;
+  Kokkos::View<int*, Memory> face_materials_;
+  bool with_materials_ = false;
   int vertex_count_ = 0, face_count_ = 0;
   Kokkos::View<float* [3], Memory> positions_, normals_, colors_;
   Kokkos::View<int* [3], Memory> faces_, face_uvs_;
@@ -538,9 +588,10 @@ class Rasterizer {
 // One view without keeping the rasterizer (it is rebuilt each call; keep a Rasterizer to render
 // many views of one mesh).
 template <class ExecutionSpace>
-RenderMaps render_view(const ExecutionSpace& space, const TriMesh<float>& mesh, const Image<float>& texture,
-                       const Calibration& calibration, const RenderOptions& options) {
-  return Rasterizer<ExecutionSpace>(space, mesh, texture).render(space, calibration, options);
+RenderMaps render_view(const ExecutionSpace& space, const TriMesh<float>& mesh,
+                       const std::vector<Image<float>>& textures, const Calibration& calibration,
+                       const RenderOptions& options) {
+  return Rasterizer<ExecutionSpace>(space, mesh, textures).render(space, calibration, options);
 }
 
 }  // namespace hifa

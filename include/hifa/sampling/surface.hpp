@@ -2,26 +2,31 @@
 // Area-weighted uniform samples on the surface of a triangle mesh.
 //
 //   hifa::SurfaceSampler<float> surface{mesh};
-//   hifa::SurfaceSampler<float> textured{mesh, hifa::load_texture(mesh)};   // render/image_io.hpp
+//   hifa::SurfaceSampler<float> textured{mesh, hifa::load_textures(mesh)};  // render/image_io.hpp
 //   auto s = surface.sample(Kokkos::DefaultHostExecutionSpace{}, 10000, seed);
 //
 // Inputs:  a TriMesh<T> with at least one face of non-zero area and face indices in range (the
-//          sampler keeps its own copy); optionally its texture as an image (render/image.hpp, kept
-//          by value; this header reads no files). count samples, a 64-bit seed, a host execution space.
+//          sampler keeps its own copy); optionally its textures, none or one image per material (a
+//          mesh without materials counts as one; render/image.hpp, kept by value; an empty image for
+//          a material without texture; this header reads no files). count samples, a 64-bit seed, a
+//          host execution space.
 // Outputs: PointSamples<T> with points, face_ids, barycentrics (corner weights of the face), unit
 //          normals (the vertex normals interpolated at the barycentrics and renormalised when the
-//          mesh has normals, else the face normal) and colours: when the mesh has UVs and a
-//          non-empty texture was given, the texture's RGB at the interpolated UV (bilinear, OBJ
-//          convention with v up, repeating: render/texture.hpp); otherwise, when the mesh has
-//          per-vertex colours, the interpolated colour; otherwise none (0 rows).
+//          mesh has normals, else the face normal) and colours, chosen per face by its material m
+//          as the rasterizer does: when the mesh has UVs and textures[m] is not empty, its RGB at
+//          the interpolated UV (bilinear, OBJ convention with v up, repeating: render/texture.hpp);
+//          else the interpolated vertex colour when the mesh has them; else material m's Kd when
+//          the mesh has materials. Samplers with no colour source (no texture given, no vertex
+//          colours, no materials) give none (0 rows).
 // Method:  (Osada et al., "Shape distributions", ACM TOG 2002, section 4.2) a face is chosen with
 //          probability proportional to its area by binary search of one uniform in the cumulative
 //          area table (prefix sum in double, built once by the constructor; zero-area faces are never
 //          chosen); the point is (1 - sqrt(r1)) A + sqrt(r1) (1 - r2) B + sqrt(r1) r2 C for uniforms
 //          r1, r2, which is uniform on the triangle. Sample i draws its numbers from counter
 //          (stream 0, index i) of CounterRng{seed} only: same bytes for any thread count.
-// Errors:  hifa::Error naming "SurfaceSampler": no faces, a face or face-uv index out of range
-//          (face uvs are checked when a texture is given), a non-finite or zero total area; or more
+// Errors:  hifa::Error naming "SurfaceSampler": no faces, a face, face-uv or face-material index out
+//          of range (face uvs are checked when a texture is given), a texture count that is neither
+//          0 nor the material count, a non-finite or zero total area; or more
 //          than 2^31 - 1 samples requested.
 // Cost:    O(F) construction; O(log F) per sample, in one parallel_for.
 
@@ -40,6 +45,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,8 +65,8 @@ class SurfaceSampler {
     Vec3<T> color;  // zero when the sampler has no colour source
   };
 
-  explicit SurfaceSampler(TriMesh<T> mesh, Image<float> texture = {})
-      : mesh_(std::move(mesh)), texture_(std::move(texture)) {
+  explicit SurfaceSampler(TriMesh<T> mesh, std::vector<Image<float>> textures = {})
+      : mesh_(std::move(mesh)), textures_(std::make_shared<const std::vector<Image<float>>>(std::move(textures))) {
     const Eigen::Index faces = mesh_.face_count();
     if (faces == 0) throw Error("SurfaceSampler", "the mesh has no faces");
     for (Eigen::Index f = 0; f < faces; ++f) {
@@ -72,7 +78,24 @@ class SurfaceSampler {
         }
       }
     }
-    if (!texture_.empty() && mesh_.has_uvs()) {
+    const std::size_t materials = std::max<std::size_t>(1, mesh_.materials.size());
+    if (!textures_->empty() && textures_->size() != materials) {
+      throw Error("SurfaceSampler", std::to_string(textures_->size()) + " textures for " +
+                                        std::to_string(materials) + " materials: pass none or one per material");
+    }
+    if (mesh_.has_face_materials()) {
+      for (Eigen::Index f = 0; f < faces; ++f) {
+        const int m = mesh_.face_materials(f);
+        if (m < 0 || std::size_t(m) >= mesh_.materials.size()) {
+          throw Error("SurfaceSampler", "face " + std::to_string(f) + " uses material " + std::to_string(m) +
+                                            " but there are " + std::to_string(mesh_.materials.size()));
+        }
+      }
+    }
+    for (const Image<float>& t : *textures_) samplers_.push_back(TextureSampler(t));
+    const bool any_texture =
+        std::any_of(textures_->begin(), textures_->end(), [](const Image<float>& t) { return !t.empty(); });
+    if (any_texture && mesh_.has_uvs()) {
       for (Eigen::Index f = 0; f < faces; ++f) {
         for (int k = 0; k < 3; ++k) {
           if (mesh_.face_uvs(f, k) < 0 || mesh_.face_uvs(f, k) >= mesh_.uvs.rows()) {
@@ -100,8 +123,8 @@ class SurfaceSampler {
 
   const TriMesh<T>& mesh() const { return mesh_; }
   double area() const { return cumulative_.back(); }
-  // Whether samples carry colours (from the texture or the vertex colours).
-  bool has_colors() const { return textured_ || mesh_.has_colors(); }
+  // Whether samples carry colours (from the textures, the vertex colours or the materials' Kd).
+  bool has_colors() const { return textured_ || mesh_.has_colors() || !mesh_.materials.empty(); }
 
   // Sample `index` of CounterRng `rng` (stream 0): a pure function of (rng seed, index).
   Draw draw(const CounterRng& rng, std::uint64_t index) const {
@@ -116,11 +139,13 @@ class SurfaceSampler {
     Draw d{face, w.cast<T>(), Vec3<T>::Zero(), face_normals_.row(face).transpose(), Vec3<T>::Zero()};
     Vec3d point = Vec3d::Zero(), normal = Vec3d::Zero(), color = Vec3d::Zero();
     double u = 0, v = 0;
+    const int material = mesh_.material_of(face);
+    const bool textured = textured_ && !samplers_[std::size_t(material)].empty();
     for (int k = 0; k < 3; ++k) {
       const Eigen::Index i = mesh_.faces(face, k);
       point += w[k] * mesh_.vertices.row(i).transpose().template cast<double>();
       if (mesh_.has_normals()) normal += w[k] * mesh_.normals.row(i).transpose().template cast<double>();
-      if (textured_) {
+      if (textured) {
         u += w[k] * double(mesh_.uvs(mesh_.face_uvs(face, k), 0));
         v += w[k] * double(mesh_.uvs(mesh_.face_uvs(face, k), 1));
       } else if (mesh_.has_colors()) {
@@ -130,10 +155,12 @@ class SurfaceSampler {
     d.point = point.cast<T>();
     if (normal.norm() > 0) d.normal = normal.normalized().cast<T>();  // else keep the face normal
     d.color = color.cast<T>();
-    if (textured_) {
+    if (textured) {
       float rgb[3];
-      TextureSampler(texture_).rgb(float(u), float(v), rgb);
+      samplers_[std::size_t(material)].rgb(float(u), float(v), rgb);
       d.color = Vec3<T>(T(rgb[0]), T(rgb[1]), T(rgb[2]));
+    } else if (!mesh_.has_colors() && !mesh_.materials.empty()) {
+      d.color = mesh_.materials[std::size_t(material)].diffuse.template cast<T>();
     }
     return d;
   }
@@ -174,8 +201,10 @@ class SurfaceSampler {
 
  private:
   TriMesh<T> mesh_;
-  Image<float> texture_;
-  bool textured_ = false;  // UV colours: the mesh has UVs and a texture was given
+  // Shared so that copies of the sampler keep the images samplers_ points into alive.
+  std::shared_ptr<const std::vector<Image<float>>> textures_;
+  std::vector<TextureSampler> samplers_;  // one per texture given
+  bool textured_ = false;  // UV colours: the mesh has UVs and some texture was given
   std::vector<double> cumulative_;  // cumulative_[f] = area of faces 0..f
   RowMatrix3<T> face_normals_;
   int last_face_ = 0;  // the last face of non-zero area
