@@ -143,6 +143,21 @@ TEST_CASE("discovery finds file and folder scans with their body files, sorted, 
   CHECK(found.ignored[0].relative == "textures/");
 }
 
+#ifdef HIFA_PREPARE_WITH_ASSIMP
+TEST_CASE("with the importer, a Collada scan is discovered and loaded with all its parts") {
+  const hifa::test::TempDir dir;
+  fs::create_directories(dir / "figure");
+  fs::copy_file(HIFA_TEST_COLLADA, dir / "figure" / "figure.dae");
+  touch(dir / "figure" / "notes.xml", "<not a mesh/>");  // assimp claims .xml; discovery must not
+  const auto found = hifa::prepare::discover_scans(dir.path());
+  REQUIRE(found.scans.size() == 1);
+  CHECK(found.scans[0].relative == "figure/figure.dae");
+  CHECK(found.scans[0].problem.empty());
+  const auto scan = hifa::prepare::load_scan(found.scans[0], "m");
+  CHECK(scan.faces_loaded == 3);  // the two meshes of two_parts.dae merged (tests/io checks the transforms)
+}
+#endif
+
 TEST_CASE("the unit is guessed from the height and sigma in cm becomes normalized units") {
   const hifa::test::TempDir dir;
   TriMeshf m;

@@ -60,7 +60,7 @@ ScanSource scan_of_folder(const fs::path& folder, const std::string& relative_fo
       scan.mesh = folder;
       scan.relative = relative_folder;
       scan.problem = "several meshes in the folder (" + list + ") and none is named " + scan.name +
-                     ".obj/.ply: cannot tell which is the scan";
+                     " + the mesh extension: cannot tell which is the scan";
       return scan;
     }
     meshes = {*named};
@@ -76,7 +76,15 @@ ScanSource scan_of_folder(const fs::path& folder, const std::string& relative_fo
 
 bool is_mesh_file(const fs::path& path) {
   const std::string ext = lower(path.extension().string());
-  return ext == ".obj" || ext == ".ply";
+  if (ext == ".obj" || ext == ".ply") return true;
+#ifdef HIFA_PREPARE_WITH_ASSIMP
+  // Scene formats read through hifa::assimp (load_any_mesh). An explicit list rather than assimp's
+  // own (it claims .xml, .txt-like and other extensions a scan folder holds for other reasons).
+  for (const char* scene : {".dae", ".zae", ".gltf", ".glb", ".fbx", ".x", ".iqm", ".stl", ".off", ".3ds"}) {
+    if (ext == scene) return true;
+  }
+#endif
+  return false;
 }
 
 Discovery discover_scans(const fs::path& folder) {
@@ -92,7 +100,7 @@ Discovery discover_scans(const fs::path& folder) {
       bool any_mesh = false;
       for (const auto& inner : sorted_entries(e.path())) any_mesh = any_mesh || (inner.is_regular_file() && is_mesh_file(inner.path()));
       if (!any_mesh) {
-        found.ignored.push_back({relative + "/", "a folder without .obj or .ply mesh"});
+        found.ignored.push_back({relative + "/", "a folder without a mesh file"});
         continue;
       }
       ScanSource scan = scan_of_folder(e.path(), relative);

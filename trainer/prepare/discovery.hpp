@@ -10,7 +10,8 @@
 //                                                                 the folder's; the mesh is the only
 //                                                                 .obj/.ply directly inside it (or
 //                                                                 the one named like the folder)
-// Mesh files are .obj and .ply in any letter case. A body-fit file (for CAR) is "<stem>.body.<ext>"
+// Mesh files are .obj and .ply in any letter case (and the scene formats of is_mesh_file when built
+// with hifa::assimp). A body-fit file (for CAR) is "<stem>.body.<ext>"
 // beside a mesh file, or "body.<ext>" / "<folder>.body.<ext>" inside a subfolder; it is copied
 // through untouched. Hidden entries (a leading '.') are ignored, as are subfolders without any mesh
 // (e.g. a textures folder): those are listed in `ignored` so the report can say so.
@@ -44,7 +45,8 @@ struct Discovery {
 
 Discovery discover_scans(const std::filesystem::path& folder);
 
-// True for .obj / .ply in any letter case.
+// True for .obj / .ply in any letter case, and, when hifa was built with hifa::assimp, for the
+// scene formats it imports (.dae .zae .gltf .glb .fbx .x .iqm .stl .off .3ds).
 bool is_mesh_file(const std::filesystem::path& path);
 
 }  // namespace hifa::prepare

@@ -3,6 +3,9 @@
 #include "hifa/core/error.hpp"
 #include "hifa/mesh/duplicate_faces.hpp"
 #include "hifa/mesh/load.hpp"
+#ifdef HIFA_PREPARE_WITH_ASSIMP
+#include "hifa/io/assimp.hpp"
+#endif
 #include "hifa/mesh/measures.hpp"
 #include "hifa/mesh/orient.hpp"
 #include "hifa/render/image_io.hpp"
@@ -67,7 +70,11 @@ NormalizedScan load_scan(const ScanSource& source, const std::string& unit) {
   const std::string where = source.mesh.string();
   if (!source.problem.empty()) throw Error(where, source.problem);
   NormalizedScan scan;
+#ifdef HIFA_PREPARE_WITH_ASSIMP
+  TriMeshf loaded = load_any_mesh<float>(source.mesh);  // OBJ/PLY by hifa's readers, others by assimp
+#else
   TriMeshf loaded = load_mesh<float>(source.mesh);  // errors name the file already
+#endif
   scan.faces_loaded = loaded.face_count();
   scan.textures = load_textures(loaded);  // a named but missing texture is an error, not a white scan
 
