@@ -11,6 +11,7 @@
 #include "hifa/grid/marching_cubes.hpp"
 #include "hifa/mesh/obj_io.hpp"
 #include "hifa/render/image_io.hpp"
+#include "render/render_checks.hpp"
 #include "support/execution_spaces.hpp"
 #include "support/temp_dir.hpp"
 
@@ -35,16 +36,11 @@ using hifa::Vec3f;
 
 namespace {
 
+using hifa::test::render_size;
+using hifa::test::same_bytes;
+
 // Scan units are normalized units: scale 1, centre 0, no rotation.
 const Calibration identity{};
-
-RenderOptions size(int w, int h, int k = 1) {
-  RenderOptions o;
-  o.width = w;
-  o.height = h;
-  o.supersample = k;
-  return o;
-}
 
 template <class Space>
 RenderMaps render(const TriMeshf& mesh, const Calibration& c, const RenderOptions& o,
@@ -90,19 +86,13 @@ double alpha_sum(const RenderMaps& maps) {
   return sum;
 }
 
-template <class T>
-bool same_bytes(const Image<T>& a, const Image<T>& b) {
-  return a.width() == b.width() && a.height() == b.height() && a.channels() == b.channels() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
-
 }  // namespace
 
 TEMPLATE_LIST_TEST_CASE("a cube seen face-on covers its projected square at its front depth with normal (0, 0, 1)",
                         "[render]", hifa::test::ExecutionSpaces) {
   // The cube [-0.5, 0.5]^3 in a 64 x 64 view spans pixels 16..47 in both directions (the edges fall
   // on pixel boundaries, never on pixel centres).
-  const RenderMaps maps = render<TestType>(centred_cube(0.5f), identity, size(64, 64));
+  const RenderMaps maps = render<TestType>(centred_cube(0.5f), identity, render_size(64, 64));
   int covered = 0, wrong = 0;
   for (int y = 0; y < 64; ++y) {
     for (int x = 0; x < 64; ++x) {
@@ -143,7 +133,7 @@ TEMPLATE_LIST_TEST_CASE("a turned cube covers its analytic projected area |d_x| 
     c.pitch = pitch;
     const Vec3f d = hifa::calibration_rotation(c).transpose() * Vec3f(0, 0, 1);
     const double expected = (std::abs(d.x()) + std::abs(d.y()) + std::abs(d.z())) * std::pow(c.scale * w / 2.0, 2);
-    const double area = alpha_sum(render<TestType>(centred_cube(0.5f), c, size(w, w, k)));
+    const double area = alpha_sum(render<TestType>(centred_cube(0.5f), c, render_size(w, w, k)));
     INFO("yaw " << yaw << " pitch " << pitch << ": " << area << " pixels, expected " << expected);
     CHECK(std::abs(area - expected) < 1.1 * 4 * std::sqrt(expected) / (2 * k));
   }
@@ -153,7 +143,7 @@ TEMPLATE_LIST_TEST_CASE("a sphere's front and back normals and depth are the ana
                         "[render]", hifa::test::ExecutionSpaces) {
   const float radius = 0.6f;
   const int w = 128;
-  const RenderMaps maps = render<TestType>(sphere(radius), identity, size(w, w));
+  const RenderMaps maps = render<TestType>(sphere(radius), identity, render_size(w, w));
   double worst_front = 0, worst_back = 0, worst_depth = 0;
   int checked = 0;
   for (int y = 0; y < w; ++y) {
@@ -189,9 +179,9 @@ TEMPLATE_LIST_TEST_CASE("samples on a shared edge or vertex are drawn exactly on
     const std::vector<Vec3f> b = reversed ? std::vector<Vec3f>{tl, tr, br} : std::vector<Vec3f>{tl, br, tr};
     std::vector<Vec3f> both = a;
     both.insert(both.end(), b.begin(), b.end());
-    const RenderMaps ma = render<TestType>(triangles(a), identity, size(8, 8));
-    const RenderMaps mb = render<TestType>(triangles(b), identity, size(8, 8));
-    const RenderMaps quad = render<TestType>(triangles(both), identity, size(8, 8));
+    const RenderMaps ma = render<TestType>(triangles(a), identity, render_size(8, 8));
+    const RenderMaps mb = render<TestType>(triangles(b), identity, render_size(8, 8));
+    const RenderMaps quad = render<TestType>(triangles(both), identity, render_size(8, 8));
     for (int y = 0; y < 8; ++y) {
       for (int x = 0; x < 8; ++x) {
         INFO("pixel " << x << ", " << y);
@@ -210,7 +200,7 @@ TEMPLATE_LIST_TEST_CASE("samples on a shared edge or vertex are drawn exactly on
   }
   Image<float> count(8, 8, 1);
   for (int s = 0; s < 8; ++s) {
-    const RenderMaps one = render<TestType>(triangles({hub, ring[std::size_t(s)], ring[std::size_t((s + 1) % 8)]}), identity, size(8, 8));
+    const RenderMaps one = render<TestType>(triangles({hub, ring[std::size_t(s)], ring[std::size_t((s + 1) % 8)]}), identity, render_size(8, 8));
     for (std::size_t i = 0; i < count.size(); ++i) count.data()[i] += one.alpha.data()[i];
   }
   CHECK(count(3, 3) == 1.0f);
@@ -233,7 +223,7 @@ TEMPLATE_LIST_TEST_CASE("a textured quad filling the view shows its texture texe
   quad.uvs.resize(4, 2);
   quad.uvs << 0, 0, 1, 0, 1, 1, 0, 1;
   quad.face_uvs = quad.faces;
-  const RenderMaps maps = render<TestType>(quad, identity, size(w, h), {texture});
+  const RenderMaps maps = render<TestType>(quad, identity, render_size(w, h), {texture});
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
       INFO("pixel " << x << ", " << y);
@@ -242,7 +232,7 @@ TEMPLATE_LIST_TEST_CASE("a textured quad filling the view shows its texture texe
     }
   }
   // Without the texture image the same mesh gets the albedo.
-  RenderOptions grey = size(w, h);
+  RenderOptions grey = render_size(w, h);
   grey.albedo = Vec3f(0.2f, 0.4f, 0.6f);
   const RenderMaps plain = render<TestType>(quad, identity, grey);
   CHECK(plain.color(3, 2, 0) == 0.2f);
@@ -274,7 +264,7 @@ TEMPLATE_LIST_TEST_CASE("a two-material quad read from OBJ shows each half with 
   const TriMeshf quad = hifa::read_obj(dir / "quad.obj");
   const std::vector<Image<float>> textures = hifa::load_textures(quad);
   REQUIRE(textures.size() == 2);
-  const RenderMaps maps = render<TestType>(quad, identity, size(2 * w, h), textures);
+  const RenderMaps maps = render<TestType>(quad, identity, render_size(2 * w, h), textures);
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < 2 * w; ++x) {
       INFO("pixel " << x << ", " << y);
@@ -293,7 +283,7 @@ TEMPLATE_LIST_TEST_CASE("vertex colours are interpolated linearly across a trian
   TriMeshf mesh = triangles({Vec3f(-1, -1, 0), Vec3f(3, -1, 0), Vec3f(-1, 3, 0)});
   mesh.colors.resize(3, 3);
   mesh.colors << 0, 0, 0.5f, 1, 0, 0.5f, 0, 1, 0.5f;  // colour = ((x + 1) / 4, (y + 1) / 4, 0.5)
-  const RenderMaps maps = render<TestType>(mesh, identity, size(16, 16));
+  const RenderMaps maps = render<TestType>(mesh, identity, render_size(16, 16));
   double worst = 0;
   for (int y = 0; y < 16; ++y) {
     for (int x = 0; x < 16; ++x) {
@@ -311,8 +301,8 @@ TEMPLATE_LIST_TEST_CASE("supersampling is a box filter over the k x k samples of
   // The samples of a 16 x 16 view at k = 4 are the pixels of a 64 x 64 view at k = 1.
   TriMeshf soup = hifa::test::random_soup(60, 8);
   soup.colors = (soup.vertices.array() * 0.5f + 0.5f).matrix();
-  const RenderMaps fine = render<TestType>(soup, identity, size(64, 64));
-  const RenderMaps coarse = render<TestType>(soup, identity, size(16, 16, 4));
+  const RenderMaps fine = render<TestType>(soup, identity, render_size(64, 64));
+  const RenderMaps coarse = render<TestType>(soup, identity, render_size(16, 16, 4));
   double worst_alpha = 0, worst_depth = 0, worst_color = 0;
   for (int y = 0; y < 16; ++y) {
     for (int x = 0; x < 16; ++x) {
@@ -337,7 +327,7 @@ TEMPLATE_LIST_TEST_CASE("supersampling is a box filter over the k x k samples of
   CHECK(worst_color < 1e-6);
   // A vertical edge through the middle of pixel column 2 covers half of it.
   const TriMeshf half = triangles({at_pixel(2.5f, -10), at_pixel(20, -10), at_pixel(2.5f, 30)});
-  const RenderMaps edge = render<TestType>(half, identity, size(8, 8, 4));
+  const RenderMaps edge = render<TestType>(half, identity, render_size(8, 8, 4));
   CHECK(edge.alpha(2, 3) == 0.5f);
   CHECK(edge.alpha(1, 3) == 0.0f);
   CHECK(edge.alpha(3, 3) == 1.0f);
@@ -365,7 +355,7 @@ TEMPLATE_LIST_TEST_CASE("a triangle lands on the pixel the calibration projects 
       const Vec3f n(centre_n.x() + 0.01f * std::cos(a), centre_n.y() + 0.01f * std::sin(a), z_n.z());
       corners.push_back(hifa::normalized_to_world(c, n));
     }
-    const RenderMaps maps = render<TestType>(triangles(corners), c, size(64, 64));
+    const RenderMaps maps = render<TestType>(triangles(corners), c, render_size(64, 64));
     INFO("case " << q << ": pixel " << int(px.x()) << ", " << int(px.y()));
     CHECK(alpha_sum(maps) == 1.0);
     CHECK(maps.alpha(int(px.x()), int(px.y())) == 1.0f);
@@ -384,7 +374,7 @@ TEMPLATE_LIST_TEST_CASE("a mesh storing every triangle twice, once per winding, 
   Calibration c;
   c.yaw = 0.5f;
   c.pitch = 0.3f;
-  const RenderMaps a = render<TestType>(once, c, size(32, 32, 2)), b = render<TestType>(twice, c, size(32, 32, 2));
+  const RenderMaps a = render<TestType>(once, c, render_size(32, 32, 2)), b = render<TestType>(twice, c, render_size(32, 32, 2));
   double worst = 0;
   for (std::size_t i = 0; i < a.front_normal.size(); ++i) {
     worst = std::max(worst, double(std::abs(a.front_normal.data()[i] - b.front_normal.data()[i])));
@@ -399,7 +389,7 @@ TEMPLATE_LIST_TEST_CASE("a mesh outside the view renders background everywhere",
                         hifa::test::ExecutionSpaces) {
   TriMeshf far = centred_cube(0.2f);
   far.vertices.col(0).array() += 3.0f;
-  const RenderMaps maps = render<TestType>(far, identity, size(16, 16, 2));
+  const RenderMaps maps = render<TestType>(far, identity, render_size(16, 16, 2));
   CHECK(alpha_sum(maps) == 0);
   for (int f : maps.face.values()) CHECK(f == -1);
   for (float v : maps.front_normal.values()) CHECK(v == 0);
@@ -427,11 +417,11 @@ TEST_CASE("the rasterizer rejects bad meshes and options with errors naming it",
   bad.face_materials(7) = 2;
   CHECK_THROWS_WITH(R(space, bad), Catch::Contains("face 7") && Catch::Contains("material 2"));
   const R raster(space, centred_cube(0.5f));
-  CHECK_THROWS_WITH(raster.render(space, identity, size(0, 8)), Catch::Contains("Rasterizer::render"));
-  CHECK_THROWS_WITH(raster.render(space, identity, size(8, 8, 9)), Catch::Contains("supersample"));
+  CHECK_THROWS_WITH(raster.render(space, identity, render_size(0, 8)), Catch::Contains("Rasterizer::render"));
+  CHECK_THROWS_WITH(raster.render(space, identity, render_size(8, 8, 9)), Catch::Contains("supersample"));
   Calibration flat;
   flat.scale = -1;
-  CHECK_THROWS_WITH(raster.render(space, flat, size(8, 8)), Catch::Contains("Calibration"));
+  CHECK_THROWS_WITH(raster.render(space, flat, render_size(8, 8)), Catch::Contains("Calibration"));
 }
 
 TEST_CASE("Serial and OpenMP renders are the same bytes", "[render]") {
@@ -456,7 +446,7 @@ TEST_CASE("Serial and OpenMP renders are the same bytes", "[render]") {
   Calibration c;
   c.yaw = 0.3f;
   c.scale = 0.8f;
-  const RenderOptions o = size(96, 80, 2);
+  const RenderOptions o = render_size(96, 80, 2);
   const RenderMaps a = render<Kokkos::Serial>(soup, c, o, textures), b = render<Kokkos::OpenMP>(soup, c, o, textures);
   CHECK(alpha_sum(a) > 1000);
   // Every material shows somewhere: the Kd-only one as its exact colour.

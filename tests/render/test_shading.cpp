@@ -8,6 +8,7 @@
 #include "hifa/render/rasterize.hpp"
 #include "render/prt_meshes.hpp"
 #include "render/sh_checks.hpp"
+#include "render/render_checks.hpp"
 #include "support/execution_spaces.hpp"
 
 #include "spatial/soup.hpp"
@@ -28,19 +29,8 @@ using hifa::Vec3f;
 
 namespace {
 
-RenderOptions size(int w, int h, int k = 1) {
-  RenderOptions o;
-  o.width = w;
-  o.height = h;
-  o.supersample = k;
-  return o;
-}
-
-template <class T>
-bool same_bytes(const Image<T>& a, const Image<T>& b) {
-  return a.width() == b.width() && a.height() == b.height() && a.channels() == b.channels() &&
-         std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
+using hifa::test::render_size;
+using hifa::test::same_bytes;
 
 }  // namespace
 
@@ -54,7 +44,7 @@ TEMPLATE_LIST_TEST_CASE("a constant-albedo sphere under a known SH light shows a
   Calibration c;
   c.yaw = 0.7f;
   c.pitch = -0.3f;
-  RenderOptions o = size(64, 64);
+  RenderOptions o = render_size(64, 64);
   o.albedo = Vec3f(0.9f, 0.6f, 0.3f);
   const RenderMaps maps = hifa::Rasterizer<TestType>(space, sphere).render(space, c, o);
   const auto truth = hifa::test::test_light();
@@ -91,7 +81,7 @@ TEST_CASE("shaded with its ray-traced transfer, a convex sphere looks like the u
   const Kokkos::DefaultHostExecutionSpace space;
   const TriMeshf sphere = hifa::test::prt_sphere(0.8f, 40);
   const Calibration c;
-  const RenderMaps maps = hifa::Rasterizer<Kokkos::DefaultHostExecutionSpace>(space, sphere).render(space, c, size(48, 48, 2));
+  const RenderMaps maps = hifa::Rasterizer<Kokkos::DefaultHostExecutionSpace>(space, sphere).render(space, c, render_size(48, 48, 2));
   const hifa::ShLight light = hifa::random_sh_light(1, 0);
   hifa::PrtOptions options;
   options.rays = 128;
@@ -113,7 +103,7 @@ TEMPLATE_LIST_TEST_CASE("barycentric weights at each pixel reproduce its shading
   const TestType space;
   const TriMeshf sphere = hifa::test::prt_sphere(0.8f, 32);
   for (const int k : {1, 2, 3}) {
-    const RenderMaps maps = hifa::Rasterizer<TestType>(space, sphere).render(space, Calibration{}, size(40, 40, k));
+    const RenderMaps maps = hifa::Rasterizer<TestType>(space, sphere).render(space, Calibration{}, render_size(40, 40, k));
     int wrong = 0, covered = 0;
     for (int y = 0; y < 40; ++y) {
       for (int x = 0; x < 40; ++x) {
@@ -153,7 +143,7 @@ TEST_CASE("Serial and OpenMP shading are the same bytes", "[render][prt]") {
   Calibration c;
   c.yaw = 0.4f;
   c.scale = 0.8f;
-  const RenderOptions o = size(72, 64, 2);
+  const RenderOptions o = render_size(72, 64, 2);
   hifa::PrtOptions options;
   options.rays = 16;
   const auto shade = [&](auto space) {
@@ -174,7 +164,7 @@ TEST_CASE("Serial and OpenMP shading are the same bytes", "[render][prt]") {
 TEST_CASE("shade_prt rejects maps and transfer that do not belong together, naming itself", "[render][prt]") {
   const Kokkos::DefaultHostExecutionSpace space;
   const TriMeshf sphere = hifa::test::prt_sphere(0.8f, 16);
-  const RenderMaps maps = hifa::Rasterizer<Kokkos::DefaultHostExecutionSpace>(space, sphere).render(space, Calibration{}, size(16, 16));
+  const RenderMaps maps = hifa::Rasterizer<Kokkos::DefaultHostExecutionSpace>(space, sphere).render(space, Calibration{}, render_size(16, 16));
   const hifa::ShTransfer t = hifa::unshadowed_transfer(hifa::prt_normals(sphere));
   const hifa::ShLight light = hifa::random_sh_light(0, 0);
   CHECK_THROWS_WITH(hifa::shade_prt(space, maps, sphere.faces, t.topRows(3), light, Calibration{}),
