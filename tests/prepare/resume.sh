@@ -1,16 +1,21 @@
 # Resumability: a run killed mid-way, a leftover staging folder, a deleted subject, all rerun into
 # exactly the bytes of a clean run; a rerun with other options is refused.
 source "$(dirname "$0")/lib.sh"
+# wait_for_entry DIR [ls option]: polls (up to ~10 s) until `ls [option] DIR` lists something:
+# a complete subject with no option, any entry (also a .partial- staging folder) with -A.
+wait_for_entry() {
+  for _ in $(seq 1 2000); do
+    [ -n "$(ls ${2:-} "$1" 2>/dev/null | head -1)" ] && return 0
+    sleep 0.005
+  done
+}
 "$MAKE_SCANS" good "$WORK/scans"
 RUN=(--views 24 --res 96 --samples 2000 --seed 5)
 "$HIFA" prepare --scans "$WORK/scans" --out "$WORK/clean" "${RUN[@]}" > /dev/null
 # 1. Killed (SIGKILL: no clean-up at all) as soon as the first subject is complete.
 "$HIFA" prepare --scans "$WORK/scans" --out "$WORK/killed" "${RUN[@]}" > /dev/null 2>&1 &
 pid=$!
-for _ in $(seq 1 2000); do
-  [ -n "$(ls "$WORK/killed/subjects" 2>/dev/null | head -1)" ] && break
-  sleep 0.005
-done
+wait_for_entry "$WORK/killed/subjects"
 kill -KILL $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 # (report.json is written last: without it the kill really hit a run in progress; on a very loaded
@@ -21,10 +26,7 @@ same_trees "$WORK/clean" "$WORK/killed"
 # 2. Interrupted by SIGINT: the command stops, says so, exits 1 and leaves no staging folder.
 "$HIFA" prepare --scans "$WORK/scans" --out "$WORK/int" "${RUN[@]}" > /dev/null 2> "$WORK/int.txt" &
 pid=$!
-for _ in $(seq 1 2000); do
-  [ -n "$(ls -A "$WORK/int/subjects" 2>/dev/null | head -1)" ] && break
-  sleep 0.005
-done
+wait_for_entry "$WORK/int/subjects" -A
 kill -INT $pid 2>/dev/null || true
 set +e; wait $pid; rc=$?; set -e
 if [ $rc != 0 ]; then
