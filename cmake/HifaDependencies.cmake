@@ -13,6 +13,18 @@ if(HIFA_WITH_ASSIMP)
       "with -DHIFA_WITH_ASSIMP=OFF to build without hifa::assimp and `hifa convert`")
   endif()
 endif()
+if(HIFA_WITH_BODY)
+  # Through pkg-config: Debian's libzip CMake config refuses to load unless the separate zipcmp,
+  # zipmerge and ziptool packages are installed too (it checks for their binaries).
+  find_package(PkgConfig)
+  if(PKG_CONFIG_FOUND)
+    pkg_check_modules(LIBZIP IMPORTED_TARGET libzip>=1.5)
+  endif()
+  if(NOT TARGET PkgConfig::LIBZIP)
+    message(FATAL_ERROR "hifa: libzip not found: install libzip-dev (scripts/setup does), or configure "
+      "with -DHIFA_WITH_BODY=OFF to build without hifa::body (.npz files, SMPL/OpenBody models)")
+  endif()
+endif()
 include(HifaRepairKokkos)
 hifa_repair_kokkos()
 if(HIFA_WITH_CUDA)
