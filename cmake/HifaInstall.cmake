@@ -16,6 +16,10 @@ if(TARGET hifa_body)
   install(TARGETS hifa_body EXPORT hifaBodyTargets)
   install(EXPORT hifaBodyTargets NAMESPACE hifa:: DESTINATION "${HIFA_CMAKE_DIR}")
 endif()
+if(TARGET hifa_gltf)
+  install(TARGETS hifa_gltf EXPORT hifaGltfTargets)
+  install(EXPORT hifaGltfTargets NAMESPACE hifa:: DESTINATION "${HIFA_CMAKE_DIR}")
+endif()
 
 configure_package_config_file(cmake/hifaConfig.cmake.in
   "${CMAKE_CURRENT_BINARY_DIR}/hifaConfig.cmake" INSTALL_DESTINATION "${HIFA_CMAKE_DIR}")
