@@ -70,10 +70,16 @@ hifa::SkinningWeights<Memory> weights(bool dense) {
 
 enum class Op { forward, forward_normals, inverse, canonical_normals };
 
-template <Op op>
+// sparse: SparseLbsWarper over sparsify_weights of the same weights (converted before timing).
+template <Op op, bool sparse = false>
 void lbs(benchmark::State& state) {
   const Space space;
-  const hifa::LbsWarper<Memory> warp{hifa::upload_transforms<Memory>(space, pose()), weights(state.range(0) == 1)};
+  const auto a = hifa::upload_transforms<Memory>(space, pose());
+  const auto w = weights(state.range(0) == 1);
+  const auto warp = [&] {
+    if constexpr (sparse) return hifa::SparseLbsWarper<Memory>{a, hifa::sparsify_weights(space, w)};
+    else return hifa::LbsWarper<Memory>{a, w};
+  }();
   const Points in = random_points(point_count, -1, 1), out("bench_skinning::out", point_count);
   for (auto _ : state) {
     if constexpr (op == Op::forward) warp.forward_points(space, in, out);
@@ -147,6 +153,8 @@ BENCHMARK(lbs<Op::forward>)->Name("lbs_forward_points")->Arg(0)->Arg(1)->Unit(be
 BENCHMARK(lbs<Op::forward_normals>)->Name("lbs_forward_normals")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(lbs<Op::inverse>)->Name("lbs_inverse_points")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(lbs<Op::canonical_normals>)->Name("lbs_canonical_normals")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(lbs<Op::forward, true>)->Name("sparse_lbs_forward_points")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(lbs<Op::inverse, true>)->Name("sparse_lbs_inverse_points")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(surface_weights)->Unit(benchmark::kMillisecond);
 BENCHMARK(diffuse_weights_build)->Unit(benchmark::kMillisecond);
 BENCHMARK(weight_grid_query)->Unit(benchmark::kMillisecond);

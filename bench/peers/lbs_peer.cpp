@@ -10,7 +10,10 @@
 // Writes <out-folder>/points.raw (N x 3), weights.raw (N x 24), transforms.raw (24 x 4 x 4, the
 // skinning transforms A_k), forward.raw (hifa's posed points, N x 3) and inverse.raw (hifa's
 // inverse LBS of forward.raw, N x 3): float32, little-endian, C order. Prints one JSON line:
-// threads, points, joints, forward_seconds, inverse_seconds (best of `runs`).
+// threads, points, joints, forward_seconds, inverse_seconds (LbsWarper, dense N x 24 weights),
+// sparse_width (M), sparsify_seconds, sparse_forward_seconds, sparse_inverse_seconds
+// (SparseLbsWarper over sparsify_weights of the same weights; the conversion is timed apart, as
+// it is done once per body), best of `runs` each.
 #include "hifa/core/error.hpp"
 #include "hifa/core/rng.hpp"
 #include "hifa/core/runtime.hpp"
@@ -99,14 +102,32 @@ int main(int argc, char** argv) {
       warp.inverse_points(space, posed, back);
       space.fence();
     });
+    // The sparse layout on the same weights; its results equal the dense ones (tests/skinning).
+    hifa::SparseWeights<Host> pairs;
+    const double sparsify = hifa::bench::best_seconds(runs, [&] {
+      pairs = hifa::sparsify_weights(space, weights);
+      space.fence();
+    });
+    const hifa::SparseLbsWarper<Host> sparse_warp{warp.transforms, pairs};
+    const Kokkos::View<float* [3], Kokkos::LayoutRight, Host> sparse_out("lbs_peer::sparse_out", n);
+    const double sparse_forward = hifa::bench::best_seconds(runs, [&] {
+      sparse_warp.forward_points(space, points, sparse_out);
+      space.fence();
+    });
+    const double sparse_inverse = hifa::bench::best_seconds(runs, [&] {
+      sparse_warp.inverse_points(space, posed, sparse_out);
+      space.fence();
+    });
     hifa::bench::write_raw(out / "points.raw", points);
     hifa::bench::write_raw(out / "weights.raw", weights);
     hifa::bench::write_raw(out / "transforms.raw", host_a);
     hifa::bench::write_raw(out / "forward.raw", posed);
     hifa::bench::write_raw(out / "inverse.raw", back);
     std::printf("{\"threads\": %d, \"points\": %d, \"joints\": %d, \"weights\": \"%s\", \"forward_seconds\": %.6f, "
-                "\"inverse_seconds\": %.6f}\n",
-                hifa::KokkosRuntime::concurrency(), n, k_count, kind.c_str(), forward, inverse);
+                "\"inverse_seconds\": %.6f, \"sparse_width\": %d, \"sparsify_seconds\": %.6f, "
+                "\"sparse_forward_seconds\": %.6f, \"sparse_inverse_seconds\": %.6f}\n",
+                hifa::KokkosRuntime::concurrency(), n, k_count, kind.c_str(), forward, inverse, int(pairs.pairs.extent(1)),
+                sparsify, sparse_forward, sparse_inverse);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "lbs_peer: %s\n", e.what());
     return 1;

@@ -11,6 +11,8 @@ formulations on the same arrays (best of `runs` each):
 Prints each side's time, the ratios numpy / hifa and torch / hifa, and the agreement (largest
 difference of the results). Weights: "sparse" (1-4 non-zero joints per point, like SMPL's) and
 "dense" (all 24 non-zero); numpy and torch do the same dense work either way, hifa skips zeros.
+hifa runs twice: LbsWarper over the dense N x 24 weights and SparseLbsWarper over their
+(joint, weight) pairs (sparsify_weights, timed apart: it is done once per body).
 
 Run with Debian's Python (/usr/bin/python3 sees python3-numpy and python3-torch):
   OMP_NUM_THREADS=1 /usr/bin/python3 bench/peers/lbs_vs_numpy_torch.py --tool build/bench/lbs_peer
@@ -77,14 +79,17 @@ def run(args, kind):
 
     print(f"{n} points x {k} joints, {kind} weights, {threads} thread(s) each side "
           f"(torch.get_num_threads() = {torch.get_num_threads()}), best of {args.runs}")
-    print(f"  {'':18s} {'forward':>10s} {'inverse':>10s}")
-    print(f"  {'hifa LbsWarper':18s} {hifa['forward_seconds'] * 1e3:8.2f}ms {hifa['inverse_seconds'] * 1e3:8.2f}ms")
-    print(f"  {'numpy ' + np.__version__:18s} {np_fwd_s * 1e3:8.2f}ms {np_inv_s * 1e3:8.2f}ms")
-    print(f"  {'torch ' + torch.__version__:18s} {torch_fwd_s * 1e3:8.2f}ms {torch_inv_s * 1e3:8.2f}ms")
-    print(f"  ratio numpy / hifa: forward {np_fwd_s / hifa['forward_seconds']:.1f}x, "
-          f"inverse {np_inv_s / hifa['inverse_seconds']:.1f}x   (goal >= 5x)")
-    print(f"  ratio torch / hifa: forward {torch_fwd_s / hifa['forward_seconds']:.1f}x, "
-          f"inverse {torch_inv_s / hifa['inverse_seconds']:.1f}x   (goal >= 2x)")
+    sparse_name = f"hifa sparse (M={hifa['sparse_width']})"
+    print(f"  {'':24s} {'forward':>10s} {'inverse':>10s}")
+    print(f"  {'hifa LbsWarper (dense)':24s} {hifa['forward_seconds'] * 1e3:8.2f}ms {hifa['inverse_seconds'] * 1e3:8.2f}ms")
+    print(f"  {sparse_name:24s} {hifa['sparse_forward_seconds'] * 1e3:8.2f}ms "
+          f"{hifa['sparse_inverse_seconds'] * 1e3:8.2f}ms   (sparsify_weights once: {hifa['sparsify_seconds'] * 1e3:.2f}ms)")
+    print(f"  {'numpy ' + np.__version__:24s} {np_fwd_s * 1e3:8.2f}ms {np_inv_s * 1e3:8.2f}ms")
+    print(f"  {'torch ' + torch.__version__:24s} {torch_fwd_s * 1e3:8.2f}ms {torch_inv_s * 1e3:8.2f}ms")
+    for name, prefix in (("dense", ""), ("sparse", "sparse_")):
+        fwd, inv = hifa[prefix + "forward_seconds"], hifa[prefix + "inverse_seconds"]
+        print(f"  ratio numpy / hifa {name:6s}: forward {np_fwd_s / fwd:.1f}x, inverse {np_inv_s / inv:.1f}x   (goal >= 5x)")
+        print(f"  ratio torch / hifa {name:6s}: forward {torch_fwd_s / fwd:.1f}x, inverse {torch_inv_s / inv:.1f}x   (goal >= 2x)")
     fwd_err = max(np.abs(hifa_y - np_y).max(), np.abs(hifa_y - torch_y.numpy()).max())
     inv_err = max(np.abs(hifa_back - np_back).max(), np.abs(hifa_back - torch_back.numpy()).max())
     round_trip = np.abs(hifa_back - x).max()

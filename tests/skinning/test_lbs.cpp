@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -27,6 +28,8 @@ using HostPoints = Kokkos::View<float* [3], Kokkos::LayoutRight, Host>;
 
 static_assert(hifa::Warper<hifa::LbsWarper<Host>, Kokkos::DefaultHostExecutionSpace>,
               "LbsWarper must model Warper");
+static_assert(hifa::Warper<hifa::SparseLbsWarper<Host>, Kokkos::DefaultHostExecutionSpace>,
+              "SparseLbsWarper must model Warper");
 static_assert(!hifa::Warper<hifa::Skeletonf, Kokkos::DefaultHostExecutionSpace>, "a skeleton is not a warper");
 
 // SMPL's tree at random rest joints in [-1, 1]^3 and a random pose: every joint turned by up to
@@ -75,7 +78,8 @@ HostPoints random_points(int n, std::uint64_t seed) {
 // Runs one warper method on Space (inputs copied to its memory) and returns the host result.
 enum class Method { forward, inverse, forward_normals, canonical_normals };
 
-template <class Space>
+// With `sparse`, through SparseLbsWarper over sparsify_weights(weights) instead of LbsWarper.
+template <class Space, bool sparse = false>
 HostPoints run(Method method, const std::vector<Mat4<float>>& transforms, const hifa::SkinningWeights<Host>& weights,
                const HostPoints& in) {
   using Memory = typename Space::memory_space;
@@ -84,7 +88,10 @@ HostPoints run(Method method, const std::vector<Mat4<float>>& transforms, const 
   const auto w = Kokkos::create_mirror_view_and_copy(Memory{}, weights);
   const auto x = Kokkos::create_mirror_view_and_copy(Memory{}, in);
   const Kokkos::View<float* [3], Kokkos::LayoutRight, Memory> y("y", in.extent(0));
-  const hifa::LbsWarper<Memory> warp{a, w};
+  const auto warp = [&] {
+    if constexpr (sparse) return hifa::SparseLbsWarper<Memory>{a, hifa::sparsify_weights(space, w)};
+    else return hifa::LbsWarper<Memory>{a, w};
+  }();
   switch (method) {
     case Method::forward: warp.forward_points(space, x, y); break;
     case Method::inverse: warp.inverse_points(space, x, y); break;
@@ -290,4 +297,73 @@ TEST_CASE("LBS rejects mismatched extents, naming the method") {
   const HostPoints empty("empty", 0);
   const hifa::LbsWarper<Host> none{warp.transforms, hifa::SkinningWeights<Host>("w", 0, 3)};
   CHECK_NOTHROW(none.canonical_normals(space, empty, empty));
+}
+
+TEMPLATE_LIST_TEST_CASE("the sparse weight layout gives the dense warper's values for every map", "",
+                        hifa::test::ExecutionSpaces) {
+  const auto fk = random_pose(21, 1.2f);
+  const auto x = random_points(2000, 22);
+  HostPoints n("n", 2000);
+  for (int i = 0; i < 2000; ++i) {
+    const Vec3f u = row(x, i).normalized();
+    for (int d = 0; d < 3; ++d) n(i, d) = u[d];
+  }
+  // SMPL-like rows (1-4 joints) and rows with every weight non-zero.
+  hifa::SkinningWeights<Host> all("all", 2000, 24);
+  for (int i = 0; i < 2000; ++i)
+    for (int k = 0; k < 24; ++k) all(i, k) = float(1 + (i + k) % 5) / 72.0f;
+  for (const auto& w : {random_weights(2000, 24, 23), all}) {
+    for (const Method m : {Method::forward, Method::inverse, Method::forward_normals, Method::canonical_normals}) {
+      const HostPoints& in = m == Method::forward || m == Method::inverse ? x : n;
+      const auto dense = run<TestType>(m, fk.skinning, w, in);
+      const auto sparse = run<TestType, true>(m, fk.skinning, w, in);
+      int differ = 0;
+      for (int i = 0; i < 2000; ++i)
+        for (int d = 0; d < 3; ++d) differ += dense(i, d) == sparse(i, d) ? 0 : 1;
+      CHECK(differ == 0);
+    }
+  }
+}
+
+TEST_CASE("sparsify_weights keeps each row's non-zero weights in joint order, padded with zeros") {
+  const Kokkos::DefaultHostExecutionSpace space;
+  hifa::SkinningWeights<Host> w("w", 3, 5);
+  w(0, 4) = 0.25f;
+  w(0, 1) = 0.75f;
+  w(1, 0) = 1.0f;
+  w(2, 3) = 0.5f;
+  w(2, 2) = 0.25f;
+  w(2, 0) = 0.25f;
+  const auto s = hifa::sparsify_weights(space, w);
+  space.fence();
+  CHECK(s.joint_count == 5);
+  REQUIRE(s.pairs.extent(0) == 3);
+  REQUIRE(s.pairs.extent(1) == 3);
+  auto pair = [&](int i, int j) { return std::pair(s.pairs(i, j).joint, s.pairs(i, j).weight); };
+  CHECK(pair(0, 0) == std::pair(1, 0.75f));
+  CHECK(pair(0, 1) == std::pair(4, 0.25f));
+  CHECK(pair(0, 2) == std::pair(0, 0.0f));
+  CHECK(pair(1, 0) == std::pair(0, 1.0f));
+  CHECK(pair(1, 1) == std::pair(0, 0.0f));
+  CHECK(pair(2, 0) == std::pair(0, 0.25f));
+  CHECK(pair(2, 1) == std::pair(2, 0.25f));
+  CHECK(pair(2, 2) == std::pair(3, 0.5f));
+  // No rows, or only zero rows: one padding column.
+  CHECK(hifa::sparsify_weights(space, hifa::SkinningWeights<Host>("z", 4, 5)).pairs.extent(1) == 1);
+  CHECK(hifa::sparsify_weights(space, hifa::SkinningWeights<Host>("e", 0, 5)).pairs.extent(0) == 0);
+}
+
+TEST_CASE("the sparse warper rejects weights over other joints or points, naming the method") {
+  const Kokkos::DefaultHostExecutionSpace space;
+  const auto a = hifa::upload_transforms<Host>(space, std::vector<Mat4<float>>(3, Mat4<float>::Identity()));
+  const auto w = hifa::sparsify_weights(space, random_weights(10, 3, 1));
+  HostPoints in("in", 10), out("out", 10), short_in("short", 9);
+  const hifa::SparseLbsWarper<Host> warp{a, w};
+  CHECK_NOTHROW(warp.forward_points(space, in, out));
+  CHECK_THROWS_WITH(warp.inverse_points(space, short_in, out),
+                    Catch::Contains("SparseLbsWarper::inverse_points") && Catch::Contains("9 (one per point)"));
+  const hifa::SparseLbsWarper<Host> other{a, hifa::sparsify_weights(space, random_weights(10, 4, 1))};
+  CHECK_THROWS_WITH(other.forward_normals(space, in, out),
+                    Catch::Contains("SparseLbsWarper::forward_normals") && Catch::Contains("over 4 joints") &&
+                        Catch::Contains("3 transforms"));
 }

@@ -10,6 +10,10 @@
 //   warp.canonical_normals(space, posed_n, canonical_n);  // n ∝ L^T n', unit (CAR's canonical normal)
 //   space.fence();                                     // the kernels are asynchronous on `space`
 //
+//   auto sparse = hifa::sparsify_weights(space, weights);  // N x M (joint, weight), M = the most
+//   hifa::SparseLbsWarper<Memory> fast{a, sparse};         // non-zero weights of any row
+//   fast.forward_points(space, canonical, posed);          // the same four maps, the same values
+//
 // Inputs:  transforms  K x 3 x 4 float View (LayoutRight), rows 0..2 of each A_k (the last row is
 //                      0 0 0 1), e.g. JointTransforms::skinning of hifa/skinning/skeleton.hpp; any
 //                      affine A_k works (tests use shears), not only rigid ones
@@ -45,6 +49,16 @@
 //          the K transforms, no transforms, N > 2^31 - 1.
 // Cost:    O(N · K) reads of weights (each non-zero weight adds 12 multiply-adds), O(N) of the rest;
 //          no allocation. bench/bench_skinning.cpp: 100k points x 24 joints.
+//
+// SparseLbsWarper: the same four maps over SparseWeights, each row the M (joint, weight) pairs of
+// a point's non-zero weights in increasing joint order, padded with weight 0 (sparsify_weights
+// builds them from N x K weights). The blend adds the same products in the same order as the dense
+// kernel (a zero weight adds exactly 0 to the sum), so the results are the dense warper's, equal
+// as floats, while a point reads M pairs (SMPL: M = 4, 32 bytes) instead of K weights (96 bytes)
+// and the loop has no data-dependent branch. For rows with most weights non-zero (diffused weight
+// fields) M approaches K and the dense warper is the faster one.
+// Errors:  as LbsWarper, naming "SparseLbsWarper::<method>"; the weights' joint count must be the
+//          number of transforms. sparsify_weights: "sparsify_weights" for more than 2^31 - 1 rows.
 
 #include "hifa/core/error.hpp"
 #include "hifa/core/types.hpp"
@@ -175,21 +189,75 @@ KOKKOS_INLINE_FUNCTION void apply(const float b[12], const float x[3], float y[3
   for (int r = 0; r < 3; ++r) y[r] /= len;
 }
 
-inline const char* lbs_label(LbsOp op) {
+inline const char* lbs_op_name(LbsOp op) {
   switch (op) {
-    case LbsOp::forward_points: return "hifa::skinning::lbs_forward_points";
-    case LbsOp::inverse_points: return "hifa::skinning::lbs_inverse_points";
-    case LbsOp::forward_normals: return "hifa::skinning::lbs_forward_normals";
-    default: return "hifa::skinning::lbs_canonical_normals";
+    case LbsOp::forward_points: return "forward_points";
+    case LbsOp::inverse_points: return "inverse_points";
+    case LbsOp::forward_normals: return "forward_normals";
+    default: return "canonical_normals";
   }
 }
 
-inline const char* lbs_where(LbsOp op) {
-  switch (op) {
-    case LbsOp::forward_points: return "LbsWarper::forward_points";
-    case LbsOp::inverse_points: return "LbsWarper::inverse_points";
-    case LbsOp::forward_normals: return "LbsWarper::forward_normals";
-    default: return "LbsWarper::canonical_normals";
+// B_i from point i's (joint, weight) pairs: the products of blend() for its non-zero weights, in
+// the same joint order; the padding's zero weights add exact zeros.
+template <class Transforms, class Pairs>
+KOKKOS_INLINE_FUNCTION void blend_sparse(const Transforms& a, const Pairs& pairs, int i, float b[12]) {
+  for (int e = 0; e < 12; ++e) b[e] = 0.0f;
+  const int m = int(pairs.extent(1));
+  const float* all = a.data();
+  for (int j = 0; j < m; ++j) {
+    const float wk = pairs(i, j).weight;
+    const float* ak = all + 12 * pairs(i, j).joint;
+    for (int e = 0; e < 12; ++e) b[e] += wk * ak[e];
+  }
+}
+
+// The kernel both warpers launch: checks in/out (N x 3), then out_i = apply<op>(B_i, in_i) with
+// B_i from `blend(i, b)`. `warper` names the type in errors and kernel labels; the caller has
+// checked its weights against n and the transforms.
+template <LbsOp op, class ExecSpace, class Memory, class Blend, class In, class Out>
+void run_lbs(const ExecSpace& space, const char* warper, const Blend& blend, const In& in, const Out& out) {
+  static_assert(Kokkos::is_execution_space<ExecSpace>::value,
+                "hifa::LbsWarper: the first argument must be a Kokkos execution space instance");
+  static_assert(Kokkos::SpaceAccessibility<ExecSpace, Memory>::accessible,
+                "hifa::LbsWarper: the execution space cannot access the warper's MemorySpace");
+  static_assert(Kokkos::is_view<In>::value && In::rank == 2,
+                "hifa::LbsWarper: the input must be a rank-2 float View (N x 3)");
+  static_assert(Kokkos::is_view<Out>::value && Out::rank == 2,
+                "hifa::LbsWarper: the output must be a rank-2 float View (N x 3)");
+  static_assert(std::is_same_v<typename Out::value_type, float>,
+                "hifa::LbsWarper: the output must be a non-const float View");
+  static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename In::memory_space>::accessible &&
+                    Kokkos::SpaceAccessibility<ExecSpace, typename Out::memory_space>::accessible,
+                "hifa::LbsWarper: the execution space cannot access the input or output View");
+  const std::string where = std::string(warper) + "::" + lbs_op_name(op);
+  const std::size_t n = in.extent(0);
+  if (in.extent(1) != 3) throw Error(where, "input has " + std::to_string(in.extent(1)) + " columns, expected 3 (N x 3)");
+  if (out.extent(0) != n || out.extent(1) != 3) {
+    throw Error(where, "output is " + std::to_string(out.extent(0)) + " x " + std::to_string(out.extent(1)) +
+                           ", expected " + std::to_string(n) + " x 3");
+  }
+  if (n > std::size_t(INT_MAX)) throw Error(where, std::to_string(n) + " points, more than 2^31 - 1");
+  if (n == 0) return;
+  Kokkos::parallel_for(
+      "hifa::skinning::" + where, Kokkos::RangePolicy<ExecSpace>(space, 0, int(n)), KOKKOS_LAMBDA(const int i) {
+        float b[12];
+        blend(i, b);
+        const float x[3] = {float(in(i, 0)), float(in(i, 1)), float(in(i, 2))};
+        float y[3];
+        apply<op>(b, x, y);
+        out(i, 0) = y[0];
+        out(i, 1) = y[1];
+        out(i, 2) = y[2];
+      });
+}
+
+// Throws naming `where` when there are no transforms or the weights' rows are not the points.
+inline void check_lbs_sizes(const std::string& where, std::size_t k_count, std::size_t weight_rows, std::size_t n) {
+  if (k_count == 0) throw Error(where, "no transforms");
+  if (weight_rows != n) {
+    throw Error(where, "weights have " + std::to_string(weight_rows) + " rows, expected " + std::to_string(n) +
+                           " (one per point)");
   }
 }
 
@@ -224,48 +292,117 @@ struct LbsWarper {
  private:
   template <detail::LbsOp op, class ExecSpace, class In, class Out>
   void run(const ExecSpace& space, const In& in, const Out& out) const {
-    static_assert(Kokkos::is_execution_space<ExecSpace>::value,
-                  "hifa::LbsWarper: the first argument must be a Kokkos execution space instance");
-    static_assert(Kokkos::SpaceAccessibility<ExecSpace, MemorySpace>::accessible,
-                  "hifa::LbsWarper: the execution space cannot access the warper's MemorySpace");
-    static_assert(Kokkos::is_view<In>::value && In::rank == 2,
-                  "hifa::LbsWarper: the input must be a rank-2 float View (N x 3)");
-    static_assert(Kokkos::is_view<Out>::value && Out::rank == 2,
-                  "hifa::LbsWarper: the output must be a rank-2 float View (N x 3)");
-    static_assert(std::is_same_v<typename Out::value_type, float>,
-                  "hifa::LbsWarper: the output must be a non-const float View");
-    static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename In::memory_space>::accessible &&
-                      Kokkos::SpaceAccessibility<ExecSpace, typename Out::memory_space>::accessible,
-                  "hifa::LbsWarper: the execution space cannot access the input or output View");
-    const char* where = detail::lbs_where(op);
     const std::size_t n = in.extent(0);
     const int k_count = int(transforms.extent(0));
-    if (in.extent(1) != 3) throw Error(where, "input has " + std::to_string(in.extent(1)) + " columns, expected 3 (N x 3)");
-    if (out.extent(0) != n || out.extent(1) != 3) {
-      throw Error(where, "output is " + std::to_string(out.extent(0)) + " x " + std::to_string(out.extent(1)) +
-                             ", expected " + std::to_string(n) + " x 3");
-    }
-    if (k_count == 0) throw Error(where, "no transforms");
-    if (weights.extent(0) != n || weights.extent(1) != std::size_t(k_count)) {
+    const std::string where = std::string("LbsWarper::") + detail::lbs_op_name(op);
+    if (k_count > 0 && (weights.extent(0) != n || weights.extent(1) != std::size_t(k_count))) {
       throw Error(where, "weights are " + std::to_string(weights.extent(0)) + " x " +
                              std::to_string(weights.extent(1)) + ", expected " + std::to_string(n) + " x " +
                              std::to_string(k_count) + " (points x transforms)");
     }
-    if (n > std::size_t(INT_MAX)) throw Error(where, std::to_string(n) + " points, more than 2^31 - 1");
-    if (n == 0) return;
+    detail::check_lbs_sizes(where, std::size_t(k_count), weights.extent(0), n);
     const auto a = transforms;
     const auto w = weights;
-    Kokkos::parallel_for(
-        detail::lbs_label(op), Kokkos::RangePolicy<ExecSpace>(space, 0, int(n)), KOKKOS_LAMBDA(const int i) {
-          float b[12];
-          detail::blend(a, w, i, k_count, b);
-          const float x[3] = {float(in(i, 0)), float(in(i, 1)), float(in(i, 2))};
-          float y[3];
-          detail::apply<op>(b, x, y);
-          out(i, 0) = y[0];
-          out(i, 1) = y[1];
-          out(i, 2) = y[2];
-        });
+    detail::run_lbs<op, ExecSpace, MemorySpace>(
+        space, "LbsWarper", KOKKOS_LAMBDA(const int i, float b[12]) { detail::blend(a, w, i, k_count, b); }, in,
+        out);
+  }
+};
+
+// One non-zero skinning weight of a point: the joint and its weight.
+struct JointWeight {
+  int joint;
+  float weight;
+};
+
+// N x M (joint, weight) pairs, row i point i's non-zero weights in increasing joint order, padded
+// with {0, 0}; joint_count is K, the number of joints (transforms) the indices refer to.
+template <class MemorySpace>
+struct SparseWeights {
+  Kokkos::View<const JointWeight**, Kokkos::LayoutRight, MemorySpace> pairs;
+  int joint_count = 0;
+};
+
+// The sparse layout of N x K weights (M = the largest count of non-zero weights in a row, at
+// least 1), as Views "hifa::skinning::sparse_weights" of the weights' memory space; asynchronous
+// on `space` like the warpers. Exact: the pairs hold the weights' own values.
+template <class ExecSpace, class Weights>
+SparseWeights<typename Weights::memory_space> sparsify_weights(const ExecSpace& space, const Weights& weights) {
+  static_assert(Kokkos::is_view<Weights>::value && Weights::rank == 2,
+                "hifa::sparsify_weights: the weights must be a rank-2 float View (N x K)");
+  using Memory = typename Weights::memory_space;
+  static_assert(Kokkos::SpaceAccessibility<ExecSpace, Memory>::accessible,
+                "hifa::sparsify_weights: the execution space cannot access the weights");
+  const std::size_t n = weights.extent(0);
+  const int k_count = int(weights.extent(1));
+  if (n > std::size_t(INT_MAX)) throw Error("sparsify_weights", std::to_string(n) + " rows, more than 2^31 - 1");
+  int m = 0;
+  Kokkos::parallel_reduce(
+      "hifa::skinning::sparsify_weights::count", Kokkos::RangePolicy<ExecSpace>(space, 0, int(n)),
+      KOKKOS_LAMBDA(const int i, int& most) {
+        int count = 0;
+        for (int k = 0; k < k_count; ++k) count += weights(i, k) != 0.0f ? 1 : 0;
+        most = count > most ? count : most;
+      },
+      Kokkos::Max<int>(m));  // a host scalar: the reduction is complete on return
+  const Kokkos::View<JointWeight**, Kokkos::LayoutRight, Memory> pairs(
+      Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "hifa::skinning::sparse_weights"), n,
+      std::size_t(m > 0 ? m : 1));
+  const int width = int(pairs.extent(1));
+  Kokkos::parallel_for(
+      "hifa::skinning::sparsify_weights::fill", Kokkos::RangePolicy<ExecSpace>(space, 0, int(n)),
+      KOKKOS_LAMBDA(const int i) {
+        int j = 0;
+        for (int k = 0; k < k_count; ++k) {
+          const float w = weights(i, k);
+          if (w != 0.0f) pairs(i, j++) = JointWeight{k, w};
+        }
+        for (; j < width; ++j) pairs(i, j) = JointWeight{0, 0.0f};
+      });
+  return {pairs, k_count};
+}
+
+template <class MemorySpace>
+struct SparseLbsWarper {
+  using memory_space = MemorySpace;
+
+  Kokkos::View<const float* [3][4], Kokkos::LayoutRight, MemorySpace> transforms;
+  SparseWeights<MemorySpace> weights;
+
+  int joint_count() const { return int(transforms.extent(0)); }
+
+  template <class ExecSpace, class In, class Out>
+  void forward_points(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::forward_points>(space, in, out);
+  }
+  template <class ExecSpace, class In, class Out>
+  void inverse_points(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::inverse_points>(space, in, out);
+  }
+  template <class ExecSpace, class In, class Out>
+  void forward_normals(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::forward_normals>(space, in, out);
+  }
+  template <class ExecSpace, class In, class Out>
+  void canonical_normals(const ExecSpace& space, const In& in, const Out& out) const {
+    run<detail::LbsOp::canonical_normals>(space, in, out);
+  }
+
+ private:
+  template <detail::LbsOp op, class ExecSpace, class In, class Out>
+  void run(const ExecSpace& space, const In& in, const Out& out) const {
+    const std::size_t k_count = transforms.extent(0);
+    const std::string where = std::string("SparseLbsWarper::") + detail::lbs_op_name(op);
+    if (k_count > 0 && std::size_t(weights.joint_count) != k_count) {
+      throw Error(where, "weights are over " + std::to_string(weights.joint_count) + " joints, but there are " +
+                             std::to_string(k_count) + " transforms");
+    }
+    detail::check_lbs_sizes(where, k_count, weights.pairs.extent(0), in.extent(0));
+    const auto a = transforms;
+    const auto pairs = weights.pairs;
+    detail::run_lbs<op, ExecSpace, MemorySpace>(
+        space, "SparseLbsWarper", KOKKOS_LAMBDA(const int i, float b[12]) { detail::blend_sparse(a, pairs, i, b); },
+        in, out);
   }
 };
 
