@@ -201,6 +201,37 @@ void read_sampler(Section s, SamplerConfig& c) {
   if (!(c.sigma_cm > 0)) s.fail(s.full("sigma_cm"), "must be > 0");
 }
 
+void read_augment(Section s, AugmentConfig& a) {
+  s.read("color_jitter", a.color_jitter);
+  s.read("brightness", a.brightness);
+  s.read("contrast", a.contrast);
+  s.read("saturation", a.saturation);
+  s.read("hue", a.hue);
+  s.read("grayscale_probability", a.grayscale_probability);
+  s.read("scale_jitter", a.scale_jitter);
+  s.read("scale_min", a.scale_min);
+  s.read("scale_max", a.scale_max);
+  s.read("translate_jitter", a.translate_jitter);
+  s.read("translate", a.translate);
+  s.read("background_swap", a.background_swap);
+  s.read("background_probability", a.background_probability);
+  s.read("background_source", a.background_source);
+  s.finish();
+  for (auto [k, v] : {std::pair{"brightness", a.brightness}, {"contrast", a.contrast}, {"saturation", a.saturation},
+                      {"hue", a.hue}, {"translate", a.translate}}) {
+    check_min(s, k, v, 0);
+  }
+  if (a.hue > 0.5) s.fail(s.full("hue"), "must be <= 0.5 (half a turn of the colour wheel)");
+  for (auto [k, v] : {std::pair{"grayscale_probability", a.grayscale_probability},
+                      {"background_probability", a.background_probability}}) {
+    if (!(v >= 0 && v <= 1)) s.fail(s.full(k), "must be in [0, 1]");
+  }
+  if (!(a.scale_min > 0 && a.scale_min <= a.scale_max)) {
+    s.fail(s.full("scale_min"), "must be > 0 and <= scale_max");
+  }
+  check_type(s, "background_source", a.background_source, {"procedural", "other_view"});
+}
+
 Config parse_root(const YAML::Node& root, const std::string& source) {
   Config c;
   c.source = source;
@@ -267,12 +298,15 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   read_optimizer(train.child("fine"), t.fine);
   read_sampler(train.child("coarse_sampler"), t.coarse_sampler);
   read_sampler(train.child("fine_sampler"), t.fine_sampler);
+  read_augment(train.child("augment"), t.augment);
+  train.read("workers", t.workers);
   train.finish();
   if (!(t.gt_normal_probability >= 0 && t.gt_normal_probability <= 1)) {
     train.fail("train.gt_normal_probability", "must be in [0, 1]");
   }
   check_type(train, "fine_schedule", t.fine_schedule, {"alternate", "frozen_coarse"});
   check_min(train, "fine_crop", t.fine_crop, 1);
+  check_min(train, "workers", t.workers, 1);
 
   top.finish();
   return c;

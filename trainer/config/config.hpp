@@ -96,6 +96,28 @@ struct SamplerConfig {
   double sigma_cm = 5.0;               // which prepared sigma level to read (coarse 5, fine 3)
 };
 
+// Training-time augmentation of the prepared views (trainer/data/augment.hpp). Defaults: PIFu's
+// TrainDataset (shunsukesaito/PIFu lib/data/TrainDataset.py: random_scale uniform(0.9, 1.1),
+// random_trans up to round((w - tw) / 10) pixels of the 10%-padded, scaled image, about 2% of the
+// image) and PIFuHD's training script (facebookresearch/pifuhd train_scripts/train_single_otf.sh:
+// aug_bri 0.2, aug_con 0.2, aug_sat 0.08, aug_hue 0.08, aug_gry 0.1) through torchvision's ColorJitter.
+struct AugmentConfig {
+  bool color_jitter = true;
+  double brightness = 0.2;             // factor uniform in [max(0, 1 - b), 1 + b]
+  double contrast = 0.2;               // the same, blending with the mean grey
+  double saturation = 0.08;            // the same, blending with each pixel's grey
+  double hue = 0.08;                   // shift uniform in [-h, h] turns of the colour wheel (h <= 0.5)
+  double grayscale_probability = 0.1;  // PIFuHD's aug_gry: the image made grey with this probability
+  bool scale_jitter = true;
+  double scale_min = 0.9;              // the subject scaled about the image centre by a factor in
+  double scale_max = 1.1;              //   [scale_min, scale_max] (points, z included, alike)
+  bool translate_jitter = true;
+  double translate = 0.02;             // shift up to this fraction of the image width, per axis
+  bool background_swap = true;
+  double background_probability = 0.5; // swap the view's background with this probability
+  std::string background_source = "procedural";  // procedural | other_view (another subject's view)
+};
+
 struct TrainConfig {
   std::uint64_t seed = 0;
   double gt_normal_probability = 0.5;  // condition on ground-truth normal maps with this probability
@@ -106,6 +128,8 @@ struct TrainConfig {
   OptimizerConfig fine{};
   SamplerConfig coarse_sampler{};
   SamplerConfig fine_sampler{8000, 16, 1, true, 3.0};
+  AugmentConfig augment{};
+  int workers = 2;                     // threads loading batches ahead of the training step
 };
 
 struct Config {

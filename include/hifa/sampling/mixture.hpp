@@ -47,6 +47,27 @@
 
 namespace hifa {
 
+// `count` split over non-negative weights (at least one > 0) by the largest-remainder (Hamilton)
+// method described at the top of this file; also how a reader of stored samples finds where each
+// component's records end.
+inline std::vector<std::size_t> largest_remainder_counts(std::size_t count, const std::vector<double>& weights) {
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  std::vector<std::size_t> counts(weights.size());
+  std::vector<double> fraction(weights.size());
+  std::size_t assigned = 0;
+  for (std::size_t k = 0; k < weights.size(); ++k) {
+    const double quota = double(count) * (weights[k] / total);
+    counts[k] = std::min(count - assigned, std::size_t(std::floor(quota)));
+    fraction[k] = quota - std::floor(quota);
+    assigned += counts[k];
+  }
+  std::vector<std::size_t> order(weights.size());
+  std::iota(order.begin(), order.end(), std::size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fraction[a] > fraction[b]; });
+  for (std::size_t r = 0; assigned < count; ++r, ++assigned) ++counts[order[r % order.size()]];
+  return counts;
+}
+
 template <class T>
 class AnySampler {
  public:
@@ -92,23 +113,9 @@ class Mixture {
 
   // Samples per component for `count` in all (largest remainder, see the top of this file).
   std::vector<std::size_t> mixture_counts(std::size_t count) const {
-    const double total = std::accumulate(components_.begin(), components_.end(), 0.0,
-                                         [](double sum, const Component& c) { return sum + c.weight; });
-    std::vector<std::size_t> counts(components_.size());
-    std::vector<double> fraction(components_.size());
-    std::size_t assigned = 0;
-    for (std::size_t k = 0; k < components_.size(); ++k) {
-      const double quota = double(count) * (components_[k].weight / total);
-      counts[k] = std::min(count - assigned, std::size_t(std::floor(quota)));
-      fraction[k] = quota - std::floor(quota);
-      assigned += counts[k];
-    }
-    std::vector<std::size_t> order(components_.size());
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return fraction[a] > fraction[b]; });
-    for (std::size_t r = 0; assigned < count; ++r, ++assigned) ++counts[order[r % order.size()]];
-    return counts;
+    std::vector<double> weights;
+    for (const Component& c : components_) weights.push_back(c.weight);
+    return largest_remainder_counts(count, weights);
   }
 
   PointSamples<T> sample(const Kokkos::DefaultHostExecutionSpace& space, std::size_t count,

@@ -1,0 +1,123 @@
+#pragma once
+// Training batches from a `hifa prepare` dataset (docs/dataset.md), reproducible from the seed.
+//
+//   ViewLoader loader("DATASET", config);                      // split "train"
+//   for (int64_t i = 0; i < loader.batches_per_epoch(8); ++i) {
+//     ViewBatch b = loader.batch(epoch, i, 8);                  // pure: same arguments, same bytes
+//   }
+//   BatchPrefetcher ahead(loader, epoch, 0, 8, config.train.workers);   // the same, on worker threads
+//   while (auto b = ahead.next()) { ... }
+//
+// Items: the split's (subject, view) pairs (PreparedDataset::items), in an order shuffled per epoch by
+//   a permutation seeded from (train.seed, epoch); batch i of an epoch holds positions
+//   [i B, (i + 1) B) of it. Every random draw of an item (augmentation, crop, points) comes from a
+//   seed derived from (train.seed, epoch, the item's index in the split), so nothing depends on the
+//   batch size, the thread count or the loading order.
+// Per item:
+//   maps     the coarse PNGs, area-resized (render/image_ops.hpp resize_area) to the config's
+//            model.coarse.image_size when the dataset's --res differs (likewise the fine ones to
+//            model.fine.image_size); then, with `augment`, augment.hpp's scale/translation warp,
+//            background swap and colour jitter (one draw for both levels of the view).
+//   points   `points` records drawn from the subject's samples file whose sigma is the sampler's
+//            sigma_cm (samples_coarse.bin or samples_fine.bin, matched against the manifest's
+//            sigmas). The file already is PIFu's mix (16:1 perturbed-surface : uniform, about
+//            PIFu's 4 N : N / 4 draw before balancing), so the draw only re-weighs it: the
+//            sampler's surface_weight : uniform_weight split by largest remainder over the two
+//            record ranges, and with `balance` half inside, half outside within each range (PIFu's
+//            "keep balanced in/out"; what one class lacks the other gives). Without replacement
+//            while a range lasts, cycling through its shuffled order beyond. A file prepared with
+//            --balance has lost the range boundary: it is drawn as one range (its own mix kept).
+//            xyz_view = R xyz with R = subject_to_view, then the augmentation's affine; labels
+//            B x 1 x N.
+//   fine     a random fine_crop x fine_crop window of the (warped) fine maps, at a seeded position;
+//            `fine_points` drawn (as above, fine sampler) only among the fine samples whose
+//            projection falls inside the window (|x|, |y| <= 1 in the crop frame) -- PIFuHD's fine
+//            level is supervised where its crop sees the point -- or among all when none does;
+//            `fine_points` in the coarse view frame (where the coarse level gives Omega),
+//            `fine_points_crop` = ((x - cx) k, (y - cy) k, z k), k = fine size / crop, (cx, cy) the
+//            window's centre in the view frame (batch.hpp).
+//   Images go to [-1, 1] (2 v - 1), normals are already decoded (prepared_dataset.hpp).
+// Errors: hifa::Error from PreparedDataset (naming the file); naming the config key for a fine_crop
+//   larger than the fine image or a sigma_cm the dataset does not have; naming the loader for a
+//   batch index past the epoch's last batch.
+
+#include "config/config.hpp"
+#include "data/augment.hpp"
+#include "data/batch.hpp"
+#include "data/prepared_dataset.hpp"
+
+#include "prepare/backgrounds.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hifa::trainer {
+
+class ViewLoader {
+ public:
+  // split: "train" | "test" | "all". Reads config.train.* (samplers, fine_crop, augment, seed) and
+  // config.coarse.image_size / fine image_size.
+  ViewLoader(const std::filesystem::path& dataset, const Config& config, const std::string& split = "train");
+
+  int64_t items() const { return int64_t(items_.size()); }  // (subject, view) pairs in the split
+  int64_t batches_per_epoch(int batch) const;                // items / batch, last partial batch dropped
+  // Pure and thread-safe: the same (epoch, index, batch) always gives the same bytes.
+  ViewBatch batch(int64_t epoch, int64_t index, int batch_size, bool augment = true) const;
+
+  const PreparedDataset& dataset() const { return dataset_; }
+  bool has_fine() const { return fine_size_ > 0; }
+  // The split's item indices in the order of `epoch`.
+  std::vector<int64_t> epoch_order(int64_t epoch) const;
+
+ private:
+  struct Item;
+  Item load_item(int64_t epoch, int64_t item, bool augment) const;
+
+  PreparedDataset dataset_;
+  std::vector<ViewItem> items_;
+  SamplerConfig coarse_sampler_, fine_sampler_;
+  std::string coarse_file_, fine_file_;
+  AugmentConfig augment_;
+  std::uint64_t seed_ = 0;
+  int coarse_size_ = 0, fine_size_ = 0, crop_ = 0;
+  prepare::Backgrounds backgrounds_ = prepare::Backgrounds::procedural();
+};
+
+// Parallel loading: `workers` threads compute batch(epoch, i) for i = first, first + 1, ... up to
+// `depth` ahead; next() returns them in order; nullopt after the epoch's last batch. An error in a
+// worker is rethrown by the next() that would have returned its batch. The destructor stops and
+// joins the workers.
+class BatchPrefetcher {
+ public:
+  BatchPrefetcher(const ViewLoader& loader, int64_t epoch, int64_t first_index, int batch_size, int workers,
+                  int depth = 4);
+  ~BatchPrefetcher();
+  BatchPrefetcher(const BatchPrefetcher&) = delete;
+  BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
+
+  std::optional<ViewBatch> next();
+
+ private:
+  void work();
+
+  const ViewLoader& loader_;
+  const int64_t epoch_, end_;
+  const int batch_size_, depth_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int64_t next_claim_, next_out_;
+  bool stop_ = false;
+  std::map<int64_t, ViewBatch> ready_;
+  std::map<int64_t, std::exception_ptr> failed_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace hifa::trainer
