@@ -36,7 +36,6 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
-#include <iterator>
 #include <limits>
 #include <span>
 #include <sstream>
@@ -87,19 +86,34 @@ struct NpyArray {
 
 namespace detail {
 
-// The C-order position of element `c` (counted in C order) inside Fortran-ordered storage.
-inline std::size_t npy_fortran_offset(const std::vector<std::size_t>& shape, std::size_t c) {
-  std::size_t offset = 0, stride = 1;
-  std::vector<std::size_t> index(shape.size());
-  for (std::size_t d = shape.size(); d-- > 0;) {
-    index[d] = c % shape[d];
-    c /= shape[d];
+// Visits the storage positions of the elements in C order: 0, 1, 2, ... for C-ordered data; for
+// Fortran-ordered data an odometer over the C-order index (last extent fastest) keeps the
+// column-major offset, so each step costs O(1) amortized and nothing is allocated per element.
+template <class Visit>
+void npy_for_each_offset(const std::vector<std::size_t>& shape, bool fortran_order, std::size_t count, Visit&& visit) {
+  if (!fortran_order || shape.size() < 2) {
+    for (std::size_t c = 0; c < count; ++c) visit(c, c);
+    return;
   }
-  for (std::size_t d = 0; d < shape.size(); ++d) {
-    offset += index[d] * stride;
-    stride *= shape[d];
+  const std::size_t rank = shape.size();
+  std::vector<std::size_t> stride(rank), index(rank, 0);
+  std::size_t s = 1;
+  for (std::size_t d = 0; d < rank; ++d) {
+    stride[d] = s;
+    s *= shape[d];
   }
-  return offset;
+  std::size_t offset = 0;
+  for (std::size_t c = 0; c < count; ++c) {
+    visit(c, offset);
+    for (std::size_t d = rank; d-- > 0;) {
+      if (++index[d] < shape[d]) {
+        offset += stride[d];
+        break;
+      }
+      offset -= (shape[d] - 1) * stride[d];
+      index[d] = 0;
+    }
+  }
 }
 
 template <class S>
@@ -139,11 +153,9 @@ T npy_convert(S s, std::string_view where, std::size_t index) {
 template <class T, class S>
 void npy_convert_all(const NpyArray& a, std::string_view where, std::vector<T>& out) {
   const bool swap = a.big_endian() && sizeof(S) > 1;
-  const std::size_t n = out.size();
-  for (std::size_t c = 0; c < n; ++c) {
-    const std::size_t at = a.fortran_order ? npy_fortran_offset(a.shape, c) : c;
+  npy_for_each_offset(a.shape, a.fortran_order, out.size(), [&](std::size_t c, std::size_t at) {
     out[c] = npy_convert<T>(npy_load<S>(a.data.data() + at * sizeof(S), swap), where, c);
-  }
+  });
 }
 
 template <class T>
@@ -220,11 +232,10 @@ inline std::vector<std::string> NpyArray::strings(std::string_view where) const 
   if (kind() != 'S') throw Error(where, "dtype '" + descr + "' is not a bytes array (|S)");
   const std::size_t bytes = item_size();
   std::vector<std::string> out(size());
-  for (std::size_t c = 0; c < out.size(); ++c) {
-    const std::size_t at = fortran_order ? detail::npy_fortran_offset(shape, c) : c;
+  detail::npy_for_each_offset(shape, fortran_order, out.size(), [&](std::size_t c, std::size_t at) {
     const char* p = reinterpret_cast<const char*>(data.data() + at * bytes);
     out[c].assign(p, strnlen(p, bytes));
-  }
+  });
   return out;
 }
 
@@ -300,12 +311,13 @@ inline NpyArray parse_npy(std::span<const std::byte> bytes, std::string_view whe
 
 // Reads a whole file into memory; Error naming the path when it cannot.
 inline std::vector<std::byte> read_file_bytes(const std::filesystem::path& path) {
-  std::ifstream is(path, std::ios::binary);
+  std::ifstream is(path, std::ios::binary | std::ios::ate);
   if (!is) throw Error(path.string(), "cannot open for reading");
-  std::vector<char> chars((std::istreambuf_iterator<char>(is)), std::istreambuf_iterator<char>());
-  if (is.bad()) throw Error(path.string(), "read failed");
-  std::vector<std::byte> bytes(chars.size());
-  std::memcpy(bytes.data(), chars.data(), chars.size());
+  const std::streamoff size = is.tellg();
+  if (size < 0) throw Error(path.string(), "cannot read its size");
+  std::vector<std::byte> bytes(static_cast<std::size_t>(size));
+  is.seekg(0);
+  if (!is.read(reinterpret_cast<char*>(bytes.data()), size)) throw Error(path.string(), "read failed");
   return bytes;
 }
 
