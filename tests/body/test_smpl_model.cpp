@@ -341,6 +341,8 @@ TEST_CASE("broken model files are refused naming the file and the array") {
   }
   CHECK_THROWS_WITH(load(), Catch::Contains("bad.npz") && Catch::Contains("not a zip archive"));
   CHECK_THROWS_WITH(hifa::SmplModel<float>::load(dir / "none.npz"), Catch::Contains("none.npz: no such file"));
+  CHECK_THROWS_WITH(hifa::SmplModel<float>::load(dir / "SMPL_NEUTRAL.pkl"),
+                    Catch::Contains("SMPL_NEUTRAL.pkl") && Catch::Contains("not read") && Catch::Contains(".npz"));
 }
 
 TEST_CASE("posing with the wrong number of betas or rotations is refused") {

@@ -13,9 +13,7 @@
 //   shapedirs     (#V, 3, B)        shape blend shapes (B may be 0)
 //   posedirs      (#V, 3, 9(K-1))   pose blend shapes; optional (a model without pose correctives)
 //   J_regressor   (K, #V)           dense. SMPL's .pkl files store it as a pickled scipy.sparse
-//                                   matrix, and .pkl (pickle) files are not read at all: convert once
-//                                   in Python, e.g. np.savez(out, J_regressor=m["J_regressor"].toarray(),
-//                                   f=m["f"], ...) with every other array as np.array(...)
+//                                   matrix, and .pkl (pickle) files are not read at all (see below)
 //   weights       (#V, K)           skinning weights
 //   kintree_table (2, K)            row 0 the parents (the root's is -1 or, as SMPL stores it in
 //                                   uint32, 4294967295); row 1 (joint ids) is not used
@@ -24,13 +22,22 @@
 //                                   SMPL's names when K = 24 and "joint<k>" otherwise
 // Other arrays (SMPL's J, bs_style, ...) are ignored.
 //
+// SMPL is distributed as Python pickles (.pkl), which hifa does not read (unpickling runs arbitrary
+// code, and the official files need chumpy and scipy). Convert a licensed file once in Python:
+//   import pickle, numpy as np
+//   m = pickle.load(open("SMPL_NEUTRAL.pkl", "rb"), encoding="latin1")   # needs chumpy installed
+//   np.savez("SMPL_NEUTRAL.npz", J_regressor=m["J_regressor"].toarray(),
+//            **{k: np.array(m[k]) for k in ("v_template", "shapedirs", "posedirs", "weights",
+//                                           "kintree_table", "f")})
+//
 // SmplModel<T> models PoseCorrectedBodyModel (hifa/body/body_model.hpp):
 //   rest_vertices(β) = v_template + shapedirs · β                               (SMPL Eq. 8)
 //   rest_joints(T)   = J_regressor · T                                          (Eq. 10)
 //   pose_offsets(R)  = posedirs · vec(R_1 - I, ..., R_{K-1} - I), row-major 3 x 3 blocks (Eq. 9,
 //                      the root excluded, as SMPL's posemap), zero without posedirs
-// Errors: hifa::Error "<file>:<array>" for a missing array (the archive's names listed), a wrong
-//   shape (found and expected), a non-numeric dtype (pickled objects named), and "<file>: <array>"
+// Errors: hifa::Error "<file>" for a .pkl file (pointing to the conversion above), "<file>:<array>"
+//   for a missing array (the archive's names listed), a wrong shape (found and expected), a
+//   non-numeric dtype (pickled objects named), and "<file>: <array>"
 //   from BodyModelData::validate (non-finite values, bad parents or faces, negative weights);
 //   "<file>" for a file that is missing or not a zip archive.
 
@@ -81,6 +88,10 @@ RowMatrixX<T> body_npz_matrix(const NpzArchive& npz, const NpyArray& a, std::str
 // The arrays of the SMPL-layout .npz at `path`, converted to T and validated.
 template <class T = float>
 BodyModelData<T> read_body_npz(const std::filesystem::path& path) {
+  if (path.extension() == ".pkl") {
+    throw Error(path.string(), "SMPL .pkl (Python pickle) files are not read; convert it once to .npz with "
+                               "numpy (J_regressor dense: .toarray()), as hifa/body/smpl_model.hpp shows");
+  }
   const NpzArchive npz(path);
   BodyModelData<T> m;
   const NpyArray v_template = detail::body_npz_array(npz, "v_template", {-1, 3});
