@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""One training step of hifa's coarse PIFu level vs the same model in PyTorch (python3-torch).
+
+Runs the pifu_train_step_peer tool (bench/peers/pifu_train_step_peer.cpp) on a trainer YAML: it
+builds model.coarse (stacked hourglass + surface MLP) in LibTorch, writes its initial weights and a
+seeded batch (images, points, calibrations, labels) to setup.pt, and times `warmup + steps` training
+steps (encode, project, query every stack, extended BCE over stacks, backward, RMSProp). Then this
+script builds the PyTorch mirror (pifu_models.py) from the resolved config the tool printed,
+checks that both sides have the same parameters (names, shapes, count), loads the same weights and
+batch and times the same steps with the same optimizer and thread count. With --rounds R the two
+sides alternate R times (each round: hifa then torch), so load from other processes hits both.
+
+Prints the parameter count, each side's median step time over all timed steps, the ratio
+hifa / torch (goal <= 0.9) and the agreement of the losses (the initial-state loss must match to
+1e-4 relative: same weights, same batch, same maths).
+
+Run with Debian's Python (/usr/bin/python3 sees python3-torch, the same 1.13 as Debian's LibTorch):
+  /usr/bin/python3 bench/peers/pifu_train_step_vs_torch.py --tool build/bench/pifu_train_step_peer
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import torch
+
+from pifu_models import PIFuLevel, occupancy_loss, project_points
+
+
+def check_parameters(model, hifa):
+    """The mirror must have hifa's parameters exactly: same names, order-free, same shapes."""
+    ours = {name: list(p.shape) for name, p in model.named_parameters()}
+    theirs = {name: shape for name, shape in hifa["shapes"]}
+    missing, extra = sorted(set(theirs) - set(ours)), sorted(set(ours) - set(theirs))
+    wrong = sorted(n for n in set(ours) & set(theirs) if ours[n] != theirs[n])
+    count = sum(p.numel() for p in model.parameters())
+    if missing or extra or wrong or count != hifa["parameters"]:
+        raise SystemExit(f"pifu_train_step_vs_torch: the mirror differs from hifa's model: missing {missing[:5]}, "
+                         f"extra {extra[:5]}, wrong shapes {wrong[:5]}, {count} vs {hifa['parameters']} parameters")
+    return count
+
+
+def torch_steps(hifa, setup, warmup, steps):
+    cfg = hifa["config"]
+    model = PIFuLevel(cfg)
+    count = check_parameters(model, hifa)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            p.copy_(setup["param/" + name])
+    model.train()
+    params = list(model.parameters())
+    opt = (torch.optim.RMSprop(params, lr=cfg["lr"]) if cfg["optimizer"] == "rmsprop"
+           else torch.optim.Adam(params, lr=cfg["lr"]))
+    images, points, calibs, labels = (setup["input/" + k] for k in ("images", "points", "calibs", "labels"))
+    seconds, losses = [], []
+    for i in range(warmup + steps):
+        start = time.perf_counter()
+        opt.zero_grad()
+        logits, _ = model(images, project_points(points, calibs))
+        loss = occupancy_loss(cfg["loss"], logits, labels)
+        loss.backward()
+        opt.step()
+        elapsed = time.perf_counter() - start
+        losses.append(loss.item())
+        if i >= warmup:
+            seconds.append(elapsed)
+    return count, seconds, losses
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tool", required=True, help="path to the built pifu_train_step_peer executable")
+    parser.add_argument("--config", default=os.path.join(here, "pifu_train_step.yaml"),
+                        help="trainer YAML whose model.coarse is timed (default: pifu_train_step.yaml here)")
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "2")),
+                        help="intra-op threads on both sides (default OMP_NUM_THREADS, else 2)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed steps first (default 2)")
+    parser.add_argument("--steps", type=int, default=5, help="timed steps per side and round (default 5)")
+    parser.add_argument("--rounds", type=int, default=1, help="alternations hifa, torch (default 1)")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    hifa_s, torch_s = [], []
+    with tempfile.TemporaryDirectory(prefix="hifa-pifu-peer-") as tmp:
+        for _ in range(args.rounds):
+            done = subprocess.run([args.tool, args.config, tmp, str(args.threads), str(args.warmup), str(args.steps)],
+                                  check=True, capture_output=True, text=True)
+            hifa = json.loads(done.stdout)
+            setup = torch.load(os.path.join(tmp, "setup.pt"))
+            count, seconds, losses = torch_steps(hifa, setup, args.warmup, args.steps)
+            hifa_s += hifa["step_seconds"]
+            torch_s += seconds
+
+    cfg = hifa["config"]
+    enc = cfg["encoder"]
+    print(f"coarse PIFu: {enc['stacks']}-stack hourglass ({enc['channels']} ch, {enc['norm']} norm, {enc['upsample']} "
+          f"upsampling) at {cfg['image_size']}^2, MLP {'-'.join(map(str, cfg['mlp']['widths']))}, {count} parameters "
+          f"on both sides; batch {cfg['batch']}, {cfg['points']} points, {cfg['loss']}, {cfg['optimizer']}")
+    print(f"threads: hifa {hifa['threads']}, torch {torch.get_num_threads()}; median of {len(hifa_s)} steps per side "
+          f"after {args.warmup} warm-up, {args.rounds} round(s)")
+    h, t = statistics.median(hifa_s), statistics.median(torch_s)
+    print(f"  hifa (LibTorch {torch.__version__} C++)  {h:8.3f} s/step")
+    print(f"  PyTorch {torch.__version__} (Python)   {t:8.3f} s/step")
+    print(f"  ratio hifa / torch: {h / t:.2f}   (goal <= 0.9)")
+    first = abs(hifa["losses"][0] - losses[0]) / max(abs(losses[0]), 1e-12)
+    worst = max(abs(a - b) / max(abs(b), 1e-12) for a, b in zip(hifa["losses"], losses))
+    print(f"  losses (last round): hifa {hifa['losses'][0]:.6f} -> {hifa['losses'][-1]:.6f}, torch {losses[0]:.6f} -> "
+          f"{losses[-1]:.6f}; initial-state difference {first:.1e} (relative), largest over the steps {worst:.1e}")
+    if first > 1e-4:
+        print("pifu_train_step_vs_torch: the two sides disagree on the initial loss", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
