@@ -2,8 +2,8 @@
 // OMP_NUM_THREADS): forward points, forward normals, inverse points and canonical normals of
 // 100k points x 24 joints; items/s = points/s. Pose: SMPL's tree at random rest joints, every joint
 // turned by up to 0.8 rad. Weights: arg 0 = sparse (1-4 non-zero joints per point, like SMPL's
-// per-vertex weights), 1 = dense (all 24 non-zero: the blend skips zeros, so this is its worst
-// case). Nearest-surface weights (SurfaceWeights::query) and the diffused field's queries on
+// per-vertex weights), 1 = dense (all 24 non-zero). LbsWarper does the same work on both;
+// sparse_lbs_* (SparseLbsWarper) reads only the non-zero pairs, so dense rows are its worst case. Nearest-surface weights (SurfaceWeights::query) and the diffused field's queries on
 // 100k points around a ~20k-face limb-like capsule, and diffuse_weights' build at 48^3.
 // Peers (numpy einsum, torch) on the same inputs: bench/peers/lbs_vs_numpy_torch.sh.
 #include "hifa/skinning/lbs.hpp"

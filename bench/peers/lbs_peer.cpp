@@ -6,7 +6,7 @@
 // Pose: SMPL's kinematic tree (hifa/skinning/skeleton.hpp) at rest joints uniform in [-1, 1]^3,
 // every joint turned by up to 0.8 rad about a random axis, a random root translation.
 // Weights (N x 24, rows summing to 1): sparse = 1 to 4 non-zero joints per point, as in SMPL's
-// per-vertex weights; dense = all 24 non-zero (the worst case of hifa's zero-skipping blend).
+// per-vertex weights; dense = all 24 non-zero (the worst case of the sparse layout).
 // Writes <out-folder>/points.raw (N x 3), weights.raw (N x 24), transforms.raw (24 x 4 x 4, the
 // skinning transforms A_k), forward.raw (hifa's posed points, N x 3) and inverse.raw (hifa's
 // inverse LBS of forward.raw, N x 3): float32, little-endian, C order. Prints one JSON line:
