@@ -346,3 +346,26 @@ TEST_CASE("the loader's errors name the file", "[data]") {
     fails_with([&] { ViewLoader(copy, odd); }, "train.coarse_sampler.sigma_cm");
   }
 }
+
+TEST_CASE("train.augment takes PIFu's defaults and its keys are strict", "[data]") {
+  const Config c = tiny_config();
+  CHECK(c.train.augment.scale_min == 0.9);
+  CHECK(c.train.augment.scale_max == 1.1);
+  CHECK(c.train.augment.brightness == 0.2);
+  CHECK(c.train.augment.hue == 0.08);
+  CHECK(c.train.workers == 2);
+  const auto fails_with = [](const std::string& yaml, const std::string& part) {
+    try {
+      parse_config(yaml, "x.yaml");
+    } catch (const hifa::Error& e) {
+      CHECK_THAT(e.what(), Catch::Contains(part));
+      return;
+    }
+    FAIL("no hifa::Error mentioning " << part);
+  };
+  fails_with("train:\n  augment:\n    scael_min: 0.8\n", "unknown key 'train.augment.scael_min' (line 3)");
+  fails_with("train:\n  augment:\n    scale_min: 1.2\n", "'train.augment.scale_min' must be > 0 and <= scale_max");
+  fails_with("train:\n  augment:\n    background_source: coco\n", "'train.augment.background_source' is 'coco'");
+  fails_with("train:\n  augment:\n    hue: 0.6\n", "'train.augment.hue' must be <= 0.5");
+  fails_with("train:\n  workers: 0\n", "'train.workers' must be >= 1");
+}
