@@ -76,6 +76,15 @@ TEST_CASE("write_npz round trips stored and deflated archives") {
   CHECK_THROWS_WITH(hifa::write_npz(dir / "no" / "c.npz", arrays), Catch::Contains("c.npz"));
 }
 
+TEST_CASE("an archive without arrays is written and read as numpy writes it") {
+  const hifa::test::TempDir dir;
+  hifa::write_npz(dir / "empty.npz", std::vector<hifa::NpzEntry>{});
+  CHECK(std::filesystem::file_size(dir / "empty.npz") == 22);
+  const hifa::NpzArchive npz(dir / "empty.npz");
+  CHECK(npz.names().empty());
+  CHECK_THROWS_WITH(npz.read("v"), Catch::Contains("empty.npz:v") && Catch::Contains("it has: none"));
+}
+
 TEST_CASE("a missing array is named with the arrays the archive has") {
   CHECK_THROWS_WITH(hifa::read_npz_array(data + "stored.npz", "posedirs"),
                     Catch::Contains("stored.npz:posedirs") && Catch::Contains("it has: v, f, names"));
@@ -109,7 +118,9 @@ TEST_CASE("numpy.load reads what write_npz writes") {
                                               {"s", hifa::make_npy_strings(std::vector<std::string>{"ab", "c"}, {2})}};
   hifa::write_npz(dir / "stored.npz", arrays, hifa::NpzCompression::stored);
   hifa::write_npz(dir / "deflated.npz", arrays, hifa::NpzCompression::deflated);
+  hifa::write_npz(dir / "empty.npz", std::vector<hifa::NpzEntry>{});
   CHECK(hifa::test::run_numpy_script(dir.path(), R"(
+assert np.load('empty.npz').files == []
 import zipfile
 for name, method in (('stored.npz', zipfile.ZIP_STORED), ('deflated.npz', zipfile.ZIP_DEFLATED)):
     assert all(i.compress_type == method for i in zipfile.ZipFile(name).infolist()), name

@@ -12,7 +12,8 @@
 //   not .npy files are ignored.
 // Writing: every array becomes "<name>.npy" (encode_npy), stored or deflated; the archive is built
 //   in memory and written atomically (hifa/core/atomic_file.hpp), so a failed write never leaves a
-//   truncated .npz under the real name. numpy.load reads the result.
+//   truncated .npz under the real name; no arrays give the empty archive numpy writes. numpy.load
+//   reads the result.
 // Errors: hifa::Error naming the archive ("no such file", "not a zip archive or damaged: <libzip's
 //   reason>"), "<archive>:<name>" for an array that is missing (the names present are listed) or
 //   whose .npy is invalid (see parse_npy), duplicate or empty names when writing.
@@ -148,6 +149,15 @@ inline void write_npz(const std::filesystem::path& path, std::span<const NpzEntr
   for (const NpzEntry& e : arrays) {
     if (e.name.empty()) throw Error(where, "an array without a name");
     if (!seen.insert(e.name).second) throw Error(where, "array '" + e.name + "' given twice");
+  }
+  if (arrays.empty()) {
+    // libzip drops an archive without members instead of writing one; numpy.savez() writes the
+    // bare end-of-central-directory record, 22 bytes: the signature and zero counts and offsets.
+    write_file_atomically(path, [](std::ostream& os) {
+      const char record[22] = {'P', 'K', 5, 6};
+      os.write(record, sizeof(record));
+    });
+    return;
   }
   // The archive is assembled in a memory buffer source (libzip's in-memory pattern), kept alive
   // past zip_close so its bytes can be read back and written atomically.
