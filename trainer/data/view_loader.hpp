@@ -23,10 +23,13 @@
 //            sigmas). The file already is PIFu's mix (16:1 perturbed-surface : uniform, about
 //            PIFu's 4 N : N / 4 draw before balancing), so the draw only re-weighs it: the
 //            sampler's surface_weight : uniform_weight split by largest remainder over the two
-//            record ranges, and with `balance` half inside, half outside within each range (PIFu's
-//            "keep balanced in/out"; what one class lacks the other gives). Without replacement
-//            while a range lasts, cycling through its shuffled order beyond. A file prepared with
-//            --balance has lost the range boundary: it is drawn as one range (its own mix kept).
+//            record ranges; with `balance`, half inside and half outside (PIFu's "keep balanced
+//            in/out"), each half split over the ranges by weight x the range's fraction of that
+//            class -- the mix that PIFu's weighted draw followed by its balancing gives in
+//            expectation (uniform points, mostly outside, end up mostly in the outside half); a
+//            class with no records leaves the whole draw to the other. Without replacement while a
+//            pool lasts, cycling through its shuffled order beyond. A file prepared with --balance
+//            has lost the range boundary: it is drawn as one range (its own mix kept).
 //            xyz_view = R xyz with R = subject_to_view, then the augmentation's affine; labels
 //            B x 1 x N.
 //   fine     a random fine_crop x fine_crop window of the (warped) fine maps, at a seeded position;
