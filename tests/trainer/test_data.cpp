@@ -15,9 +15,12 @@
 
 #include <torch/torch.h>
 
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 using namespace hifa::trainer;
 namespace fs = std::filesystem;
@@ -368,4 +371,43 @@ TEST_CASE("train.augment takes PIFu's defaults and its keys are strict", "[data]
   fails_with("train:\n  augment:\n    background_source: coco\n", "'train.augment.background_source' is 'coco'");
   fails_with("train:\n  augment:\n    hue: 0.6\n", "'train.augment.hue' must be <= 0.5");
   fails_with("train:\n  workers: 0\n", "'train.workers' must be >= 1");
+}
+
+TEST_CASE("the point draw follows the sampler's surface:uniform weights", "[data]") {
+  Config c = tiny_config();
+  c.train.coarse_sampler.balance = false;
+  const auto uniform_drawn = [&](const Config& config, std::set<int64_t>* distinct) {
+    const ViewLoader loader(tiny_dataset(), config);
+    // View 0 has yaw 0: without augmentation its points are the records themselves.
+    for (int64_t i = 0; i < loader.batches_per_epoch(1); ++i) {
+      const ViewBatch b = loader.batch(0, i, 1, false);
+      if (b.views[0] != 0) continue;
+      const auto s = loader.dataset().samples(b.subjects[0], "samples_coarse.bin");
+      std::map<std::array<float, 3>, int64_t> index;
+      for (std::size_t r = 0; r < s->count(); ++r) {
+        index[{s->records[4 * r], s->records[4 * r + 1], s->records[4 * r + 2]}] = int64_t(r);
+      }
+      const torch::Tensor p = b.points[0].t().contiguous();
+      const auto a = p.accessor<float, 2>();
+      int uniform = 0;
+      for (int64_t k = 0; k < p.size(0); ++k) {
+        const auto found = index.find({a[k][0], a[k][1], a[k][2]});
+        REQUIRE(found != index.end());
+        uniform += found->second >= int64_t(s->surface);
+        if (distinct) distinct->insert(found->second);
+      }
+      return uniform;
+    }
+    FAIL("no view 0 in the split");
+    return 0;
+  };
+  // The file's own 16:1 at its own count: every record exactly once.
+  std::set<int64_t> distinct;
+  CHECK(uniform_drawn(c, &distinct) == 118);
+  CHECK(distinct.size() == 2000);
+  // 1:1 draws half from the 118 uniform records (cycling through them).
+  c.train.coarse_sampler.surface_weight = 1;
+  CHECK(uniform_drawn(c, nullptr) == 1000);
+  c.train.coarse_sampler.uniform_weight = 0;
+  CHECK(uniform_drawn(c, nullptr) == 0);
 }
