@@ -293,6 +293,8 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   train.read("gt_normal_probability", t.gt_normal_probability);
   train.read("fine_schedule", t.fine_schedule);
   train.read("fine_crop", t.fine_crop);
+  train.read("checkpoint_every", t.checkpoint_every);
+  train.read("log_every", t.log_every);
   read_optimizer(train.child("normal"), t.normal);
   read_optimizer(train.child("coarse"), t.coarse);
   read_optimizer(train.child("fine"), t.fine);
@@ -304,6 +306,8 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   if (!(t.gt_normal_probability >= 0 && t.gt_normal_probability <= 1)) {
     train.fail("train.gt_normal_probability", "must be in [0, 1]");
   }
+  check_min(train, "checkpoint_every", t.checkpoint_every, 1);
+  check_min(train, "log_every", t.log_every, 1);
   check_type(train, "fine_schedule", t.fine_schedule, {"alternate", "frozen_coarse"});
   check_min(train, "fine_crop", t.fine_crop, 1);
   check_min(train, "workers", t.workers, 1);

@@ -123,6 +123,8 @@ struct TrainConfig {
   double gt_normal_probability = 0.5;  // condition on ground-truth normal maps with this probability
   std::string fine_schedule = "alternate";  // alternate (paper's best) | frozen_coarse
   int fine_crop = 512;                 // fine level trains on random crops of this size
+  int checkpoint_every = 500;          // iterations between checkpoints (also one at every epoch end)
+  int log_every = 10;                  // iterations averaged into one row of RUN/losses.csv
   OptimizerConfig normal{"adam", 2e-4, 1.0, 10, 8, 30};
   OptimizerConfig coarse{};
   OptimizerConfig fine{};

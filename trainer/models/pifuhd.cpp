@@ -38,11 +38,16 @@ torch::Tensor PIFuHDImpl::condition(const torch::Tensor& image, const torch::Ten
 
 PIFuHDOutput PIFuHDImpl::forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image,
                                  const torch::Tensor& xyz_n, bool detach_omega) {
+  return forward(coarse_image, fine_image, xyz_n, xyz_n, detach_omega);
+}
+
+PIFuHDOutput PIFuHDImpl::forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image,
+                                 const torch::Tensor& xyz_n, const torch::Tensor& xyz_fine, bool detach_omega) {
   PIFuHDOutput out;
   out.coarse = coarse->forward(coarse_image, xyz_n);
   if (has_fine() && fine_image.defined()) {
     torch::Tensor omega = detach_omega ? out.coarse.omega.detach() : out.coarse.omega;
-    out.fine = fine->forward(fine_image, xyz_n, omega);
+    out.fine = fine->forward(fine_image, xyz_fine, omega);
   }
   return out;
 }

@@ -7,10 +7,13 @@
 //   auto [front, back] = model->predict_normals(image);                 // B x 3 x H x W each
 //   torch::Tensor in = PIFuHDImpl::condition(image, front, back);       // B x 9 x H x W
 //   PIFuHDOutput o = model->forward(coarse_in, fine_in, xyz_n);         // xyz_n: B x 3 x N normalized
+//   PIFuHDOutput t = model->forward(coarse_in, crop_in, xyz_n, xyz_crop);  // training on a fine crop
 //
-// coarse_in is the 512^2 conditioned image, fine_in the 1024^2 one (or a crop of it with its own
-// calibration: points are in the normalized frame of whatever image fine_in is -- here both share
-// one frame). detach_omega stops the fine loss at Omega (coarse frozen, the public default
+// coarse_in is the 512^2 conditioned image, fine_in the 1024^2 one; with one point set both levels
+// share its frame (the whole image). Training crops the fine image (section 3.4: random 512^2 crops
+// of 1024^2), so the fine level then takes the same points in the crop's frame (xyz_crop) while
+// Omega comes from the coarse level queried at them in the coarse frame (xyz_n); the coarse output
+// is at xyz_n. detach_omega stops the fine loss at Omega (coarse frozen, the public default
 // train_full_pifu = false); otherwise gradients reach the coarse MLP and encoder through Omega.
 
 #include "config/config.hpp"
@@ -45,6 +48,8 @@ struct PIFuHDImpl : torch::nn::Module {
 
   PIFuHDOutput forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image, const torch::Tensor& xyz_n,
                        bool detach_omega = false);
+  PIFuHDOutput forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image, const torch::Tensor& xyz_n,
+                       const torch::Tensor& xyz_fine, bool detach_omega = false);
 
   bool has_fine() const { return !fine.is_empty(); }
   bool has_normal_nets() const { return !normal_front.is_empty(); }

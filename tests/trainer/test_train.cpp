@@ -1,0 +1,302 @@
+// hifa::trainer training loop: each stage's step, checkpoints, exact resume, the loss log.
+#include <catch2/catch.hpp>
+
+#include "config/config.hpp"
+#include "config/factory.hpp"
+#include "hifa/core/error.hpp"
+#include "hifa/render/image_io.hpp"
+#include "train/checkpoint.hpp"
+#include "train/loss_log.hpp"
+#include "train/stages.hpp"
+#include "train/train_loop.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+using namespace hifa::trainer;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("hifa_test_train_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// tiny.yaml with few points and one epoch per stage: seconds per run on one thread.
+Config small_config() {
+  Config c = load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml");
+  for (OptimizerConfig* o : {&c.train.normal, &c.train.coarse, &c.train.fine}) {
+    o->batch = 2;
+    o->epochs = 1;
+  }
+  c.train.checkpoint_every = 2;
+  c.train.log_every = 1;
+  return c;
+}
+
+// A batch that is a pure function of (epoch, index), like ViewLoader's: random images and normal
+// maps, points labelled by a sphere (learnable), the fine points in a crop frame of their own.
+ViewBatch synthetic_batch(const Config& c, std::int64_t epoch, std::int64_t index, int items) {
+  auto g = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(1000 * epoch + index + 1));
+  const int64_t r = c.coarse.image_size, crop = c.train.fine_crop, n = 200;
+  auto uniform = [&](std::vector<int64_t> size) { return torch::rand(size, g) * 2 - 1; };
+  ViewBatch b;
+  b.image = uniform({items, 3, r, r});
+  b.mask = torch::ones({items, 1, r, r});
+  b.normal_front = uniform({items, 3, r, r});
+  b.normal_back = uniform({items, 3, r, r});
+  b.points = uniform({items, 3, n}) * 0.9;
+  b.labels = (b.points.norm(2, 1, true) < 0.6).to(torch::kFloat32);
+  b.fine_image = uniform({items, 3, crop, crop});
+  b.fine_mask = torch::ones({items, 1, crop, crop});
+  b.fine_normal_front = uniform({items, 3, crop, crop});
+  b.fine_normal_back = uniform({items, 3, crop, crop});
+  b.fine_points = uniform({items, 3, n}) * 0.45;
+  b.fine_points_crop = b.fine_points * 2;
+  b.fine_labels = (b.fine_points.norm(2, 1, true) < 0.3).to(torch::kFloat32);
+  return b;
+}
+
+BatchSource synthetic_source(const Config& c, std::int64_t items) {
+  BatchSource s;
+  s.batches_per_epoch = [items](int batch) { return items / batch; };
+  s.open = [c, items](std::int64_t epoch, std::int64_t first, int batch) {
+    auto next = std::make_shared<std::int64_t>(first);
+    return std::function<std::optional<ViewBatch>()>([c, items, epoch, batch, next]() -> std::optional<ViewBatch> {
+      if (*next >= items / batch) return std::nullopt;
+      return synthetic_batch(c, epoch, (*next)++, batch);
+    });
+  };
+  return s;
+}
+
+std::vector<torch::Tensor> parameters(StageTrainer& t) {
+  std::vector<torch::Tensor> p;
+  for (const auto& x : t.model()->parameters()) p.push_back(x.detach().clone());
+  return p;
+}
+
+bool same(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!torch::equal(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+// losses.csv without the seconds column (wall time differs between runs).
+std::vector<std::string> csv_without_seconds(const fs::path& p) {
+  std::vector<std::string> rows;
+  std::istringstream in(read(p));
+  for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
+struct OneThread {
+  int before = torch::get_num_threads();
+  OneThread() { torch::set_num_threads(1); }
+  ~OneThread() { torch::set_num_threads(before); }
+};
+
+}  // namespace
+
+TEST_CASE("one step of each stage lowers that stage's loss on a repeated batch", "[train]") {
+  for (const std::string schedule : {"alternate", "frozen_coarse"}) {
+    Config c = small_config();
+    c.train.fine_schedule = schedule;
+    c.train.gt_normal_probability = 0.5;  // both inputs: predicted and ground-truth normal maps
+    StageTrainer t(c, torch::kCPU);
+    const ViewBatch b = synthetic_batch(c, 0, 0, 2);
+    for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) {
+      if (s == Stage::normal && schedule != "alternate") continue;
+      t.set_epoch(s, 0);
+      const std::size_t term = s == Stage::normal ? 0 : s == Stage::coarse ? 3 : 4;
+      const LossTerms before = t.step(s, b, 7);  // the same iteration: the same normal-map coins
+      const LossTerms after = t.step(s, b, 7);
+      INFO(stage_name(s) << " " << schedule << ": " << before[term] << " -> " << after[term]);
+      CHECK(std::isfinite(before[term]));
+      CHECK(after[term] < before[term]);
+      // Each stage logs its own terms only; the alternate fine step also its coarse step's.
+      CHECK(std::isnan(before[s == Stage::normal ? 3 : 0]));
+      if (s == Stage::fine) CHECK(std::isfinite(before[3]) == (schedule == "alternate"));
+    }
+  }
+}
+
+TEST_CASE("the frozen_coarse fine stage leaves the coarse level and the normal nets unchanged", "[train]") {
+  Config c = small_config();
+  c.train.fine_schedule = "frozen_coarse";
+  StageTrainer t(c, torch::kCPU);
+  auto snapshot = [](torch::nn::Module& m) {
+    std::vector<torch::Tensor> p;
+    for (const auto& x : m.parameters()) p.push_back(x.detach().clone());
+    return p;
+  };
+  const auto coarse = snapshot(*t.model()->coarse), normal = snapshot(*t.model()->normal_front),
+             fine = snapshot(*t.model()->fine);
+  t.step(Stage::fine, synthetic_batch(c, 0, 0, 2), 0);
+  CHECK(same(snapshot(*t.model()->coarse), coarse));
+  CHECK(same(snapshot(*t.model()->normal_front), normal));
+  CHECK_FALSE(same(snapshot(*t.model()->fine), fine));
+}
+
+TEST_CASE("a checkpoint round trip restores parameters, optimizer state and the run's position", "[train]") {
+  const fs::path run = temp_dir("roundtrip");
+  Config c = small_config();
+  StageTrainer a(c, torch::kCPU);
+  const ViewBatch b = synthetic_batch(c, 0, 0, 2);
+  for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) a.step(s, b, 0);
+  TrainState state{"coarse", 3, 1, 7, 5, {0.5, NAN, NAN, 0.25, NAN}, 2, 12.5};
+  write_run_config(run, c);
+  write_checkpoint(run, c, *a.model(), a.optimizers(), state, torch::kCPU);
+  const std::vector<torch::Tensor> saved = parameters(a);
+
+  StageTrainer r(c, torch::kCPU);  // no optimizer state, and weights made different
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : r.model()->parameters()) p.add_(0.5);
+  }
+  CHECK_FALSE(same(parameters(r), parameters(a)));
+  const TrainState got = read_checkpoint(run, c, *r.model(), r.optimizers(), torch::kCPU);
+  CHECK(same(parameters(r), parameters(a)));
+  CHECK(got.stage == "coarse");
+  CHECK(got.epoch == 3);
+  CHECK(got.index == 1);
+  CHECK(got.iteration == 7);
+  CHECK(got.csv_rows == 5);
+  REQUIRE(got.window_sums.size() == 5);
+  CHECK(got.window_sums[3] == 0.25);
+  CHECK(std::isnan(got.window_sums[1]));
+  CHECK(got.window_count == 2);
+  CHECK(got.seconds == 12.5);
+  // The optimizers' moments came back too: the next step is the same step.
+  for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) {
+    const LossTerms la = a.step(s, b, 1), lr = r.step(s, b, 1);
+    for (std::size_t k = 0; k < la.size(); ++k) CHECK((la[k] == lr[k] || (std::isnan(la[k]) && std::isnan(lr[k]))));
+  }
+  CHECK(same(parameters(r), parameters(a)));
+  // Inference's contract: config.yaml is the text as read; "model" alone loads a fresh model.
+  CHECK(read(config_file(run)) == c.text);
+  torch::serialize::InputArchive archive, model_archive;
+  archive.load_from(checkpoint_file(run).string());
+  archive.read("model", model_archive);
+  Config other_seed = c;
+  other_seed.train.seed = 99;
+  torch::manual_seed(99);
+  PIFuHD fresh = make_model(other_seed);
+  fresh->load(model_archive);
+  std::vector<torch::Tensor> loaded;
+  for (const auto& x : fresh->parameters()) loaded.push_back(x.detach());
+  CHECK(same(loaded, saved));
+  fs::remove_all(run);
+}
+
+TEST_CASE("a damaged checkpoint or another config is refused with the file named", "[train]") {
+  const fs::path run = temp_dir("refuse");
+  Config c = small_config();
+  StageTrainer t(c, torch::kCPU);
+  write_run_config(run, c);
+  write_checkpoint(run, c, *t.model(), t.optimizers(), TrainState{"normal"}, torch::kCPU);
+  const std::string file = checkpoint_file(run).string();
+
+  Config changed = load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml");
+  changed.text += "# edited\n";
+  CHECK_THROWS_WITH(check_run_config(run, changed), Catch::Contains(config_file(run).string()) &&
+                                                        Catch::Contains("another config") && Catch::Contains("# edited"));
+  CHECK_THROWS_WITH(read_checkpoint(run, changed, *t.model(), t.optimizers(), torch::kCPU),
+                    Catch::Contains(file) && Catch::Contains("another config"));
+
+  fs::resize_file(checkpoint_file(run), fs::file_size(checkpoint_file(run)) / 2);
+  CHECK_THROWS_WITH(read_checkpoint(run, c, *t.model(), t.optimizers(), torch::kCPU),
+                    Catch::Contains(file) && Catch::Contains("not a readable checkpoint"));
+  { std::ofstream(checkpoint_file(run)) << "not a checkpoint"; }
+  CHECK_THROWS_WITH(read_checkpoint(run, c, *t.model(), t.optimizers(), torch::kCPU), Catch::Contains(file));
+  fs::remove_all(run);
+}
+
+TEST_CASE("a run interrupted after a checkpoint and resumed computes the losses of an uninterrupted run", "[train]") {
+  const OneThread one_thread;
+  const Config c = small_config();
+  const BatchSource source = synthetic_source(c, 6);  // 3 batches of 2 per epoch
+  TrainOptions whole;
+  whole.run = temp_dir("whole");
+  train(c, source, whole);
+
+  TrainOptions cut = whole;
+  cut.run = temp_dir("cut");
+  TrainEvents crash;
+  // Dies in the middle of the coarse stage's epoch, one step after its checkpoint at step 2: the
+  // row of step 3 is in the CSV, the checkpoint is not.
+  crash.step = [](Stage s, std::int64_t iteration, const LossTerms&, double) {
+    if (s == Stage::coarse && iteration == 3) throw std::runtime_error("killed");
+  };
+  CHECK_THROWS_WITH(train(c, source, cut, crash), "killed");
+  CHECK_THROWS_WITH(train(c, source, cut), Catch::Contains("--resume"));  // not over an existing run
+  cut.resume = true;
+  std::vector<std::string> lines;
+  TrainEvents log;
+  log.log = [&](const std::string& line) { lines.push_back(line); };
+  train(c, source, cut, log);
+  REQUIRE_FALSE(lines.empty());
+  CHECK_THAT(lines.front(), Catch::Contains("resuming") && Catch::Contains("coarse") && Catch::Contains("step 2"));
+
+  const auto rows = csv_without_seconds(whole.run / "losses.csv");
+  CHECK(rows.size() == 1 + 3 * 3);  // header + one row per step (log_every 1) of 3 stages
+  CHECK(csv_without_seconds(cut.run / "losses.csv") == rows);
+  Config again = c;
+  StageTrainer a(again, torch::kCPU), b(again, torch::kCPU);
+  read_checkpoint(whole.run, c, *a.model(), a.optimizers(), torch::kCPU);
+  read_checkpoint(cut.run, c, *b.model(), b.optimizers(), torch::kCPU);
+  CHECK(same(parameters(a), parameters(b)));
+  CHECK(fs::exists(cut.run / "loss_curves.png"));
+  fs::remove_all(whole.run);
+  fs::remove_all(cut.run);
+}
+
+TEST_CASE("the loss log drops rows a checkpoint does not account for, and plots one panel per stage", "[train]") {
+  const fs::path run = temp_dir("log");
+  LossLog log(run / "losses.csv");
+  log.start();
+  for (int i = 1; i <= 4; ++i) {
+    LossRow r{i <= 2 ? "coarse" : "fine", 0, i, {NAN, NAN, NAN, 1.0 / i, i > 2 ? 0.5 / i : NAN}, 1e-3, 0.1 * i};
+    log.append(r);
+  }
+  { std::ofstream(run / "losses.csv", std::ios::app) << "fine,0,5,,,"; }  // a row cut by a kill
+  LossLog resumed(run / "losses.csv");
+  resumed.resume(3);
+  REQUIRE(resumed.rows().size() == 3);
+  CHECK(resumed.rows()[2].stage == "fine");
+  CHECK(resumed.rows()[2].terms[4] == Approx(0.5 / 3));
+  CHECK(std::isnan(resumed.rows()[0].terms[4]));
+  CHECK(csv_without_seconds(run / "losses.csv").size() == 4);
+  CHECK_THROWS_WITH(LossLog(run / "losses.csv").resume(5), Catch::Contains("losses.csv") && Catch::Contains("has 3 rows"));
+
+  plot_loss_curves(log.rows(), run / "loss_curves.png");
+  const hifa::Image<float> png = hifa::read_image(run / "loss_curves.png", 3);
+  CHECK(png.width() == 720);
+  CHECK(png.height() == 2 * 220);  // coarse and fine panels
+  // The fine panel draws the fine term in its green.
+  int green = 0;
+  for (int y = 220; y < 440; ++y) {
+    for (int x = 0; x < png.width(); ++x) green += png(x, y, 1) > 0.5f && png(x, y, 0) < 0.3f;
+  }
+  CHECK(green > 50);
+  fs::remove_all(run);
+}

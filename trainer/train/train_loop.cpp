@@ -1,0 +1,147 @@
+#include "train/train_loop.hpp"
+
+#include "hifa/core/error.hpp"
+#include "train/checkpoint.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <system_error>
+
+namespace hifa::trainer {
+namespace {
+
+namespace fs = std::filesystem;
+
+void say(const TrainEvents& events, const std::string& line) {
+  if (events.log) events.log(line);
+}
+
+std::vector<Stage> chosen_stages(const Config& config, const std::vector<Stage>& asked) {
+  const std::vector<Stage> has = model_stages(config);
+  if (asked.empty()) return has;
+  std::vector<Stage> out;
+  for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) {
+    if (std::find(asked.begin(), asked.end(), s) == asked.end()) continue;
+    if (std::find(has.begin(), has.end(), s) == has.end()) {
+      throw Error(config.source, std::string("the model has no ") + stage_name(s) + " stage (" +
+                                     (s == Stage::fine ? "model.type is " + config.model_type : "normal_net.type is none") + ")");
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+void prepare_run_folder(const fs::path& run) {
+  std::error_code ec;
+  fs::create_directories(run, ec);
+  if (ec || !fs::is_directory(run)) {
+    throw Error(run.string(), "cannot create the run folder: " + (ec ? ec.message() : std::string("not a folder")));
+  }
+}
+
+// A run killed while writing leaves write_file_atomically's "<name>.tmp-<pid>" behind.
+void remove_stale_temporaries(const fs::path& run) {
+  for (const auto& entry : fs::directory_iterator(run)) {
+    const std::string name = entry.path().filename().string();
+    for (const char* own : {"checkpoint.pt.tmp-", "losses.csv.tmp-", "loss_curves.png.tmp-", "config.yaml.tmp-"}) {
+      if (name.rfind(own, 0) == 0) {
+        std::error_code ignored;
+        fs::remove(entry.path(), ignored);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events) {
+  const std::vector<Stage> stages = chosen_stages(config, options.stages);
+  prepare_run_folder(options.run);
+  if (options.resume) {
+    check_run_config(options.run, config);
+    remove_stale_temporaries(options.run);
+  }
+  StageTrainer trainer(config, options.device);
+  LossLog log(options.run / "losses.csv");
+  TrainState state;
+  int at = -1;  // the checkpoint's stage (training order), -1 for a fresh run
+  if (options.resume) {
+    state = read_checkpoint(options.run, config, *trainer.model(), trainer.optimizers(), options.device);
+    at = int(parse_stage(state.stage, checkpoint_file(options.run).string()));
+    log.resume(state.csv_rows);
+    say(events, "resuming " + options.run.string() + " at stage " + state.stage + ", epoch " + std::to_string(state.epoch) +
+                    ", step " + std::to_string(state.iteration));
+  } else {
+    if (fs::exists(checkpoint_file(options.run))) {
+      throw Error(options.run.string(), "already holds a run (checkpoint.pt): pass --resume to continue it, or train into another --out");
+    }
+    write_run_config(options.run, config);
+    log.start();
+  }
+  const int log_every = config.train.log_every;
+  auto checkpoint = [&] {
+    write_checkpoint(options.run, config, *trainer.model(), trainer.optimizers(), state, options.device);
+    plot_loss_curves(log.rows(), options.run / "loss_curves.png");
+  };
+
+  for (Stage stage : stages) {
+    if (int(stage) < at) {
+      say(events, std::string(stage_name(stage)) + " stage: skipped, the run is already at the " + state.stage + " stage");
+      continue;
+    }
+    if (int(stage) > at) {
+      state = TrainState{stage_name(stage), 0, 0, 0, state.csv_rows, {}, 0, 0.0};
+      at = int(stage);
+    }
+    state.window_sums.resize(loss_columns.size(), 0.0);
+    const OptimizerConfig& oc = stage_optimizer(config, stage);
+    const std::int64_t per_epoch = source.batches_per_epoch(oc.batch);
+    if (per_epoch <= 0) {
+      throw Error(config.source, std::string("train.") + stage_name(stage) + ".batch is " + std::to_string(oc.batch) +
+                                     ", more than the dataset's items");
+    }
+    std::int64_t total = oc.epochs * per_epoch;
+    if (options.max_iterations >= 0) total = std::min(total, options.max_iterations);
+    if (stage == Stage::normal) say(events, trainer.normal_loss()->describe());
+    if (events.stage_begin) events.stage_begin(stage, std::min(state.iteration, total), total);
+
+    while (state.iteration < total) {
+      trainer.set_epoch(stage, state.epoch);
+      auto next = source.open(state.epoch, state.index, oc.batch);
+      while (state.iteration < total) {
+        std::optional<ViewBatch> batch = next();
+        if (!batch) {
+          throw Error("training data", "epoch " + std::to_string(state.epoch) + " ended after " + std::to_string(state.index) +
+                                           " of " + std::to_string(per_epoch) + " batches");
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        const LossTerms losses = trainer.step(stage, *batch, state.iteration);
+        state.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        for (std::size_t c = 0; c < losses.size(); ++c) state.window_sums[c] += losses[c];  // NaN stays NaN
+        ++state.window_count;
+        ++state.iteration;
+        const std::int64_t epoch = state.epoch;
+        if (++state.index == per_epoch) {
+          ++state.epoch;
+          state.index = 0;
+        }
+        if (state.window_count == log_every || state.iteration == total) {
+          LossRow row{stage_name(stage), epoch, state.iteration, {}, trainer.lr(stage), state.seconds};
+          for (std::size_t c = 0; c < losses.size(); ++c) row.terms[c] = state.window_sums[c] / double(state.window_count);
+          log.append(row);
+          ++state.csv_rows;
+          std::fill(state.window_sums.begin(), state.window_sums.end(), 0.0);
+          state.window_count = 0;
+        }
+        if (events.step) events.step(stage, state.iteration, losses, trainer.lr(stage));
+        const bool epoch_end = state.index == 0;
+        if (state.iteration % config.train.checkpoint_every == 0 || epoch_end || state.iteration == total) checkpoint();
+        if (epoch_end) break;  // the next epoch's rate and stream
+      }
+    }
+    if (events.stage_end) events.stage_end(stage);
+  }
+}
+
+}  // namespace hifa::trainer

@@ -1,0 +1,67 @@
+#pragma once
+// `hifa train` without the command line: stages -> epochs -> batches -> step -> log/checkpoint.
+//
+//   BatchSource source{...};                 // batches_per_epoch, open
+//   TrainOptions o;  o.run = "runs/a";  o.resume = true;  o.device = torch::kCUDA;
+//   train(config, source, o, events);
+//
+// RUN (created when missing) receives config.yaml, checkpoint.pt (train/checkpoint.hpp: every
+// train.checkpoint_every steps of a stage, at every epoch end and at a stage's end), losses.csv and
+// loss_curves.png (train/loss_log.hpp; the plot redrawn at each checkpoint).
+// Stages run in the order normal, coarse, fine, those of `stages` (empty: every stage the model
+// has, train/stages.hpp). A stage has epochs x batches_per_epoch(batch) steps of its train.<stage>
+// section, or max_iterations if that is smaller (>= 0; a smoke run). Batch i of epoch e is
+// source.open(e, i, batch): with a source whose batches are a function of (e, i) (ViewLoader),
+// resume continues at the exact stage, epoch, batch and step of the last checkpoint with the same
+// model, optimizer and generator state, so an interrupted and resumed run computes the same losses
+// as an uninterrupted one. A resumed run skips stages before the checkpoint's; a stage it cut at
+// max_iterations continues when resumed with a larger (or no) limit.
+//
+// Errors (hifa::Error, one line): RUN not creatable or not writable; RUN already holding a
+// checkpoint without `resume`, or none with it; a resumed run's config differing from RUN's; a
+// corrupt checkpoint (naming the file); a stage the model does not have; a dataset with fewer items
+// than a batch.
+
+#include "config/config.hpp"
+#include "data/batch.hpp"
+#include "train/loss_log.hpp"
+#include "train/stages.hpp"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hifa::trainer {
+
+// Where the loop's batches come from. open(epoch, first, batch) returns a stream of batches
+// first, first + 1, ... of that epoch (std::nullopt after the last).
+struct BatchSource {
+  std::function<std::int64_t(int batch)> batches_per_epoch;
+  std::function<std::function<std::optional<ViewBatch>()>(std::int64_t epoch, std::int64_t first, int batch)> open;
+};
+
+struct TrainOptions {
+  std::filesystem::path run;
+  bool resume = false;
+  torch::Device device = torch::kCPU;
+  std::vector<Stage> stages;           // empty: all the model has
+  std::int64_t max_iterations = -1;    // per stage; -1: no limit
+};
+
+// What the loop reports (each may be empty).
+struct TrainEvents {
+  std::function<void(const std::string& line)> log;
+  // A stage begins with `done` of its `total` steps already taken (a resumed run).
+  std::function<void(Stage stage, std::int64_t done, std::int64_t total)> stage_begin;
+  std::function<void(Stage stage, std::int64_t iteration, const LossTerms& losses, double lr)> step;
+  std::function<void(Stage stage)> stage_end;
+};
+
+void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events = {});
+
+}  // namespace hifa::trainer
