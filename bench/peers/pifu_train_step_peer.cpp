@@ -14,7 +14,8 @@
 // Writes <out-folder>/setup.pt: a dict (torch::pickle_save, read by Python's torch.load) of
 //   "param/<name>" (the initial parameters) and "input/{images,points,calibs,labels}". Prints one
 //   JSON line: threads, parameters (count), shapes ([name, [sizes]] in registration order), the
-//   resolved config the mirror is built from, step_seconds of the timed steps and the losses of all
+//   resolved config the mirror is built from, step_seconds (wall) and cpu_seconds (process CPU time,
+//   all threads) of the timed steps and the losses of all
 //   steps (warm-up first: losses[0] is the loss of the initial state, which the mirror must match).
 #include "config/config.hpp"
 #include "hifa/core/atomic_file.hpp"
@@ -27,6 +28,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -125,23 +127,28 @@ int main(int argc, char** argv) {
     hifa::write_file_atomically(out / "setup.pt", [&](std::ostream& os) { os.write(bytes.data(), std::streamsize(bytes.size())); });
 
     auto optimizer = make_optimizer(c.train.coarse, level->parameters());
-    std::vector<double> seconds, losses;
+    std::vector<double> seconds, cpu_seconds, losses;
     for (int i = 0; i < warmup + steps; ++i) {
       const auto t0 = std::chrono::steady_clock::now();
+      const std::clock_t c0 = std::clock();
       optimizer->zero_grad();
       const LevelOutput o = level->forward(images, project_points(points, calibs));
       torch::Tensor loss = loss_fn(o.logits, labels);
       loss.backward();
       optimizer->step();
       const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double cpu = double(std::clock() - c0) / CLOCKS_PER_SEC;
       losses.push_back(loss.item<double>());
-      if (i >= warmup) seconds.push_back(dt);
+      if (i >= warmup) {
+        seconds.push_back(dt);
+        cpu_seconds.push_back(cpu);
+      }
     }
     std::ostringstream os;
     os.precision(9);
     os << "{\"threads\": " << torch::get_num_threads() << ", \"parameters\": " << parameters << ", \"shapes\": ["
        << shapes.str() << "], \"config\": " << config_json(c) << ", \"step_seconds\": " << list(seconds)
-       << ", \"losses\": " << list(losses) << "}";
+       << ", \"cpu_seconds\": " << list(cpu_seconds) << ", \"losses\": " << list(losses) << "}";
     std::printf("%s\n", os.str().c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pifu_train_step_peer: %s\n", e.what());

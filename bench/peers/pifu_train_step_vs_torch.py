@@ -10,8 +10,9 @@ checks that both sides have the same parameters (names, shapes, count), loads th
 batch and times the same steps with the same optimizer and thread count. With --rounds R the two
 sides alternate R times (each round: hifa then torch), so load from other processes hits both.
 
-Prints the parameter count, each side's median step time over all timed steps, the ratio
-hifa / torch (goal <= 0.9) and the agreement of the losses (the initial-state loss must match to
+Prints the parameter count, each side's median step time over all timed steps (wall, and process
+CPU time of all threads: on a machine shared with other jobs the wall time mostly measures how
+long threads wait for a core), the ratios hifa / torch (goal: wall <= 0.9) and the agreement of the losses (the initial-state loss must match to
 1e-4 relative: same weights, same batch, same maths).
 
 Run with Debian's Python (/usr/bin/python3 sees python3-torch, the same 1.13 as Debian's LibTorch):
@@ -56,19 +57,20 @@ def torch_steps(hifa, setup, warmup, steps):
     opt = (torch.optim.RMSprop(params, lr=cfg["lr"]) if cfg["optimizer"] == "rmsprop"
            else torch.optim.Adam(params, lr=cfg["lr"]))
     images, points, calibs, labels = (setup["input/" + k] for k in ("images", "points", "calibs", "labels"))
-    seconds, losses = [], []
+    seconds, cpu_seconds, losses = [], [], []
     for i in range(warmup + steps):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         opt.zero_grad()
         logits, _ = model(images, project_points(points, calibs))
         loss = occupancy_loss(cfg["loss"], logits, labels)
         loss.backward()
         opt.step()
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         losses.append(loss.item())
         if i >= warmup:
             seconds.append(elapsed)
-    return count, seconds, losses
+            cpu_seconds.append(cpu)
+    return count, seconds, cpu_seconds, losses
 
 
 def main():
@@ -85,16 +87,18 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    hifa_s, torch_s = [], []
+    hifa_s, torch_s, hifa_cpu, torch_cpu = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="hifa-pifu-peer-") as tmp:
         for _ in range(args.rounds):
             done = subprocess.run([args.tool, args.config, tmp, str(args.threads), str(args.warmup), str(args.steps)],
                                   check=True, capture_output=True, text=True)
             hifa = json.loads(done.stdout)
             setup = torch.load(os.path.join(tmp, "setup.pt"))
-            count, seconds, losses = torch_steps(hifa, setup, args.warmup, args.steps)
+            count, seconds, cpu_seconds, losses = torch_steps(hifa, setup, args.warmup, args.steps)
             hifa_s += hifa["step_seconds"]
+            hifa_cpu += hifa["cpu_seconds"]
             torch_s += seconds
+            torch_cpu += cpu_seconds
 
     cfg = hifa["config"]
     enc = cfg["encoder"]
@@ -104,9 +108,11 @@ def main():
     print(f"threads: hifa {hifa['threads']}, torch {torch.get_num_threads()}; median of {len(hifa_s)} steps per side "
           f"after {args.warmup} warm-up, {args.rounds} round(s)")
     h, t = statistics.median(hifa_s), statistics.median(torch_s)
-    print(f"  hifa (LibTorch {torch.__version__} C++)  {h:8.3f} s/step")
-    print(f"  PyTorch {torch.__version__} (Python)   {t:8.3f} s/step")
-    print(f"  ratio hifa / torch: {h / t:.2f}   (goal <= 0.9)")
+    hc, tc = statistics.median(hifa_cpu), statistics.median(torch_cpu)
+    print(f"  {'':32s} {'wall':>9s} {'CPU (all threads)':>18s}")
+    print(f"  {'hifa (LibTorch ' + torch.__version__ + ', C++)':32s} {h:7.3f} s {hc:16.3f} s")
+    print(f"  {'PyTorch ' + torch.__version__ + ' (Python)':32s} {t:7.3f} s {tc:16.3f} s")
+    print(f"  ratio hifa / torch: wall {h / t:.2f} (goal <= 0.9), CPU time {hc / tc:.2f}")
     first = abs(hifa["losses"][0] - losses[0]) / max(abs(losses[0]), 1e-12)
     worst = max(abs(a - b) / max(abs(b), 1e-12) for a, b in zip(hifa["losses"], losses))
     print(f"  losses (last round): hifa {hifa['losses'][0]:.6f} -> {hifa['losses'][-1]:.6f}, torch {losses[0]:.6f} -> "
