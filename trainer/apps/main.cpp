@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   hifa::app::add_convert(app, action);
 #endif
   hifa::app::add_prepare(app, action);
+#ifdef HIFA_WITH_TRAINER
+  hifa::app::add_train(app, action);
+#endif
 
   try {
     app.parse(argc, argv);

@@ -20,9 +20,11 @@ std::string format_duration(double seconds) {
   return buffer;
 }
 
-Progress::Progress(std::string label, std::size_t total, double interval_seconds)
+Progress::Progress(std::string label, std::size_t total, double interval_seconds, std::size_t done)
     : label_(std::move(label)),
       total_(total),
+      done_(std::min(done, total)),
+      initial_(done_),
       terminal_(::isatty(STDERR_FILENO) == 1),
       // A terminal redraws often; a log gets a line every interval.
       interval_(terminal_ ? 0.1 : interval_seconds),
@@ -57,9 +59,11 @@ void Progress::finish() {
 void Progress::draw(bool final) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
   const double fraction = total_ ? double(done_) / double(total_) : 1.0;
+  const std::size_t here = done_ - initial_;  // steps of this process: the rate to extrapolate
   const std::string eta =
-      final ? "took " + format_duration(elapsed)
-            : (done_ ? "ETA " + format_duration(elapsed * (1.0 - fraction) / fraction) : "ETA --:--");
+      (final ? "took " + format_duration(elapsed)
+             : (here ? "ETA " + format_duration(elapsed * double(total_ - done_) / double(here)) : "ETA --:--")) +
+      (status_.empty() ? "" : " " + status_);
   if (terminal_) {
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);

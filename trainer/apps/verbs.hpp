@@ -15,5 +15,8 @@ void add_demo_geometry(CLI::App& app, VerbAction& action);
 void add_eval(CLI::App& app, VerbAction& action);
 void add_convert(CLI::App& app, VerbAction& action);  // built with hifa::assimp only
 void add_prepare(CLI::App& app, VerbAction& action);
+#ifdef HIFA_WITH_TRAINER  // the LibTorch verbs
+void add_train(CLI::App& app, VerbAction& action);
+#endif
 
 }  // namespace hifa::app

@@ -1,0 +1,119 @@
+// hifa train: PIFuHD's stages on a prepared dataset into a run folder (trainer/train/train_loop.hpp):
+// RUN/config.yaml, checkpoint.pt, losses.csv, loss_curves.png. A progress bar per stage with loss
+// and ETA on stderr; what the run did on stdout. --resume continues a run where its last checkpoint
+// left it (also after SIGKILL); without --config it takes the run's own config.
+
+#include "progress.hpp"
+#include "verbs.hpp"
+
+#include "config/config.hpp"
+#include "data/view_loader.hpp"
+#include "hifa/core/error.hpp"
+#include "hifa/core/runtime.hpp"
+#include "train/train_loop.hpp"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+namespace hifa::app {
+namespace {
+
+struct TrainVerbOptions {
+  std::filesystem::path config, data, out;
+  bool resume = false;
+  std::string device = "cpu";
+  std::string stages;
+  std::int64_t max_iterations = -1;
+};
+
+std::string loss_text(const trainer::LossTerms& l) {
+  std::ostringstream os;
+  os.precision(4);
+  for (std::size_t c : {std::size_t(0), std::size_t(3), std::size_t(4)}) {  // normal, coarse, fine
+    if (std::isfinite(l[c])) os << (os.tellp() > 0 ? " " : "") << trainer::loss_columns[c] << " " << l[c];
+  }
+  return os.str();
+}
+
+void run_train_verb(const TrainVerbOptions& o) {
+  if (o.config.empty() && !o.resume) throw Error("hifa train", "--config is required (but for --resume, which reads RUN/config.yaml)");
+  const trainer::Config config =
+      trainer::load_config(o.config.empty() ? trainer::config_file(o.out) : o.config);
+  trainer::TrainOptions t;
+  t.run = o.out;
+  t.resume = o.resume;
+  t.max_iterations = o.max_iterations;
+  if (o.device == "cuda" && !torch::cuda::is_available()) {
+    throw Error("--device cuda", "this LibTorch has no CUDA or sees no GPU; use --device cpu");
+  }
+  t.device = o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  std::stringstream list(o.stages);
+  for (std::string s; std::getline(list, s, ',');) {
+    if (!s.empty()) t.stages.push_back(trainer::parse_stage(s, "--stages"));
+  }
+  // LibTorch defaults to one thread here: use what the command was given (--threads, OMP_NUM_THREADS).
+  torch::set_num_threads(KokkosRuntime::concurrency());
+
+  const trainer::ViewLoader loader(o.data, config, "train");
+  trainer::BatchSource source;
+  source.batches_per_epoch = [&](int batch) { return loader.batches_per_epoch(batch); };
+  source.open = [&](std::int64_t epoch, std::int64_t first, int batch) {
+    auto ahead = std::make_shared<trainer::BatchPrefetcher>(loader, epoch, first, batch, config.train.workers);
+    return std::function<std::optional<trainer::ViewBatch>()>([ahead] { return ahead->next(); });
+  };
+
+  std::optional<Progress> progress;
+  std::vector<std::string> summary;
+  std::int64_t stage_steps = 0;
+  trainer::LossTerms last{};
+  trainer::TrainEvents events;
+  events.log = [](const std::string& line) { std::printf("%s\n", line.c_str()); std::fflush(stdout); };
+  events.stage_begin = [&](trainer::Stage s, std::int64_t done, std::int64_t total) {
+    progress.emplace(std::string("train ") + trainer::stage_name(s), std::size_t(total), 5.0, std::size_t(done));
+    stage_steps = total;
+    last.fill(std::nan(""));
+  };
+  events.step = [&](trainer::Stage, std::int64_t, const trainer::LossTerms& losses, double lr) {
+    last = losses;
+    std::ostringstream os;
+    os << loss_text(losses) << " lr " << lr;
+    progress->set_status(os.str());
+    progress->advance();
+  };
+  events.stage_end = [&](trainer::Stage s) {
+    progress->finish();
+    progress.reset();
+    const std::string l = loss_text(last);
+    summary.push_back(std::string(trainer::stage_name(s)) + " " + std::to_string(stage_steps) + " steps" +
+                      (l.empty() ? "" : " (last " + l + ")"));
+  };
+  trainer::train(config, source, t, events);
+  std::string done;
+  for (const auto& s : summary) done += (done.empty() ? "" : ", ") + s;
+  std::printf("trained %s on %s (%lld items): %s; wrote checkpoint.pt, losses.csv, loss_curves.png\n",
+              o.out.string().c_str(), o.data.string().c_str(), static_cast<long long>(loader.items()), done.c_str());
+}
+
+}  // namespace
+
+void add_train(CLI::App& app, VerbAction& action) {
+  auto o = std::make_shared<TrainVerbOptions>();
+  auto* verb = app.add_subcommand("train", "Train PIFuHD's normal nets, coarse and fine levels on a prepared dataset");
+  verb->add_option("--config", o->config, "Model and training config (configs/*.yaml); with --resume default RUN/config.yaml");
+  verb->add_option("--data", o->data, "Dataset folder written by hifa prepare")->required();
+  verb->add_option("--out", o->out, "Run folder: config.yaml, checkpoint.pt, losses.csv, loss_curves.png")->required();
+  verb->add_flag("--resume", o->resume, "Continue the run in --out from its last checkpoint");
+  verb->add_option("--device", o->device, "Where to train")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  verb->add_option("--stages", o->stages, "Comma-separated subset of normal,coarse,fine (default: all the model has)");
+  verb->add_option("--max-iterations", o->max_iterations, "Stop each stage after this many steps (-1: the config's epochs)")
+      ->check(CLI::Range(std::int64_t(-1), std::int64_t(1) << 62))
+      ->capture_default_str();
+  verb->callback([&action, o] { action = [o] { run_train_verb(*o); }; });
+}
+
+}  // namespace hifa::app
