@@ -1,5 +1,6 @@
 # hifa train as a user meets it: configs/tiny.yaml on a tiny dataset from hifa prepare, killed with
-# SIGKILL after its first checkpoint, resumed with --resume to the end; and its one-line errors.
+# SIGKILL after its first checkpoint, resumed with --resume to the end with the losses of an
+# uninterrupted run; and its one-line errors.
 # Args: HIFA MAKE_SCANS WORK CONFIG
 set -euo pipefail
 HIFA=$1
@@ -51,6 +52,9 @@ CSV=$WORK/run/losses.csv
 rows=$(tail -n +2 "$CSV" | cut -d, -f1,3 | tr '\n' ' ')
 [ "$rows" = "normal,5 normal,8 coarse,5 coarse,8 fine,5 fine,8 " ] || fail "rows (stage,iteration): $rows"
 cmp -s "$CONFIG" "$WORK/run/config.yaml" || fail "config.yaml is not the config as given"
+# The same losses as a run that was never interrupted (all but the seconds column; one thread).
+"$HIFA" train --data "$WORK/data" --out "$WORK/whole" --max-iterations 8 --threads 1 --config "$CONFIG" > /dev/null 2>&1
+diff <(cut -d, -f1-9 "$WORK/whole/losses.csv") <(cut -d, -f1-9 "$CSV") >&2 || fail "the resumed run's losses differ"
 [ -s "$WORK/run/loss_curves.png" ] || fail "no loss_curves.png"
 ls "$WORK/run" | grep -q tmp && fail "a temporary file was left: $(ls "$WORK/run")"
 
