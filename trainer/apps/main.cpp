@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   hifa::app::add_prepare(app, action);
 #ifdef HIFA_WITH_TRAINER
   hifa::app::add_train(app, action);
+  hifa::app::add_reconstruct(app, action);
+  hifa::app::add_eval_run(app, action);
 #endif
 
   try {

@@ -17,6 +17,8 @@ void add_convert(CLI::App& app, VerbAction& action);  // built with hifa::assimp
 void add_prepare(CLI::App& app, VerbAction& action);
 #ifdef HIFA_WITH_TRAINER  // the LibTorch verbs
 void add_train(CLI::App& app, VerbAction& action);
+void add_reconstruct(CLI::App& app, VerbAction& action);
+void add_eval_run(CLI::App& app, VerbAction& action);
 #endif
 
 }  // namespace hifa::app

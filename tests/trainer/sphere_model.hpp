@@ -1,0 +1,62 @@
+#pragma once
+// A PIFuHD whose field is a known shape, for the inference tests and bench_reconstruct: an
+// untrained model of `config` fitted for `steps` Adam steps (both levels, through Omega) to the
+// occupancy of the sphere |p| < radius in the normalized frame, conditioned on a synthetic image
+// whose red channel is the distance from the image centre (so the encoders see where the
+// sphere's silhouette is). Deterministic for a seed on one thread count.
+
+#include "config/factory.hpp"
+#include "hifa/render/image.hpp"
+#include "inference/reconstruct.hpp"
+#include "inference/run_model.hpp"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdint>
+
+namespace hifa::test {
+
+inline Image<float> radial_image(int size) {
+  Image<float> image(size, size, 3);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      const float u = 2.0f * (float(x) + 0.5f) / float(size) - 1.0f, v = 2.0f * (float(y) + 0.5f) / float(size) - 1.0f;
+      image(x, y, 0) = std::min(1.0f, std::sqrt(u * u + v * v) / std::sqrt(2.0f));
+      image(x, y, 1) = 0.5f;
+      image(x, y, 2) = 0.25f;
+    }
+  }
+  return image;
+}
+
+inline trainer::RunModel fit_sphere(const trainer::Config& config, const Image<float>& image, int steps,
+                                    float radius = 0.5f, std::uint64_t seed = 0) {
+  using namespace trainer;
+  torch::manual_seed(seed);
+  RunModel run{config, make_model(config), torch::kCPU};
+  run.model->eval();  // only the last stack is queried, as at inference (GroupNorm has no running state)
+  const ConditionedInputs in = condition_inputs(run, image, nullptr, FieldLevel::fine);
+  torch::optim::Adam adam(run.model->parameters(), torch::optim::AdamOptions(2e-3));
+  torch::Generator gen = at::detail::createCPUGenerator(seed);
+  const int64_t n = 2048;
+  for (int step = 0; step < steps; ++step) {
+    // Half uniform in the cube, half near the sphere (PIFu's mix, at a fixed radius).
+    const torch::Tensor uniform = torch::rand({1, 3, n}, gen) * 2 - 1;
+    torch::Tensor dir = torch::randn({1, 3, n}, gen);
+    dir = dir / dir.norm(2, 1, true);
+    const torch::Tensor near = dir * (radius + 0.08 * torch::randn({1, 1, n}, gen));
+    const torch::Tensor xyz = torch::cat({uniform, near}, 2);
+    const torch::Tensor label = (xyz.norm(2, 1, true) < radius).to(torch::kFloat32);
+    LevelOutput coarse = run.model->coarse->forward(in.coarse, xyz);
+    LevelOutput fine = run.model->fine->forward(in.fine, xyz, coarse.omega);
+    const torch::Tensor loss = torch::binary_cross_entropy_with_logits(coarse.logits.back(), label) +
+                               torch::binary_cross_entropy_with_logits(fine.logits.back(), label);
+    adam.zero_grad();
+    loss.backward();
+    adam.step();
+  }
+  return run;
+}
+
+}  // namespace hifa::test

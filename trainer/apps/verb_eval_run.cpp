@@ -1,0 +1,93 @@
+// hifa eval-run: a trained run on the test split of a prepared dataset (trainer/inference/
+// eval_run.hpp). Prints P2S, Chamfer (cm) and normal consistency per test subject (the mean over its
+// views) and their mean, and writes RUN/eval/metrics.{csv,json}, RUN/eval/views.csv (one row per
+// view) and the reconstructions RUN/eval/<subject>_<view>.obj with their normal maps.
+
+#include "eval_report.hpp"
+#include "progress.hpp"
+#include "verbs.hpp"
+
+#include "hifa/core/error.hpp"
+#include "hifa/core/runtime.hpp"
+#include "inference/eval_run.hpp"
+#include "inference/run_model.hpp"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace hifa::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct EvalRunVerbOptions {
+  fs::path run;
+  std::string device = "cpu";
+  trainer::EvalRunOptions eval;
+};
+
+void run_eval_run(EvalRunVerbOptions options) {
+  torch::set_num_threads(KokkosRuntime::concurrency());  // Debian's LibTorch starts with one
+  trainer::RunModel run = trainer::load_run_model(options.run, trainer::parse_device(options.device));
+  options.eval.out = options.run / "eval";
+  std::error_code ec;
+  fs::create_directories(options.eval.out, ec);
+  if (ec) throw Error(options.eval.out.string(), "cannot create the folder: " + ec.message());
+
+  Progress progress("eval-run", trainer::evaluation_views(options.eval));
+  const std::vector<trainer::ViewEvaluation> views =
+      trainer::evaluate_run(run, options.eval, [&](const trainer::ViewEvaluation&) { progress.advance(); });
+  progress.finish();
+
+  // Per view, then per subject (the mean of its evaluated views) in the split's order.
+  std::vector<EvalRow> view_rows, subject_rows;
+  std::map<std::string, std::vector<EvalRow>> by_subject;
+  std::vector<std::string> order;
+  for (const auto& v : views) {
+    EvalRow row{v.subject + "/" + std::to_string(v.view), v.metrics, v.problem};
+    view_rows.push_back(row);
+    if (by_subject.find(v.subject) == by_subject.end()) order.push_back(v.subject);
+    by_subject[v.subject].push_back(row);
+  }
+  for (const auto& name : order) {
+    const auto mean = mean_of(by_subject[name]);
+    subject_rows.push_back({name, mean, mean ? "" : "failed: " + by_subject[name].front().problem});
+  }
+  const auto mean = mean_of(subject_rows);
+  print_eval_table(subject_rows, mean, "cm", options.eval.metrics);
+  write_eval_csv(options.eval.out / "metrics.csv", subject_rows, mean);
+  write_eval_json(options.eval.out / "metrics.json", subject_rows, mean, "cm", options.eval.metrics);
+  write_eval_csv(options.eval.out / "views.csv", view_rows, mean_of(view_rows));
+}
+
+}  // namespace
+
+void add_eval_run(CLI::App& app, VerbAction& action) {
+  auto options = std::make_shared<EvalRunVerbOptions>();
+  auto* verb = app.add_subcommand(
+      "eval-run", "Reconstruct the test views of a prepared dataset with a run; P2S, Chamfer (cm), normal consistency");
+  verb->add_option("--run", options->run, "Run folder written by hifa train; results go to RUN/eval/")->required();
+  verb->add_option("--data", options->eval.data, "Dataset written by hifa prepare (its test split)")->required();
+  verb->add_option("--scans", options->eval.scans,
+                   "The scans folder the dataset was prepared from (ground truth: subject.json's source)")
+      ->required();
+  verb->add_option("--res", options->eval.reconstruct.resolution, "Grid cells per axis")
+      ->check(CLI::Range(2, 2048))
+      ->capture_default_str();
+  verb->add_option("--views", options->eval.views_per_subject, "Views per test subject, evenly spread in yaw")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  verb->add_option("--samples", options->eval.metrics.samples, "Surface samples per mesh")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1) << 30))
+      ->capture_default_str();
+  verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
+  verb->callback([&action, options] { action = [options] { run_eval_run(*options); }; });
+}
+
+}  // namespace hifa::app

@@ -1,0 +1,121 @@
+#include "inference/eval_run.hpp"
+
+#include "data/prepared_dataset.hpp"
+#include "hifa/core/error.hpp"
+#include "prepare/dataset_writer.hpp"
+#include "prepare/normalize.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <system_error>
+
+namespace hifa::trainer {
+namespace fs = std::filesystem;
+namespace {
+
+// What subject.json says about the scan and its normalization.
+struct SubjectRecord {
+  std::string source, unit;
+  double cm_per_unit = 1, scale = 1;
+  Vec3f centre = Vec3f::Zero();
+};
+
+SubjectRecord read_subject(const fs::path& file) {
+  const prepare::Json j = prepare::read_json(file);
+  try {
+    SubjectRecord s;
+    s.source = j.at("source").get<std::string>();
+    s.unit = j.at("unit").get<std::string>();
+    s.cm_per_unit = j.at("cm_per_unit").get<double>();
+    const auto& n = j.at("normalization");
+    s.scale = n.at("scale").get<double>();
+    for (int a = 0; a < 3; ++a) s.centre[a] = n.at("centre").at(std::size_t(a)).get<float>();
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(file.string(), std::string("missing or malformed field: ") + e.what());
+  }
+}
+
+// The cleaned scan in centimetres, centred at the normalization centre (subject orientation).
+TriMeshf ground_truth_cm(const std::string& name, const SubjectRecord& s, const fs::path& scans) {
+  const fs::path mesh = scans / s.source;
+  std::error_code ec;
+  if (!fs::is_regular_file(mesh, ec)) {
+    throw Error(mesh.string(), "no such file: subject '" + name + "' was prepared from '" + s.source +
+                                   "' under the --scans folder");
+  }
+  prepare::NormalizedScan scan = prepare::load_scan(prepare::ScanSource{name, mesh, {}, s.source, ""}, s.unit);
+  if (std::abs(scan.calibration.scale - s.scale) > 1e-4 * s.scale) {
+    throw Error(mesh.string(), "is not the scan subject '" + name + "' was prepared from (normalization scale " +
+                                   std::to_string(scan.calibration.scale) + ", the dataset's " +
+                                   std::to_string(s.scale) + ")");
+  }
+  for (Eigen::Index v = 0; v < scan.mesh.vertex_count(); ++v) {
+    scan.mesh.vertices.row(v) = (scan.mesh.vertices.row(v) - s.centre.transpose()) * float(s.cm_per_unit);
+  }
+  return std::move(scan.mesh);
+}
+
+std::vector<int> chosen_views(int views, int k) {
+  std::vector<int> out;
+  const int n = std::min(views, k);
+  for (int i = 0; i < n; ++i) out.push_back(int(std::int64_t(i) * views / n));
+  return out;
+}
+
+}  // namespace
+
+std::size_t evaluation_views(const EvalRunOptions& options) {
+  const PreparedDataset dataset(options.data);
+  return dataset.subjects("test").size() * chosen_views(dataset.views(), options.views_per_subject).size();
+}
+
+std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& options,
+                                         const std::function<void(const ViewEvaluation&)>& done) {
+  if (options.views_per_subject < 1) {
+    throw Error("--views", "must be >= 1, got " + std::to_string(options.views_per_subject));
+  }
+  std::error_code ec;
+  if (!fs::is_directory(options.scans, ec)) {
+    throw Error(options.scans.string(), "no such folder (--scans: the folder the dataset was prepared from)");
+  }
+  const PreparedDataset dataset(options.data);
+  const std::vector<std::string>& subjects = dataset.subjects("test");
+  if (subjects.empty()) throw Error((options.data / "split.json").string(), "the test split is empty");
+  const bool fine = dataset.fine_resolution() > 0;
+  std::vector<ViewEvaluation> results;
+  for (const std::string& name : subjects) {
+    const SubjectRecord record = read_subject(dataset.subject_folder(name) / "subject.json");
+    const TriMeshf gt_subject = ground_truth_cm(name, record, options.scans);
+    for (const int view : chosen_views(dataset.views(), options.views_per_subject)) {
+      ViewEvaluation e{name, view};
+      const auto t0 = std::chrono::steady_clock::now();
+      try {
+        const ViewItem item{name, view};
+        const ViewMaps maps = dataset.read_view(item, fine);
+        const Reconstruction r = reconstruct(run, maps.image, &maps.mask, options.reconstruct);
+        e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!options.out.empty()) {
+          write_reconstruction(options.out / (name + "_" + dataset.view_name(view) + ".obj"), r);
+        }
+        if (r.mesh.empty()) throw Error("reconstruction", "empty mesh (no surface at occupancy 0.5)");
+        // Both in centimetres, in the view's orientation.
+        const Mat3<float> R = dataset.subject_to_view(item);
+        TriMeshf gt = gt_subject;
+        gt.vertices = (gt.vertices * R.transpose()).eval();
+        if (gt.has_normals()) gt.normals = (gt.normals * R.transpose()).eval();
+        TriMeshf pred = r.mesh;
+        pred.vertices *= float(record.cm_per_unit / record.scale);
+        e.metrics = evaluate_reconstruction(pred, gt, options.metrics);
+      } catch (const Error& err) {
+        e.problem = err.what();
+      }
+      results.push_back(e);
+      if (done) done(results.back());
+    }
+  }
+  return results;
+}
+
+}  // namespace hifa::trainer

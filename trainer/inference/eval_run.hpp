@@ -1,0 +1,63 @@
+#pragma once
+// A trained run against the test split of a prepared dataset (hifa eval-run): every chosen test
+// view reconstructed (reconstruct.hpp) and compared with the subject's ground-truth scan.
+//
+//   EvalRunOptions o{.data = "DATASET", .scans = "scans/"};
+//   std::vector<ViewEvaluation> v = evaluate_run(run, o, [](const ViewEvaluation&) { ... });
+//
+// Ground truth: the dataset keeps no mesh, only where the scan came from (subject.json "source",
+//   relative to the folder given to `hifa prepare --scans`, hence `scans`). The scan is loaded and
+//   cleaned exactly as prepare did (prepare/normalize.hpp load_scan, with subject.json's unit), and
+//   refused when its normalization differs from the one recorded (another file under that name).
+// Frames and units: the reconstruction is in the view's normalized frame n = scale R (w - centre)
+//   (docs/dataset.md); both meshes are compared in centimetres in the view's orientation:
+//   gt_cm = cm_per_unit R (w - centre), pred_cm = cm_per_unit n / scale. Metrics: PIFuHD's protocol
+//   (hifa/metrics/reconstruction.hpp: P2S from the reconstruction to the scan, Chamfer the mean of
+//   both directions, 3D normal consistency), F-score at `metrics.fscore_threshold` cm.
+// Views: `views_per_subject` of each test subject, evenly spread: views floor(k V / K), k < K (with
+//   K = 4 and V a multiple of 4: yaw 0, 90, 180, 270). Input: the fine image (fine/image/<view>.png)
+//   when the dataset has one, else image/<view>.png, with its mask.
+// A view that fails (unreadable file, empty reconstruction) is reported with its problem; a missing
+//   --scans folder, a dataset without a test split or a scan that is not the prepared one throws.
+
+#include "hifa/metrics/reconstruction.hpp"
+#include "inference/reconstruct.hpp"
+#include "inference/run_model.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hifa::trainer {
+
+struct EvalRunOptions {
+  std::filesystem::path data;               // the prepared dataset
+  std::filesystem::path scans;              // the scans folder it was prepared from
+  std::filesystem::path out;                // where the meshes go (<subject>_<view>.obj); empty: none
+  int views_per_subject = 4;
+  ReconstructOptions reconstruct;
+  MetricOptions metrics = [] {
+    MetricOptions m;
+    m.fscore_threshold = 1.0;  // cm
+    return m;
+  }();
+};
+
+struct ViewEvaluation {
+  std::string subject;
+  int view = 0;
+  std::optional<ReconstructionMetrics> metrics;  // centimetres
+  std::string problem;
+  double seconds = 0;  // reconstruction
+};
+
+// Throws hifa::Error for the problems named above; `done` is called after each view.
+std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& options,
+                                         const std::function<void(const ViewEvaluation&)>& done = {});
+
+// How many views evaluate_run will reconstruct (for progress bars).
+std::size_t evaluation_views(const EvalRunOptions& options);
+
+}  // namespace hifa::trainer
