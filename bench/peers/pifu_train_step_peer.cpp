@@ -2,8 +2,10 @@
 // level (trainer/models/pifu_level.hpp) configured from one trainer YAML, and writes the initial
 // weights and the inputs so that the PyTorch mirror (pifu_models.py) starts from the same state.
 //
-//   pifu_train_step_peer <config.yaml> <out-folder> [threads = 2] [warmup = 2] [steps = 5]
+//   pifu_train_step_peer <config.yaml> <out-folder> [threads = 2] [warmup = 2] [steps = 5] [heap]
 //
+// heap: "keep" (default) applies runtime/heap.hpp's keep_freed_memory() as a training loop
+//   does; "default" leaves glibc's policy (for the before/after figure in bench/README.md).
 // Model: model.coarse of the config (encoder + surface MLP, training mode: every stack queried).
 // Inputs (seeded by train.seed): B = train.coarse.batch images of in_channels x image_size^2,
 //   uniform in [0, 1); N = train.coarse_sampler.points points per image, uniform in [-1, 1]^3 (scan
@@ -24,6 +26,7 @@
 #include "losses/occupancy_loss.hpp"
 #include "models/pifu_level.hpp"
 #include "models/projection.hpp"
+#include "runtime/heap.hpp"
 
 #include <torch/torch.h>
 
@@ -83,8 +86,8 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerConfig& o
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3 || argc > 6) {
-    std::fprintf(stderr, "usage: pifu_train_step_peer <config.yaml> <out-folder> [threads = 2] [warmup = 2] [steps = 5]\n");
+  if (argc < 3 || argc > 7) {
+    std::fprintf(stderr, "usage: pifu_train_step_peer <config.yaml> <out-folder> [threads = 2] [warmup = 2] [steps = 5] [keep|default]\n");
     return 2;
   }
   try {
@@ -93,7 +96,10 @@ int main(int argc, char** argv) {
     const int threads = argc > 3 ? std::stoi(argv[3]) : 2;
     const int warmup = argc > 4 ? std::stoi(argv[4]) : 2;
     const int steps = argc > 5 ? std::stoi(argv[5]) : 5;
+    const std::string heap = argc > 6 ? argv[6] : "keep";
     if (threads < 1 || warmup < 0 || steps < 1) throw hifa::Error("pifu_train_step_peer", "threads, steps >= 1 and warmup >= 0");
+    if (heap != "keep" && heap != "default") throw hifa::Error("heap", "expected keep or default, got " + heap);
+    if (heap == "keep") keep_freed_memory();
     torch::set_num_threads(threads);
     torch::manual_seed(int64_t(c.train.seed));
 
@@ -146,7 +152,7 @@ int main(int argc, char** argv) {
     }
     std::ostringstream os;
     os.precision(9);
-    os << "{\"threads\": " << torch::get_num_threads() << ", \"parameters\": " << parameters << ", \"shapes\": ["
+    os << "{\"threads\": " << torch::get_num_threads() << ", \"heap\": " << quoted(heap) << ", \"parameters\": " << parameters << ", \"shapes\": ["
        << shapes.str() << "], \"config\": " << config_json(c) << ", \"step_seconds\": " << list(seconds)
        << ", \"cpu_seconds\": " << list(cpu_seconds) << ", \"losses\": " << list(losses) << "}";
     std::printf("%s\n", os.str().c_str());

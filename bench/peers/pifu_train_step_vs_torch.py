@@ -83,6 +83,9 @@ def main():
                         help="intra-op threads on both sides (default OMP_NUM_THREADS, else 2)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed steps first (default 2)")
     parser.add_argument("--steps", type=int, default=5, help="timed steps per side and round (default 5)")
+    parser.add_argument("--hifa-heap", choices=["keep", "default"], default="keep",
+                        help="hifa heap policy: keep (trainer/runtime/heap.hpp keep_freed_memory, for training "
+                             "loops; default) or glibc default")
     parser.add_argument("--rounds", type=int, default=1, help="alternations hifa, torch (default 1)")
     args = parser.parse_args()
 
@@ -90,7 +93,8 @@ def main():
     hifa_s, torch_s, hifa_cpu, torch_cpu = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="hifa-pifu-peer-") as tmp:
         for _ in range(args.rounds):
-            done = subprocess.run([args.tool, args.config, tmp, str(args.threads), str(args.warmup), str(args.steps)],
+            done = subprocess.run([args.tool, args.config, tmp, str(args.threads), str(args.warmup), str(args.steps),
+                                   args.hifa_heap],
                                   check=True, capture_output=True, text=True)
             hifa = json.loads(done.stdout)
             setup = torch.load(os.path.join(tmp, "setup.pt"))
@@ -105,7 +109,7 @@ def main():
     print(f"coarse PIFu: {enc['stacks']}-stack hourglass ({enc['channels']} ch, {enc['norm']} norm, {enc['upsample']} "
           f"upsampling) at {cfg['image_size']}^2, MLP {'-'.join(map(str, cfg['mlp']['widths']))}, {count} parameters "
           f"on both sides; batch {cfg['batch']}, {cfg['points']} points, {cfg['loss']}, {cfg['optimizer']}")
-    print(f"threads: hifa {hifa['threads']}, torch {torch.get_num_threads()}; median of {len(hifa_s)} steps per side "
+    print(f"threads: hifa {hifa['threads']}, torch {torch.get_num_threads()}; hifa heap policy {hifa['heap']}; median of {len(hifa_s)} steps per side "
           f"after {args.warmup} warm-up, {args.rounds} round(s)")
     h, t = statistics.median(hifa_s), statistics.median(torch_s)
     hc, tc = statistics.median(hifa_cpu), statistics.median(torch_cpu)

@@ -1,0 +1,22 @@
+#pragma once
+// Process-wide heap policy for training loops (no LibTorch here).
+//
+//   hifa::trainer::keep_freed_memory();   // once, before the first training step
+//
+// A LibTorch CPU training step allocates and frees the same few hundred large tensors every
+// iteration (activations and gradients of 4-40 MB each). With glibc's defaults, blocks over the
+// mmap threshold are fresh mmap()s and freed heap tops are trimmed back to the kernel, so every step
+// touches new pages: the kernel zeroes each 4 KiB page on its first touch. Measured on the coarse
+// PIFu step of bench/peers/pifu_train_step_vs_torch.sh (2 stacks at 256^2, batch 2, 5000 points):
+// about 180k page faults per step by default, none after the first step with this policy.
+// The policy: serve every block from the heap (no mmap) and never trim it, so freed memory is
+// reused by the next step. The cost: the process keeps its peak heap for its lifetime, which is
+// what a training loop reaches again every step anyway. Not for inference or tools whose peak
+// memory is reported (it would hold the peak after it is passed).
+// No-op where the C library is not glibc.
+
+namespace hifa::trainer {
+
+void keep_freed_memory();
+
+}  // namespace hifa::trainer
