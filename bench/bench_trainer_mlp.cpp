@@ -1,24 +1,33 @@
 // PIFuHD point-MLP and encoder throughput (LibTorch, CPU), against the machine's GEMM ceiling.
 //
-//   OMP_NUM_THREADS=2 build-torch/bench/bench_trainer_mlp
+//   OMP_NUM_THREADS=2 build/bench/bench_trainer_mlp
 //
+// Networks as shipped: configs/pifuhd.yaml (paper size) and configs/tiny.yaml (the demo's).
 // BM_gemm_2048: torch::mm of two 2048^2 float matrices, 2 n^3 flops -> GFLOP/s: the ceiling.
-// BM_coarse_mlp / BM_fine_mlp: inference (NoGradGuard) of the paper-size MLPs (257-1024-512-256-
-//   128-1 with skips, GroupNorm; 272-512-256-128-1) over N points of one sample: points/s, GFLOP/s
-//   (2 x multiply-adds of the 1x1 convs) and of_gemm = that / the 2048^2 mm GFLOP/s.
-// BM_coarse_mlp_train: forward + backward of the coarse MLP (3x the forward flops).
-// BM_encoder: the paper-size coarse (4-stack) and fine (1-stack) hourglass forward at a small input.
+// BM_mlp/<config>_<level>: inference (NoGradGuard) of a level's point MLP (pifuhd coarse
+//   257-1024-512-256-128-1 with skips, fine 272-512-256-128-1) over N points of one sample:
+//   points/s, GFLOP/s (2 x multiply-adds of the 1x1 convs) and of_gemm = that / the 2048^2 mm's.
+// BM_mlp_train: forward + backward of the coarse MLP (3x the forward flops), the same counters.
+// BM_encoder/<config>_<level>: one image through a level's stacked hourglass at the level's
+//   image_size, batch 1 (pifuhd coarse: 4 stacks, 512^2 -> 128^2 x 256; fine: 1 stack, 1024^2 ->
+//   512^2 x 16; tiny: 64^2 and 128^2): images/s and GFLOP/s (2 x multiply-adds of every conv,
+//   counted from the conv shapes and output sizes of one forward) with of_gemm as above.
 // Threads: Debian's LibTorch defaults to 1; OMP_NUM_THREADS sets torch::set_num_threads here.
 #include "config/config.hpp"
 #include "models/hourglass.hpp"
 #include "models/surface_mlp.hpp"
 
+#include <ATen/record_function.h>
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 using namespace hifa::trainer;
 
@@ -99,24 +108,79 @@ void run_mlp(benchmark::State& state, const MlpConfig& cfg, bool train) {
   state.SetLabel("gemm ceiling " + std::to_string(int(gemm_gflops())) + " GFLOP/s");
 }
 
-void BM_coarse_mlp(benchmark::State& state) { run_mlp(state, default_coarse_level().mlp, false); }
-void BM_fine_mlp(benchmark::State& state) { run_mlp(state, default_fine_level().mlp, false); }
-void BM_coarse_mlp_train(benchmark::State& state) { run_mlp(state, default_coarse_level().mlp, true); }
-BENCHMARK(BM_coarse_mlp)->Arg(8000)->Arg(50000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_fine_mlp)->Arg(8000)->Arg(50000)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_coarse_mlp_train)->Arg(8000)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-void BM_encoder(benchmark::State& state) {
-  state.counters["threads"] = threads();
-  const bool coarse = state.range(0) == 0;
-  const int64_t size = state.range(1);
-  torch::manual_seed(0);
-  StackedHourglass enc(coarse ? default_coarse_level().encoder : default_fine_level().encoder);
-  torch::Tensor x = torch::randn({1, 9, size, size});
-  torch::NoGradGuard no_grad;
-  for (auto _ : state) benchmark::DoNotOptimize(enc->forward(x).back().data_ptr());
-  state.counters["images/s"] = benchmark::Counter(1.0, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(coarse ? "coarse 4-stack, 256 ch" : "fine 1-stack, 16 out ch");
+const Config& shipped(const std::string& name) {
+  static const Config pifuhd = load_config(HIFA_SOURCE_DIR "/configs/pifuhd.yaml");
+  static const Config tiny = load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml");
+  return name == "tiny" ? tiny : pifuhd;
 }
-BENCHMARK(BM_encoder)->Args({0, 128})->Args({1, 128})->Unit(benchmark::kMillisecond)->UseRealTime();
+const LevelConfig& level_of(const std::string& config, bool coarse) {
+  const Config& c = shipped(config);
+  return coarse ? c.coarse : *c.fine;
+}
+
+void BM_mlp(benchmark::State& state, const char* config, bool coarse) {
+  run_mlp(state, level_of(config, coarse).mlp, false);
+}
+void BM_mlp_train(benchmark::State& state, const char* config, bool coarse) {
+  run_mlp(state, level_of(config, coarse).mlp, true);
+}
+BENCHMARK_CAPTURE(BM_mlp, pifuhd_coarse, "pifuhd", true)->Arg(8000)->Arg(50000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_mlp, pifuhd_fine, "pifuhd", false)->Arg(8000)->Arg(50000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_mlp_train, pifuhd_coarse, "pifuhd", true)->Arg(8000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Flops of one forward of `enc` on x: 2 x multiply-adds of every convolution, counted by a
+// RecordFunction observer on aten::convolution (weight Cout x Cin/groups x kh x kw from its inputs,
+// the output's size from its result), so strides and the pyramid's resolutions come from the run.
+// Norms, pooling, upsampling and additions are not counted (memory-bound, few flops).
+struct ConvFlops : at::ObserverContext {
+  double per_output = 0;  // 2 x Cin/groups x kh x kw
+};
+thread_local double counted_flops = 0;
+
+double encoder_flops(StackedHourglass& enc, const torch::Tensor& x) {
+  auto start = [](const at::RecordFunction& fn) -> std::unique_ptr<at::ObserverContext> {
+    if (std::string_view(fn.name()) != "aten::convolution") return nullptr;
+    auto ctx = std::make_unique<ConvFlops>();
+    const auto w = fn.inputs()[1].toTensor().sizes();
+    ctx->per_output = 2.0 * double(w[1]) * double(c10::multiply_integers(w.begin() + 2, w.end()));
+    return ctx;
+  };
+  auto end = [](const at::RecordFunction& fn, at::ObserverContext* ctx) {
+    if (ctx) counted_flops += static_cast<ConvFlops*>(ctx)->per_output * double(fn.outputs()[0].toTensor().numel());
+  };
+  const at::CallbackHandle handle = at::addThreadLocalCallback(
+      at::RecordFunctionCallback(start, end).needsInputs(true).needsOutputs(true).scopes({at::RecordScope::FUNCTION}));
+  counted_flops = 0;
+  {
+    torch::NoGradGuard no_grad;
+    enc->forward(x);
+  }
+  at::removeCallback(handle);
+  return counted_flops;
+}
+
+void BM_encoder(benchmark::State& state, const char* config, bool coarse) {
+  state.counters["threads"] = threads();
+  const LevelConfig& level = level_of(config, coarse);
+  torch::manual_seed(0);
+  StackedHourglass enc(level.encoder);
+  torch::Tensor x = torch::randn({1, level.encoder.in_channels, level.image_size, level.image_size});
+  const double flops = encoder_flops(enc, x);  // also the warm-up run
+  gemm_gflops();
+  torch::NoGradGuard no_grad;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto _ : state) benchmark::DoNotOptimize(enc->forward(x).back().data_ptr());
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  state.counters["images/s"] = benchmark::Counter(1.0, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["of_gemm"] = flops * 1e-9 * double(state.iterations()) / std::max(1e-12, elapsed) / gemm_gflops();
+  const EncoderConfig& e = level.encoder;
+  state.SetLabel(std::to_string(e.stacks) + "-stack, " + std::to_string(e.channels) + " ch, " +
+                 std::to_string(level.image_size) + "^2 -> " + std::to_string(e.out_channels) + " ch");
+}
+// The paper-size forwards take seconds each on 2 cores: a few iterations are enough.
+BENCHMARK_CAPTURE(BM_encoder, pifuhd_coarse, "pifuhd", true)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_encoder, pifuhd_fine, "pifuhd", false)->Iterations(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_encoder, tiny_coarse, "tiny", true)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_encoder, tiny_fine, "tiny", false)->Unit(benchmark::kMillisecond)->UseRealTime();
 }  // namespace
