@@ -69,4 +69,18 @@ assert units == {"tall": "m", "twosided": "cm", "parts": "mm"}, units
 tw = json.load(open(f"{d}/subjects/twosided/subject.json"))["mesh"]
 assert tw["opposite_pairs_removed"] == 12 and tw["faces_used"] == 12, tw
 PY
+# A fixed split (--split): rerunning resumes every subject and only rewrites split.json; a listed name
+# that was not prepared is kept as missing.
+echo '{"test": ["parts", "nobody"]}' > "$WORK/split.json"
+"$HIFA" prepare --scans "$WORK/scans" --out "$D" "${SMALL[@]}" --split "$WORK/split.json" > "$WORK/out2.txt" 2>&1 \
+  || { cat "$WORK/out2.txt"; fail "prepare --split failed"; }
+/usr/bin/python3 - "$D/split.json" <<'PY' || fail "fixed split"
+import json, sys
+sp = json.load(open(sys.argv[1]))
+assert sp["test"] == ["parts"] and sp["train"] == ["tall", "twosided"] and sp["missing"] == ["nobody"], sp
+PY
+echo '{"train": []}' > "$WORK/bad_split.json"
+"$HIFA" prepare --scans "$WORK/scans" --out "$D" "${SMALL[@]}" --split "$WORK/bad_split.json" > /dev/null 2> "$WORK/err3.txt" \
+  && fail "a split file without a test list was accepted"
+grep -q 'bad_split.json: a split file needs a "test" list' "$WORK/err3.txt" || fail "split error: $(cat "$WORK/err3.txt")"
 echo ok

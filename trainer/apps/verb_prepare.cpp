@@ -89,6 +89,9 @@ void add_prepare(CLI::App& app, VerbAction& action) {
   verb->add_option("--test-fraction", o->test_fraction, "Fraction of the subjects in the test split")
       ->check(CLI::Range(0.0, 0.999))
       ->capture_default_str();
+  verb->add_option("--split", o->split_file,
+                   "JSON file whose \"test\" list fixes the test subjects (e.g. data/split.json); overrides --test-fraction")
+      ->check(CLI::ExistingFile);
   verb->add_option("--supersample", o->supersample, "k x k samples per pixel for anti-aliased edges")
       ->check(CLI::Range(1, 8))
       ->capture_default_str();

@@ -24,6 +24,7 @@ struct PrepareOptions {
   std::string unit = "auto";          // the scans' length unit: m, cm, mm or auto (from the height)
   std::uint64_t seed = 0;
   double test_fraction = 0.1;         // of the prepared subjects, into the split's test list
+  std::filesystem::path split_file;   // JSON with a "test" list of names: a fixed split instead
   int jobs = 0;                       // encoding/writing threads; 0: one per core
   bool lighting = true;               // random SH light per view through per-scan PRT; false: albedo
   // Set (from a signal handler) to stop after the view in progress; the subject in progress is lost.

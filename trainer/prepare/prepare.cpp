@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <system_error>
 #include <thread>
 
@@ -230,6 +231,44 @@ Json split_json(const std::vector<Entry>& entries, std::uint64_t seed, double fr
   j["test_fraction"] = fraction;
   j["train"] = train_names;
   j["test"] = test_names;
+  return j;
+}
+
+// A fixed split (--split FILE, e.g. data/split.json): the names of its "test" list.
+std::set<std::string> read_split_test_names(const fs::path& file) {
+  const Json spec = read_json(file);
+  if (!spec.is_object() || !spec.contains("test") || !spec["test"].is_array()) {
+    throw Error(file.string(), "a split file needs a \"test\" list of subject names");
+  }
+  std::set<std::string> names;
+  for (const Json& name : spec["test"]) {
+    if (!name.is_string()) throw Error(file.string(), "\"test\" holds a value that is not a name: " + name.dump());
+    names.insert(name.get<std::string>());
+  }
+  return names;
+}
+
+// The listed test names that were prepared are the test set, every other prepared subject trains.
+// Listed names that were not prepared (skipped or absent) are kept in "missing", so a report on
+// "the test five" shows when one is not there.
+Json fixed_split_json(const std::vector<Entry>& entries, const fs::path& file, const std::set<std::string>& listed) {
+  std::vector<std::string> test_names, train_names, missing;
+  std::set<std::string> prepared;
+  for (const Entry& e : entries) {
+    if (e.status != Status::done) continue;
+    prepared.insert(e.scan->name);
+    (listed.count(e.scan->name) ? test_names : train_names).push_back(e.scan->name);
+  }
+  for (const std::string& name : listed) {
+    if (!prepared.count(name)) missing.push_back(name);
+  }
+  std::sort(test_names.begin(), test_names.end());
+  std::sort(train_names.begin(), train_names.end());
+  Json j;
+  j["split_file"] = fs::absolute(file).lexically_normal().string();
+  j["train"] = train_names;
+  j["test"] = test_names;
+  j["missing"] = missing;
   return j;
 }
 
@@ -472,6 +511,9 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
   check_options(options);
   const Backgrounds backgrounds =
       options.backgrounds.empty() ? Backgrounds::procedural() : Backgrounds::from_folder(options.backgrounds);
+  // A bad split file fails before the work.
+  const std::set<std::string> fixed_test =
+      options.split_file.empty() ? std::set<std::string>{} : read_split_test_names(options.split_file);
   const Discovery found = discover_scans(options.scans);
   if (found.scans.empty()) throw Error(options.scans.string(), "no scans (.obj or .ply files, or folders with one)");
 
@@ -535,7 +577,8 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
 
   write_json(layout.manifest(), manifest_json(options, entries));
   write_json(layout.report(), report_json(entries, found));
-  write_json(layout.split(), split_json(entries, options.seed, options.test_fraction));
+  write_json(layout.split(), options.split_file.empty() ? split_json(entries, options.seed, options.test_fraction)
+                                                       : fixed_split_json(entries, options.split_file, fixed_test));
   const std::size_t done = summary.prepared + summary.resumed;
   if (!interrupted) {
     // After the subjects, from their files: a resumed run's sheet shows every complete subject.
