@@ -7,8 +7,9 @@
 // iteration (activations and gradients of 4-40 MB each). With glibc's defaults, blocks over the
 // mmap threshold are fresh mmap()s and freed heap tops are trimmed back to the kernel, so every step
 // touches new pages: the kernel zeroes each 4 KiB page on its first touch. Measured on the coarse
-// PIFu step of bench/peers/pifu_train_step_vs_torch.sh (2 stacks at 256^2, batch 2, 5000 points):
-// about 180k page faults per step by default, none after the first step with this policy.
+// PIFu step of bench/peers/pifu_train_step_vs_torch.sh (2 stacks at 256^2, batch 2, 5000 points,
+// 1 thread, 3 steps): 682k page faults and 1.42 s system time by default, 322k (the first step's
+// heap growth) and 0.75 s with this policy; the user time did not change (the kernels are the same).
 // The policy: serve every block from the heap (no mmap) and never trim it, so freed memory is
 // reused by the next step. The cost: the process keeps its peak heap for its lifetime, which is
 // what a training loop reaches again every step anyway. Not for inference or tools whose peak
