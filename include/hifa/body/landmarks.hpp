@@ -26,13 +26,13 @@
 //   neck           centroid of the central loop of least length in [0.80 H, 0.95 H]
 //   spine1..3      x = 0, y = pelvis y + 0.20 / 0.45 / 0.55 of (neck y - pelvis y) (SMPL's
 //                  spacing), z: central loop centroid at that height
-//   head           x = 0, y = neck y + 0.30 (top - neck y), z: central loop centroid there; the head
-//                  end = (0, top, head z)
-//   armpit y_a     scanning down from the neck, the first height where that side has a loop
-//                  entirely beyond x = 0 that is not the central loop (the arm has separated);
-//                  the gap x_g = midway between the central loop's extreme x on that side and the
-//                  arm loop's medial x
-//   shoulder       x = x_g, y = midway between y_a and the top of the shoulder (the highest point
+//   head           x = 0, y = neck y + 0.30 (top - neck y), z at 0.35 of the central loop's z extent
+//                  from the back (the skull base, behind the mouth); the head end = (0, top, head z)
+//   armpit y_a     scanning up from 0.6 H, the last height (before the neck) where that side has a
+//                  loop lateral of the central loop (the arm, not yet joined to the torso); the
+//                  gap x_g = midway between the central loop's extreme x on that side and the arm
+//                  loop's medial x there
+//   shoulder       x = x_g, y = 0.65 of the way from y_a to the top of the shoulder (the highest point
 //                  of the section x = x_g below the neck), z: mean z of that section's points
 //                  between those heights
 //   fingertip      that side's most lateral vertex (A-pose: the middle fingertip); the hand end
@@ -213,19 +213,28 @@ inline BodyLandmarks smpl_landmarks(const TriMesh<float>& mesh) {
     set(spine_joint[std::size_t(i)], Vec3f(0, y, find.central_at(y, "spine").centroid.z()));
   }
   const float head_y = neck_y + 0.30f * (top - neck_y);
-  const float head_z = find.central_at(head_y, "head").centroid.z();
+  // Towards the back of the head's section (SMPL's head joint sits at the skull base, and the
+  // mouth's cavity can reach the section's centroid).
+  const SectionLoop head_loop = find.central_at(head_y, "head");
+  float head_back = std::numeric_limits<float>::infinity(), head_front = -head_back;
+  for (const Vec3f& p : head_loop.points) {
+    head_back = std::min(head_back, p.z());
+    head_front = std::max(head_front, p.z());
+  }
+  const float head_z = head_back + 0.35f * (head_front - head_back);
   set(15, Vec3f(0, head_y, head_z));
   out.head_top = Vec3f(0, top, head_z);
 
   for (int side = 0; side < 2; ++side) {
     const float s = sides[std::size_t(side)];
     const char* name = s > 0 ? "left" : "right";
-    // Armpit: scanning down from the neck, the first height where the arm is its own loop.
+    // Armpit: scanning up from 0.6 H (where the A-pose arm is its own loop), the last height
+    // before the arm's loop joins the central one.
     float armpit = std::numeric_limits<float>::quiet_NaN(), gap_x = 0;
-    for (float y = neck_y; y > crotch; y -= 0.002f * h) {
+    for (float y = find.at(0.6f); y < neck_y; y += 0.002f * h) {
       const auto loops = find.horizontal(y);
       const SectionLoop* c = detail::LandmarkFinder::central(loops);
-      if (c == nullptr) continue;
+      if (c == nullptr) break;
       const auto [clo, chi] = detail::LandmarkFinder::x_range(*c);
       const float torso_edge = s > 0 ? chi : clo;
       std::optional<float> arm_medial;
@@ -235,13 +244,13 @@ inline BodyLandmarks smpl_landmarks(const TriMesh<float>& mesh) {
         if (s > 0 && lo > torso_edge) arm_medial = arm_medial ? std::min(*arm_medial, lo) : lo;
         if (s < 0 && hi < torso_edge) arm_medial = arm_medial ? std::max(*arm_medial, hi) : hi;
       }
-      if (arm_medial) {
-        armpit = y;
-        gap_x = 0.5f * (torso_edge + *arm_medial);
-        break;
-      }
+      if (!arm_medial) break;
+      armpit = y;
+      gap_x = 0.5f * (torso_edge + *arm_medial);
     }
-    if (std::isnan(armpit)) throw Error("smpl_landmarks", std::string("no ") + name + " armpit: the arm never separates from the torso");
+    if (std::isnan(armpit)) {
+      throw Error("smpl_landmarks", std::string("no ") + name + " arm: no loop lateral of the torso at 0.6 H (not an A-pose?)");
+    }
     float shoulder_top = -std::numeric_limits<float>::infinity();
     const auto vertical = cross_sections(mesh, Vec3f(gap_x, 0, 0), Vec3f(1, 0, 0));
     for (const SectionLoop& loop : vertical)
@@ -256,7 +265,7 @@ inline BodyLandmarks smpl_landmarks(const TriMesh<float>& mesh) {
           ++z_count;
         }
     if (z_count == 0) throw Error("smpl_landmarks", std::string("no ") + name + " shoulder section");
-    const Vec3f shoulder(gap_x, 0.5f * (armpit + shoulder_top), z_sum / float(z_count));
+    const Vec3f shoulder(gap_x, armpit + 0.65f * (shoulder_top - armpit), z_sum / float(z_count));
     set(16 + side, shoulder);
     Eigen::Index tip = 0;
     for (Eigen::Index v = 1; v < mesh.vertex_count(); ++v)
