@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
 #ifdef HIFA_WITH_ANIMATE  // needs the optional hifa::gltf and hifa::body components
   hifa::app::add_animate(app, action);
 #endif
+#ifdef HIFA_WITH_MAKE_BODY  // needs the optional hifa::assimp and hifa::body components
+  hifa::app::add_make_body(app, action);
+#endif
 #ifdef HIFA_WITH_TRAINER
   hifa::app::add_train(app, action);
   hifa::app::add_reconstruct(app, action);

@@ -16,6 +16,7 @@ void add_eval(CLI::App& app, VerbAction& action);
 void add_convert(CLI::App& app, VerbAction& action);  // built with hifa::assimp only
 void add_prepare(CLI::App& app, VerbAction& action);
 void add_animate(CLI::App& app, VerbAction& action);  // built with hifa::gltf and hifa::body only
+void add_make_body(CLI::App& app, VerbAction& action);  // built with hifa::assimp and hifa::body only
 #ifdef HIFA_WITH_TRAINER  // the LibTorch verbs
 void add_train(CLI::App& app, VerbAction& action);
 void add_reconstruct(CLI::App& app, VerbAction& action);
