@@ -3,8 +3,9 @@
 //   OMP_NUM_THREADS=2 build/bench/bench_reconstruct --benchmark_filter=dense_vs_c2f
 //   OMP_NUM_THREADS=2 build/bench/bench_reconstruct --benchmark_filter=paper   # its own process: peak RSS
 //
-// BM_dense_vs_c2f_256: configs/tiny.yaml fitted for 150 steps to a sphere of radius 0.5
-//   (tests/trainer/sphere_model.hpp), reconstructed at 256^3 cells (257^3 points) densely and coarse
+// BM_dense_vs_c2f_256: configs/tiny.yaml fitted for 120 steps to a sphere of radius 0.5
+//   (tests/trainer/sphere_model.hpp,
+//   cached_sphere_run), reconstructed at 256^3 cells (257^3 points) densely and coarse
 //   to fine (64^3 start, PIFuHD's 0.05 band): field queries of each, their ratio, the seconds of
 //   each, and how far apart the meshes are: the largest distance from a vertex of one to the surface
 //   of the other (both ways), in voxels (goal: <= 0.5).
@@ -65,7 +66,7 @@ double max_distance(const TriMeshf& from, const TriMeshf& to) {
 void BM_dense_vs_c2f_256(benchmark::State& state) {
   set_torch_threads();
   const Image<float> image = test::radial_image(128);
-  RunModel run = test::fit_sphere(load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml"), image, 150);
+  RunModel run = test::cached_sphere_run(load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml"));
   ReconstructOptions dense{256, FieldLevel::fine, true}, c2f{256, FieldLevel::fine, false};
   for (auto _ : state) {
     const Reconstruction a = reconstruct(run, image, nullptr, dense);

@@ -4,8 +4,10 @@
 // occupancy of the sphere |p| < radius in the normalized frame, conditioned on a synthetic image
 // whose red channel is the distance from the image centre (so the encoders see where the
 // sphere's silhouette is). Deterministic for a seed on one thread count.
+// (cached_sphere_run below: the same, fitted once per machine.)
 
 #include "config/factory.hpp"
+#include "hifa/core/error.hpp"
 #include "hifa/render/image.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
@@ -14,6 +16,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 
 namespace hifa::test {
 
@@ -57,6 +60,22 @@ inline trainer::RunModel fit_sphere(const trainer::Config& config, const Image<f
     adam.step();
   }
   return run;
+}
+
+// fit_sphere(config, radial_image(128), 120), kept as a run folder in the temp directory: CTest runs
+// each TEST_CASE in its own process and the fit takes minutes on a loaded machine, so it is done
+// once. save_run_model writes each file atomically; a missing, unreadable or mismatching one (another
+// config) means fit again and overwrite.
+inline trainer::RunModel cached_sphere_run(const trainer::Config& config) {
+  const auto cache = std::filesystem::temp_directory_path() / "hifa-test-sphere-run-120";
+  try {
+    trainer::RunModel run = trainer::load_run_model(cache);
+    if (run.config.text == config.text) return run;
+  } catch (const Error&) {
+  }
+  trainer::RunModel fitted = fit_sphere(config, radial_image(128), 120);
+  trainer::save_run_model(cache, fitted.config, fitted.model);
+  return fitted;
 }
 
 }  // namespace hifa::test

@@ -28,9 +28,9 @@ namespace {
 
 Config tiny() { return load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml"); }
 
-// The tiny model fitted to a sphere of radius 0.5, once per test run (a few seconds).
+// The tiny model fitted to a sphere of radius 0.5 (cached across the test processes).
 const RunModel& sphere_run() {
-  static const RunModel run = test::fit_sphere(tiny(), test::radial_image(128), 150);
+  static const RunModel run = test::cached_sphere_run(tiny());
   return run;
 }
 
