@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   hifa::app::add_convert(app, action);
 #endif
   hifa::app::add_prepare(app, action);
+#ifdef HIFA_WITH_SYNTH  // needs the optional hifa::body component
+  hifa::app::add_synth(app, action);
+#endif
 #ifdef HIFA_WITH_ANIMATE  // needs the optional hifa::gltf and hifa::body components
   hifa::app::add_animate(app, action);
 #endif

@@ -15,6 +15,7 @@ void add_demo_geometry(CLI::App& app, VerbAction& action);
 void add_eval(CLI::App& app, VerbAction& action);
 void add_convert(CLI::App& app, VerbAction& action);  // built with hifa::assimp only
 void add_prepare(CLI::App& app, VerbAction& action);
+void add_synth(CLI::App& app, VerbAction& action);  // built with hifa::body only
 void add_animate(CLI::App& app, VerbAction& action);  // built with hifa::gltf and hifa::body only
 void add_make_body(CLI::App& app, VerbAction& action);  // built with hifa::assimp and hifa::body only
 #ifdef HIFA_WITH_TRAINER  // the LibTorch verbs

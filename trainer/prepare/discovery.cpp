@@ -51,16 +51,21 @@ ScanSource scan_of_folder(const fs::path& folder, const std::string& relative_fo
     if (e.is_regular_file() && !hidden(e.path()) && is_mesh_file(e.path())) meshes.push_back(e.path());
   }
   if (meshes.size() > 1) {
-    // Several meshes: the one named like the folder, else we cannot tell which is the scan.
-    const auto named = std::find_if(meshes.begin(), meshes.end(),
-                                    [&](const fs::path& m) { return m.stem().string() == scan.name; });
+    // Several meshes: the one named like the folder, else one named "posed" (hifa synth's layout,
+    // docs/synth.md: posed.obj beside its rest-pose canonical.obj), else we cannot tell which is
+    // the scan.
+    auto named = std::find_if(meshes.begin(), meshes.end(),
+                              [&](const fs::path& m) { return m.stem().string() == scan.name; });
+    if (named == meshes.end()) {
+      named = std::find_if(meshes.begin(), meshes.end(), [](const fs::path& m) { return m.stem().string() == "posed"; });
+    }
     if (named == meshes.end()) {
       std::string list;
       for (const auto& m : meshes) list += (list.empty() ? "" : ", ") + m.filename().string();
       scan.mesh = folder;
       scan.relative = relative_folder;
       scan.problem = "several meshes in the folder (" + list + ") and none is named " + scan.name +
-                     " + the mesh extension: cannot tell which is the scan";
+                     " or posed + the mesh extension: cannot tell which is the scan";
       return scan;
     }
     meshes = {*named};

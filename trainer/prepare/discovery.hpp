@@ -9,7 +9,9 @@
 //   scans/bob/bob.obj (+ ...)               [+ bob/body.json]      one scan per subfolder; the name is
 //                                                                 the folder's; the mesh is the only
 //                                                                 .obj/.ply directly inside it (or
-//                                                                 the one named like the folder)
+//                                                                 the one named like the folder, or
+//                                                                 else the one named posed: hifa
+//                                                                 synth's posed.obj + canonical.obj)
 // Mesh files are .obj and .ply in any letter case (and the scene formats of is_mesh_file when built
 // with hifa::assimp). A body-fit file (for CAR) is "<stem>.body.<ext>"
 // beside a mesh file, or "body.<ext>" / "<folder>.body.<ext>" inside a subfolder; it is copied

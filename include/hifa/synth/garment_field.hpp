@@ -198,11 +198,17 @@ inline Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> gar
     for (Eigen::Index i = 0; i < v_count; ++i) {
       float group_cover[body_group_count];
       if (is_hair(spec.kind)) {
-        // Hairline: a plane through the head tilted 45 degrees (higher at the face, lower at the
-        // back), and a nape height; only head and neck vertices can carry hair.
+        // Hairline: a height above the head joint that falls linearly from the forehead (0.8 of
+        // the head's height, at 0.7 of the way from the head's middle to its front) to the back
+        // (0.3 for short hair, -0.1 for longer styles), and a nape height; only head and neck
+        // vertices can carry hair.
         const Vec3f d = body.vertex(i) - regions.head_joint;
-        const float front = 0.45f * head_size, nape = spec.kind == GarmentKind::hair_short ? 0.0f : -0.25f * head_size;
-        const float hairline = (d.y() - front + d.z()) * 0.7071f;
+        const float middle = 0.5f * (regions.head_front_z + regions.head_back_z) - regions.head_joint.z();
+        const float zn = (d.z() - middle) / (0.5f * (regions.head_front_z - regions.head_back_z));
+        const bool short_hair = spec.kind == GarmentKind::hair_short;
+        const float back = short_hair ? 0.3f : -0.1f, slope = (0.8f - back) / 1.7f;
+        const float nape = short_hair ? 0.0f : -0.25f * head_size;
+        const float hairline = d.y() - head_size * (back + slope * (1.0f + zn));
         const float cover = std::clamp(std::min(hairline, d.y() - nape), -coverage_limit, coverage_limit);
         for (int gr = 0; gr < body_group_count; ++gr) group_cover[gr] = -coverage_limit;
         group_cover[head] = cover;

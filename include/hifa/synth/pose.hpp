@@ -13,8 +13,8 @@
 // turn and bend moderately; wrists, ankles and feet a little. The root turns about y by up to 25
 // degrees (hifa prepare renders all around the subject anyway).
 // random_pose draws each component uniformly inside its limits; perturb_pose adds N(0, sigma²) to
-// each component of a given pose and clamps to the limits (library poses beyond a limit are kept
-// at the limit). These limits keep most poses free of self-intersection, not all (an arm can still
+// each component of a given pose and clamps the joints (not the root: a library pose keeps its
+// own orientation) to the limits (library poses beyond a limit are kept at the limit). These limits keep most poses free of self-intersection, not all (an arm can still
 // swing into the torso): the synthetic mesh is posed by LBS, which does not prevent it.
 // Errors: hifa::Error naming "perturb_pose" when the pose is not 24 x 3.
 
@@ -98,8 +98,8 @@ inline Pose perturb_pose(const Pose& base, std::uint64_t seed, float sigma) {
   for (int k = 0; k < smpl_joint_count; ++k) {
     for (int a = 0; a < 3; ++a) {
       float& v = pose.axis_angle[std::size_t(3 * k + a)];
-      v = std::clamp(v + sigma * rng.normal(/*stream=*/0x9e27, std::uint64_t(3 * k + a)), limits[std::size_t(k)].low[a],
-                     limits[std::size_t(k)].high[a]);
+      v += sigma * rng.normal(/*stream=*/0x9e27, std::uint64_t(3 * k + a));
+      if (k > 0) v = std::clamp(v, limits[std::size_t(k)].low[a], limits[std::size_t(k)].high[a]);
     }
   }
   return pose;
