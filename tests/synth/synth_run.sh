@@ -1,7 +1,7 @@
 # hifa synth end to end: args HIFA MAKE_TEST_BODY MOTION_FOLDER WORK. A small run writes the
 # documented layout; --jobs 1 and --jobs 2 give the same bytes; a resumed run (a subject deleted,
 # a half-written one left behind) equals a clean one; other options on the same folder are refused;
-# the motion library poses subjects when given.
+# hifa prepare takes posed.obj and body.json; the motion library poses subjects when given.
 set -euo pipefail
 HIFA=$1
 MAKE_BODY=$2
@@ -42,6 +42,11 @@ same_trees "$WORK/a" "$WORK/b"
 
 if "$HIFA" synth "${SMALL[@]}" --out "$WORK/a" --preset loose > "$WORK/other.log" 2>&1; then fail "other options on the same folder were accepted"; fi
 grep -q "synth.json" "$WORK/other.log" || fail "the refusal does not name synth.json"
+
+# hifa prepare reads the folder as scans with body fits: posed.obj is the scan, body.json its fit.
+"$HIFA" prepare --scans "$WORK/a" --out "$WORK/p" --views 2 --res 32 --samples 100 --unlit > "$WORK/p.log" 2>&1 || { cat "$WORK/p.log"; fail "prepare on the synth folder failed"; }
+grep -q '"source": "subject_00000/posed.obj"' "$WORK/p/subjects/subject_00000/subject.json" || fail "prepare did not take posed.obj"
+[ -s "$WORK/p/subjects/subject_00000/body.json" ] || fail "prepare did not carry body.json"
 
 "$HIFA" synth --body "$WORK/body.npz" --motion "$MOTION" --count 1 --res 48 --out "$WORK/m" > "$WORK/m.log" 2>&1 || { cat "$WORK/m.log"; fail "motion run failed"; }
 grep -q '"motion"' "$WORK/m/subject_00000/metadata.json" || fail "the motion library was not used"
