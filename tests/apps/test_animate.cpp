@@ -73,8 +73,9 @@ std::string slurp(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-Run hifa_animate(const hifa::test::TempDir& dir, const std::string& args) {
-  const std::string cmd = std::string("'") + HIFA_COMMAND + "' animate " + args + " > '" + (dir / "stdout").string() + "' 2> '" +
+// Runs `hifa animate ARGS` with HIFA_DATA=data_dir (the folder `--body open` reads from).
+Run hifa_animate(const hifa::test::TempDir& dir, const std::string& args, const std::filesystem::path& data_dir = "/nonexistent") {
+  const std::string cmd = "HIFA_DATA='" + data_dir.string() + "' '" + HIFA_COMMAND + "' animate " + args + " > '" + (dir / "stdout").string() + "' 2> '" +
                           (dir / "stderr").string() + "'";
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "stdout"), slurp(dir / "stderr")};
@@ -185,7 +186,14 @@ TEST_CASE("hifa animate of a malformed BVH is one error line with the file and l
 
   const auto open = hifa_animate(dir, "--body open --motion '" HIFA_TEST_CMU_BVH "' --out '" + (dir / "out").string() + "'");
   CHECK(open.rc == 1);
-  CHECK_THAT(open.err, Catch::Matches("hifa: error: --body open: OpenBody not built yet.*\n"));
+  CHECK_THAT(open.err, Catch::Matches("hifa: error: --body open: OpenBody not built yet \\(no /nonexistent/body/open_body\\.npz\\).*\n"));
+  // Once $HIFA_DATA/body/open_body.npz exists (scripts/fetch-data), --body open reads it.
+  std::filesystem::create_directories(dir / "data" / "body");
+  std::filesystem::copy_file(dir / "tiny.npz", dir / "data" / "body" / "open_body.npz");
+  const auto built = hifa_animate(dir, "--body open --motion '" HIFA_TEST_CMU_BVH "' --out '" + (dir / "open").string() + "' --every 10",
+                                  dir / "data");
+  CHECK(built.rc == 0);
+  CHECK(std::filesystem::exists(dir / "open" / "frame_0001.obj"));
 
   const auto shape = hifa_animate(dir, "--body '" + (dir / "tiny.npz").string() + "' --mesh '" HIFA_TEST_CMU_BVH "' --motion '" HIFA_TEST_CMU_BVH
                                        "' --out '" + (dir / "out").string() + "'");

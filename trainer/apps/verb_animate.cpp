@@ -15,7 +15,8 @@
 //   3. DIR/animation.glb: the same mesh skinned to the 24 joints with the whole motion as one
 //      animation (hifa/io/gltf.hpp), for Blender and three.js. The GLB is pure LBS: a body's pose
 //      correctives are in the OBJ frames only.
-// --body open: hifa's built-in OpenBody (not built yet in this version: use an SMPL-layout .npz).
+// --body open: hifa's built-in OpenBody, read from $HIFA_DATA/body/open_body.npz (default ./data);
+// until that file exists the command says "OpenBody not built yet".
 // Every file is written atomically; errors (a malformed BVH with its line, a body without SMPL's
 // joints, weights of the wrong shape) are one line and exit code 1.
 
@@ -36,6 +37,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -54,11 +56,17 @@ struct AnimateOptions {
 using Space = Kokkos::DefaultExecutionSpace;
 using Memory = Space::memory_space;
 
+// "open": the OpenBody in SMPL's layout at $HIFA_DATA/body/open_body.npz (HIFA_DATA defaults to
+// ./data, where scripts/fetch-data puts the data); anything else: a path to an SMPL-layout .npz.
 SmplModel<float> load_body(const std::string& body) {
-  if (body == "open") {
-    throw Error("--body open", "OpenBody not built yet; give an SMPL-layout body file (--body BODY.npz)");
+  if (body != "open") return SmplModel<float>::load(body);
+  const char* data = std::getenv("HIFA_DATA");
+  const std::filesystem::path path = std::filesystem::path(data != nullptr && *data != '\0' ? data : "data") / "body" / "open_body.npz";
+  if (!std::filesystem::exists(path)) {
+    throw Error("--body open", "OpenBody not built yet (no " + path.string() +
+                                   "); give an SMPL-layout body file (--body BODY.npz)");
   }
-  return SmplModel<float>::load(body);
+  return SmplModel<float>::load(path);
 }
 
 // The mesh's skinning weights: from W.npy (#V x 24), or the nearest body surface point's.
