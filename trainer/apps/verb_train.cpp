@@ -60,12 +60,7 @@ void run_train_verb(const TrainVerbOptions& o) {
   torch::set_num_threads(KokkosRuntime::concurrency());
 
   const trainer::ViewLoader loader(o.data, config, "train");
-  trainer::BatchSource source;
-  source.batches_per_epoch = [&](int batch) { return loader.batches_per_epoch(batch); };
-  source.open = [&](std::int64_t epoch, std::int64_t first, int batch) {
-    auto ahead = std::make_shared<trainer::BatchPrefetcher>(loader, epoch, first, batch, config.train.workers);
-    return std::function<std::optional<trainer::ViewBatch>()>([ahead] { return ahead->next(); });
-  };
+  const trainer::BatchSource source = trainer::loader_source(loader, config.train.workers);
 
   std::optional<Progress> progress;
   std::vector<std::string> summary;

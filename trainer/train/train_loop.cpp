@@ -1,11 +1,13 @@
 #include "train/train_loop.hpp"
 
+#include "data/view_loader.hpp"
 #include "hifa/core/error.hpp"
 #include "train/checkpoint.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <system_error>
 
 namespace hifa::trainer {
@@ -54,6 +56,16 @@ void remove_stale_temporaries(const fs::path& run) {
 }
 
 }  // namespace
+
+BatchSource loader_source(const ViewLoader& loader, int workers) {
+  BatchSource source;
+  source.batches_per_epoch = [&loader](int batch) { return loader.batches_per_epoch(batch); };
+  source.open = [&loader, workers](std::int64_t epoch, std::int64_t first, int batch) {
+    auto ahead = std::make_shared<BatchPrefetcher>(loader, epoch, first, batch, workers);
+    return std::function<std::optional<ViewBatch>()>([ahead] { return ahead->next(); });
+  };
+  return source;
+}
 
 void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events) {
   const std::vector<Stage> stages = chosen_stages(config, options.stages);

@@ -1,7 +1,8 @@
 #pragma once
 // `hifa train` without the command line: stages -> epochs -> batches -> step -> log/checkpoint.
 //
-//   BatchSource source{...};                 // batches_per_epoch, open
+//   ViewLoader loader(dataset, config);
+//   BatchSource source = loader_source(loader, config.train.workers);
 //   TrainOptions o;  o.run = "runs/a";  o.resume = true;  o.device = torch::kCUDA;
 //   train(config, source, o, events);
 //
@@ -44,6 +45,12 @@ struct BatchSource {
   std::function<std::int64_t(int batch)> batches_per_epoch;
   std::function<std::function<std::optional<ViewBatch>()>(std::int64_t epoch, std::int64_t first, int batch)> open;
 };
+
+class ViewLoader;
+
+// The loader's augmented batches, computed ahead by `workers` threads (data/view_loader.hpp's
+// BatchPrefetcher). The loader must outlive the source.
+BatchSource loader_source(const ViewLoader& loader, int workers);
 
 struct TrainOptions {
   std::filesystem::path run;
