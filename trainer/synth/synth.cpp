@@ -147,13 +147,17 @@ void write_subject(const fs::path& out, const Finished& f) {
   }
 }
 
-Image<float> front_render(const TriMesh<float>& mesh, int size) {
+// The subject seen from the front: the camera turned by the yaw of where the pose's root faces
+// (a motion-library pose may face any way), so the contact sheet shows faces, not backs.
+Image<float> front_render(const TriMesh<float>& mesh, const Pose& pose, int size) {
   const Space space;
   const Rasterizer<Space> raster(space, mesh);
   RenderOptions ro;
   ro.width = ro.height = size;
   ro.supersample = 2;
-  const RenderMaps maps = raster.render(space, normalizing_calibration(bounding_box(mesh)), ro);
+  const Vec3f facing = rodrigues(Vec3f(pose.axis_angle[0], pose.axis_angle[1], pose.axis_angle[2])) * Vec3f::UnitZ();
+  const float yaw = -std::atan2(facing.x(), facing.z());
+  const RenderMaps maps = raster.render(space, normalizing_calibration(bounding_box(mesh), pifu_margin, yaw), ro);
   space.fence();
   Image<float> rgba(size, size, 4);
   for (int y = 0; y < size; ++y)
@@ -267,7 +271,7 @@ SynthSummary run_synth(const SynthOptions& options, const SynthEvents& events) {
     Finished f;
     f.name = subject_name(i);
     f.subject = make_subject(space, body, model.skinning_weights(), joints, outfit, pose, subject_options);
-    f.front = front_render(f.subject.posed, options.thumbnail);
+    f.front = front_render(f.subject.posed, pose, options.thumbnail);
 
     Json theta = Json::array();
     for (int k = 0; k < smpl_joint_count; ++k) theta.push_back(json_floats(pose.axis_angle.data() + 3 * k, 3));
