@@ -26,6 +26,7 @@
 #include "hifa/synth/garment_spec.hpp"
 #include "hifa/synth/noise.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
