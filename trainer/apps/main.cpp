@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   hifa::app::add_train(app, action);
   hifa::app::add_reconstruct(app, action);
   hifa::app::add_eval_run(app, action);
+  hifa::app::add_demo(app, action);
 #endif
 
   try {

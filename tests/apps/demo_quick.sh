@@ -1,0 +1,45 @@
+# hifa demo --quick as a user meets it, on a generated scan folder instead of data/: prepare, both
+# tiny runs, the evaluation table and the contact sheet; then a rerun that keeps what is done.
+# Args: HIFA MAKE_SCANS WORK CONFIGS
+set -euo pipefail
+HIFA=$1
+MAKE_SCANS=$2
+WORK=$3
+CONFIGS=$4
+rm -rf "$WORK"
+mkdir -p "$WORK/data"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Three scans (tall, twosided, parts); parts is held out as the demo holds out its five figures.
+"$MAKE_SCANS" good "$WORK/data/figures"
+echo '{"test": ["parts"]}' > "$WORK/data/split.json"
+DEMO=(demo --quick --data "$WORK/data" --out "$WORK/out" --configs "$CONFIGS" --threads 2)
+"$HIFA" "${DEMO[@]}" > "$WORK/first.txt" 2>&1 || { cat "$WORK/first.txt" >&2; fail "the demo failed"; }
+OUT=$WORK/out
+for f in eval_table.md eval_table.csv contact_sheet.png run_pifuhd/checkpoint.pt run_pifu/checkpoint.pt \
+         run_pifuhd/eval/metrics.json run_pifu/eval/metrics.json run_pifuhd/eval/parts_000.obj; do
+  [ -s "$OUT/$f" ] || fail "no $f: $(cat "$WORK/first.txt")"
+done
+# One row for the test subject, then the mean: six cells (P2S, Chamfer, normal consistency for PIFu
+# and PIFuHD), each a number, or empty with the failure named at the end of the row (after two steps
+# per stage a model may still find no surface at 0.5).
+row='^\| parts \|( [0-9]+\.[0-9]+ \|){6}$|^\| parts \|( ([0-9]+\.[0-9]+)? \|){6} .*failed: '
+grep -Eq "$row" "$OUT/eval_table.md" || fail "table: $(cat "$OUT/eval_table.md")"
+grep -Eq '^\| mean \|( ([0-9]+\.[0-9]+)? \|){6}$' "$OUT/eval_table.md" || fail "table mean: $(cat "$OUT/eval_table.md")"
+[ "$(head -1 "$OUT/eval_table.csv")" = "subject,pifu_p2s_cm,pifuhd_p2s_cm,pifu_chamfer_cm,pifuhd_chamfer_cm,pifu_normal_consistency,pifuhd_normal_consistency,problem" ] \
+  || fail "csv header: $(head -1 "$OUT/eval_table.csv")"
+[ "$(wc -l < "$OUT/eval_table.csv")" = 3 ] || fail "csv rows: $(cat "$OUT/eval_table.csv")"
+grep -q "^stage times (s, wall / CPU of all threads): prepare .*train PIFuHD .*train PIFu .*evaluate PIFuHD .*evaluate PIFu .*contact sheet .*total" \
+  "$WORK/first.txt" || fail "no stage times: $(cat "$WORK/first.txt")"
+grep -q "contact_sheet.png (1 test subjects reconstructed)" "$WORK/first.txt" || fail "summary: $(tail -3 "$WORK/first.txt")"
+# The sheet: one row of 11 thumbnails (input, 2 normal maps, 4 predicted and 4 ground-truth views)
+# of 128 pixels (the fine images' size) with 4 pixels of padding and a 9-pixel label row.
+size=$(python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(*struct.unpack('>II', d[16:24]))" "$OUT/contact_sheet.png")
+[ "$size" = "1456 145" ] || fail "contact sheet size $size"
+
+# A rerun continues: the dataset and both runs are complete, so nothing is trained or evaluated again.
+"$HIFA" "${DEMO[@]}" > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt" >&2; fail "the rerun failed"; }
+grep -q "(3 already complete)" "$WORK/second.txt" || fail "prepare redid subjects: $(cat "$WORK/second.txt")"
+[ "$(grep -c ": 0 steps in this run" "$WORK/second.txt")" = 2 ] || fail "training ran again: $(cat "$WORK/second.txt")"
+[ "$(grep -c "^kept .*metrics.json" "$WORK/second.txt")" = 2 ] || fail "evaluation ran again: $(cat "$WORK/second.txt")"
+cmp -s "$OUT/eval_table.md" <(sed -n '/^| subject/,/^| mean/p' "$WORK/first.txt") || fail "printed table differs from eval_table.md"

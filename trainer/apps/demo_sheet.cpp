@@ -1,0 +1,115 @@
+#include "demo_sheet.hpp"
+
+#include "hifa/core/error.hpp"
+#include "hifa/mesh/obj_io.hpp"
+#include "hifa/render/contact_sheet.hpp"
+#include "hifa/render/image_io.hpp"
+#include "hifa/render/rasterize.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace hifa::app {
+namespace fs = std::filesystem;
+namespace {
+
+const Vec3f sheet_grey = ContactSheetOptions{}.background;
+
+// The views shown for the 4 columns: floor(k V / 4), as the dataset's own contact sheet picks them.
+std::vector<int> turn_views(int views) {
+  std::vector<int> out;
+  for (int k = 0; k < std::min(views, 4); ++k) out.push_back(int(std::int64_t(k) * views / std::min(views, 4)));
+  return out;
+}
+
+std::string yaw_label(int view, int views) { return std::to_string(int(std::lround(360.0 * view / views))); }
+
+}  // namespace
+
+Image<float> shade_normals(const Image<float>& normals, const Image<float>& alpha) {
+  const Vec3f light = Vec3f(-0.4f, 0.5f, 1.0f).normalized();
+  Image<float> out(normals.width(), normals.height(), 3);
+  for (int y = 0; y < normals.height(); ++y) {
+    for (int x = 0; x < normals.width(); ++x) {
+      const Vec3f n(normals(x, y, 0), normals(x, y, 1), normals(x, y, 2));
+      const float shade = 0.2f + 0.75f * std::max(0.0f, n.dot(light));
+      const float a = std::clamp(alpha(x, y), 0.0f, 1.0f);
+      for (int c = 0; c < 3; ++c) out(x, y, c) = a * shade + (1 - a) * sheet_grey[c];
+    }
+  }
+  return out;
+}
+
+int write_demo_sheet(const fs::path& path, const trainer::PreparedDataset& dataset, const fs::path& eval_folder,
+                     int view) {
+  const bool fine = dataset.fine_resolution() > 0;
+  const int size = fine ? dataset.fine_resolution() : dataset.resolution();
+  const std::vector<int> turns = turn_views(dataset.views());
+  const Kokkos::DefaultHostExecutionSpace space;
+  RenderOptions render;
+  render.width = render.height = size;
+  render.supersample = 2;  // smooth silhouettes; the ground truth's were rendered at --supersample
+
+  std::vector<Image<float>> cells;
+  std::vector<std::string> labels;
+  const Image<float> blank(size, size, 3, sheet_grey[0]);
+  int drawn = 0;
+  for (const std::string& name : dataset.subjects("test")) {
+    const trainer::ViewItem input{name, view};
+    cells.push_back(dataset.read_view(input, fine).image);
+    labels.push_back(name + " input");
+    const std::string stem = name + "_" + dataset.view_name(view);
+    const fs::path mesh_file = eval_folder / (stem + ".obj");
+    std::error_code ec;
+    const bool have = fs::is_regular_file(mesh_file, ec);
+    for (const char* side : {"front", "back"}) {
+      const fs::path png = eval_folder / (stem + "_normal_" + side + ".png");
+      cells.push_back(have && fs::is_regular_file(png, ec) ? read_image(png, 3) : blank);
+      labels.push_back(have ? side : "missing");
+    }
+    if (have) {
+      ++drawn;
+      const TriMeshf mesh = read_obj(mesh_file);
+      const Mat3<float> to_subject = dataset.subject_to_view(input).transpose();
+      for (const int k : turns) {
+        TriMeshf turned = mesh;
+        const Mat3<float> R = dataset.subject_to_view({name, k}) * to_subject;
+        turned.vertices = (mesh.vertices * R.transpose()).eval();
+        if (mesh.has_normals()) turned.normals = (mesh.normals * R.transpose()).eval();
+        const Rasterizer<Kokkos::DefaultHostExecutionSpace> raster(space, turned);
+        const RenderMaps maps = raster.render(space, Calibration{}, render);
+        Image<float> n(size, size, 3);
+        for (int y = 0; y < size; ++y) {
+          for (int x = 0; x < size; ++x) {
+            for (int c = 0; c < 3; ++c) n(x, y, c) = 2 * maps.front_normal(x, y, c) - 1;  // stored (n + 1) / 2
+          }
+        }
+        cells.push_back(shade_normals(n, maps.alpha));
+        labels.push_back("pred " + yaw_label(k, dataset.views()));
+      }
+    } else {
+      for (const int k : turns) {
+        cells.push_back(blank);
+        labels.push_back("missing " + yaw_label(k, dataset.views()));
+      }
+    }
+    for (const int k : turns) {
+      const trainer::ViewMaps gt = dataset.read_view({name, k}, fine);
+      cells.push_back(shade_normals(gt.normal_front, gt.mask));
+      labels.push_back("gt " + yaw_label(k, dataset.views()));
+    }
+  }
+  if (cells.empty()) throw Error(path.string(), "the dataset's test split is empty: nothing to draw");
+  ContactSheetOptions o;
+  o.columns = int(3 + 2 * turns.size());
+  o.thumb_width = o.thumb_height = std::min(size, 128);
+  write_contact_sheet(path, cells, labels, o);
+  return drawn;
+}
+
+}  // namespace hifa::app
