@@ -10,6 +10,7 @@
 #include "data/view_loader.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
+#include "runtime/heap.hpp"
 #include "train/train_loop.hpp"
 
 #include <torch/torch.h>
@@ -58,6 +59,8 @@ void run_train_verb(const TrainVerbOptions& o) {
   }
   // LibTorch defaults to one thread here: use what the command was given (--threads, OMP_NUM_THREADS).
   torch::set_num_threads(KokkosRuntime::concurrency());
+  // Every step frees and reallocates the same large tensors: keep them in the heap (runtime/heap.hpp).
+  trainer::keep_freed_memory();
 
   const trainer::ViewLoader loader(o.data, config, "train");
   const trainer::BatchSource source = trainer::loader_source(loader, config.train.workers);
