@@ -21,6 +21,7 @@
 
 #include "demo_sheet.hpp"
 #include "eval_report.hpp"
+#include "prepare_with_progress.hpp"
 #include "progress.hpp"
 #include "verbs.hpp"
 
@@ -121,15 +122,7 @@ void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::C
   p.resolution = pifuhd.coarse.image_size;  // the images the levels take, so nothing is resized
   p.fine_resolution = pifuhd.fine->image_size;
   p.samples = b.samples;
-  std::optional<Progress> progress;
-  prepare::PrepareEvents events;
-  events.start = [&](std::size_t views) { progress.emplace("prepare (views)", views); };
-  events.advance = [&](std::size_t views) { progress->advance(views); };
-  events.skipped = [](const std::string& scan, const std::string& reason) {
-    std::fprintf(stderr, "hifa: skipped %s: %s\n", scan.c_str(), reason.c_str());
-  };
-  const prepare::PrepareSummary s = prepare::run_prepare(p, events);
-  if (progress) progress->finish();
+  const prepare::PrepareSummary s = run_prepare_with_progress(p);
   say("prepared " + std::to_string(s.prepared) + " subjects (" + std::to_string(s.resumed) + " already complete) into " +
       dataset.string());
 }

@@ -4,6 +4,7 @@
 // Ctrl-C (or SIGTERM) stops after the view in progress: the subject in progress is lost, every
 // complete one stays, and the same command resumes.
 
+#include "prepare_with_progress.hpp"
 #include "progress.hpp"
 #include "verbs.hpp"
 
@@ -17,6 +18,20 @@
 #include <optional>
 
 namespace hifa::app {
+
+prepare::PrepareSummary run_prepare_with_progress(const prepare::PrepareOptions& options) {
+  std::optional<Progress> progress;
+  prepare::PrepareEvents events;
+  events.start = [&](std::size_t views) { progress.emplace("prepare (views)", views); };
+  events.advance = [&](std::size_t views) { progress->advance(views); };
+  events.skipped = [](const std::string& scan, const std::string& reason) {
+    std::fprintf(stderr, "hifa: skipped %s: %s\n", scan.c_str(), reason.c_str());
+  };
+  const prepare::PrepareSummary s = prepare::run_prepare(options, events);
+  if (progress) progress->finish();
+  return s;
+}
+
 namespace {
 
 std::atomic<bool> interrupt_requested{false};
@@ -45,15 +60,7 @@ void run_prepare_verb(prepare::PrepareOptions options) {
   options.interrupt = &interrupt_requested;
   const InterruptGuard guard;
   const auto start = std::chrono::steady_clock::now();
-  std::optional<Progress> progress;
-  prepare::PrepareEvents events;
-  events.start = [&](std::size_t views) { progress.emplace("prepare (views)", views); };
-  events.advance = [&](std::size_t views) { progress->advance(views); };
-  events.skipped = [](const std::string& scan, const std::string& reason) {
-    std::fprintf(stderr, "hifa: skipped %s: %s\n", scan.c_str(), reason.c_str());
-  };
-  const prepare::PrepareSummary s = prepare::run_prepare(options, events);
-  if (progress) progress->finish();
+  const prepare::PrepareSummary s = run_prepare_with_progress(options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("prepared %zu subjects (%zu already complete) of %zu scans into %s in %.1f s; skipped %zu",
               s.prepared, s.resumed, s.found, options.out.string().c_str(), seconds, s.skipped);
