@@ -109,6 +109,23 @@ torch::Tensor chw(const Image<float>& im, float a = 1, float b = 0) {
   return (t.permute({2, 0, 1}) * a + b).contiguous();
 }
 
+// One level's maps of a batch's items, stacked into B x C x H x W tensors (image to [-1, 1]).
+struct MapStack {
+  std::vector<torch::Tensor> image, mask, front, back;
+  void add(const ViewMaps& m) {
+    image.push_back(chw(m.image, 2, -1));
+    mask.push_back(chw(m.mask));
+    front.push_back(chw(m.normal_front));
+    back.push_back(chw(m.normal_back));
+  }
+  void stack(torch::Tensor& image_out, torch::Tensor& mask_out, torch::Tensor& front_out, torch::Tensor& back_out) const {
+    image_out = torch::stack(image);
+    mask_out = torch::stack(mask);
+    front_out = torch::stack(front);
+    back_out = torch::stack(back);
+  }
+};
+
 }  // namespace
 
 struct ViewLoader::Item {
@@ -234,42 +251,31 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
                                   " batches of " + std::to_string(batch_size) + " (" + std::to_string(items()) + " items)");
   }
   const std::vector<int64_t> order = epoch_order(epoch);
-  std::vector<torch::Tensor> image, mask, nf, nb, pts, lab, fimage, fmask, fnf, fnb, fpts, fcrop, flab;
+  MapStack coarse, fine;
+  std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab;
   ViewBatch b;
   for (int k = 0; k < batch_size; ++k) {
     const int64_t item = order[std::size_t(index * batch_size + k)];
     const Item it = load_item(epoch, item, augment);
     b.subjects.push_back(items_[std::size_t(item)].subject);
     b.views.push_back(items_[std::size_t(item)].view);
-    image.push_back(chw(it.coarse.image, 2, -1));
-    mask.push_back(chw(it.coarse.mask));
-    nf.push_back(chw(it.coarse.normal_front));
-    nb.push_back(chw(it.coarse.normal_back));
+    coarse.add(it.coarse);
     const auto n = int64_t(it.labels.size());
     pts.push_back(torch::tensor(it.points).view({n, 3}).t());
     lab.push_back(torch::tensor(it.labels).view({1, n}));
     if (has_fine()) {
-      fimage.push_back(chw(it.fine.image, 2, -1));
-      fmask.push_back(chw(it.fine.mask));
-      fnf.push_back(chw(it.fine.normal_front));
-      fnb.push_back(chw(it.fine.normal_back));
+      fine.add(it.fine);
       const auto m = int64_t(it.fine_labels.size());
       fpts.push_back(torch::tensor(it.fine_points).view({m, 3}).t());
       fcrop.push_back(torch::tensor(it.fine_crop).view({m, 3}).t());
       flab.push_back(torch::tensor(it.fine_labels).view({1, m}));
     }
   }
-  b.image = torch::stack(image);
-  b.mask = torch::stack(mask);
-  b.normal_front = torch::stack(nf);
-  b.normal_back = torch::stack(nb);
+  coarse.stack(b.image, b.mask, b.normal_front, b.normal_back);
   b.points = torch::stack(pts);
   b.labels = torch::stack(lab);
   if (has_fine()) {
-    b.fine_image = torch::stack(fimage);
-    b.fine_mask = torch::stack(fmask);
-    b.fine_normal_front = torch::stack(fnf);
-    b.fine_normal_back = torch::stack(fnb);
+    fine.stack(b.fine_image, b.fine_mask, b.fine_normal_front, b.fine_normal_back);
     b.fine_points = torch::stack(fpts);
     b.fine_points_crop = torch::stack(fcrop);
     b.fine_labels = torch::stack(flab);
