@@ -44,7 +44,7 @@ struct Fixture {
     write_box(root / "scans" / "a.obj", 0.5f, 1.7f, 0.3f);
     write_box(root / "scans" / "b.obj", 0.4f, 1.6f, 0.25f);
     hifa::prepare::PrepareOptions o;
-    o.scans = root / "scans";
+    o.scans = {root / "scans"};
     o.out = root / "data";
     o.views = 4;
     o.resolution = 512;

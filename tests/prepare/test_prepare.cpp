@@ -143,6 +143,31 @@ TEST_CASE("discovery finds file and folder scans with their body files, sorted, 
   CHECK(found.ignored[0].relative == "textures/");
 }
 
+TEST_CASE("discovery over several folders merges them by name and reports a name found in two") {
+  const hifa::test::TempDir dir;
+  touch(dir / "scans" / "b.obj");
+  touch(dir / "scans" / "shared.obj");
+  touch(dir / "synth" / "a" / "posed.obj");
+  touch(dir / "synth" / "a" / "canonical.obj");
+  touch(dir / "synth" / "shared" / "posed.obj");
+  touch(dir / "synth" / "notes" / "n.txt");
+  const auto found = hifa::prepare::discover_scans(std::vector<fs::path>{dir / "scans", dir / "synth"});
+  REQUIRE(found.scans.size() == 4);
+  CHECK(found.scans[0].name == "a");
+  CHECK(found.scans[0].relative == "a/posed.obj");  // relative to its own folder, as eval-run finds it
+  CHECK(found.scans[0].problem.empty());
+  CHECK(found.scans[1].name == "b");
+  CHECK(found.scans[2].name == "shared");
+  CHECK_THAT(found.scans[2].problem, Catch::Contains("two scans are named 'shared'") &&
+                                         Catch::Contains((dir / "scans" / "shared.obj").string()) &&
+                                         Catch::Contains((dir / "synth" / "shared" / "posed.obj").string()));
+  CHECK_THAT(found.scans[3].problem, Catch::Contains("two scans are named 'shared'"));
+  REQUIRE(found.ignored.size() == 1);
+  CHECK(found.ignored[0].relative == (dir / "synth" / "notes").string() + "/");
+  CHECK_THROWS_WITH(hifa::prepare::discover_scans(std::vector<fs::path>{dir / "scans", dir / "none"}),
+                    Catch::Contains("none: no such folder"));
+}
+
 #ifdef HIFA_PREPARE_WITH_ASSIMP
 TEST_CASE("with the importer, a Collada scan is discovered and loaded with all its parts") {
   const hifa::test::TempDir dir;

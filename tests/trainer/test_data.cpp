@@ -51,7 +51,7 @@ const fs::path& tiny_dataset() {
     write_box(dir / "scans" / "beta.obj", 0.35f, 1.6f, 0.25f, -0.2f);
     write_box(dir / "scans" / "gamma.obj", 0.6f, 1.8f, 0.4f, 0);
     hifa::prepare::PrepareOptions o;
-    o.scans = dir / "scans";
+    o.scans = {dir / "scans"};
     o.out = dir / "data";
     o.views = 4;
     o.resolution = 64;

@@ -75,7 +75,7 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
   verb->add_option("--run", options->run, "Run folder written by hifa train; results go to RUN/eval/")->required();
   verb->add_option("--data", options->eval.data, "Dataset written by hifa prepare (its test split)")->required();
   verb->add_option("--scans", options->eval.scans,
-                   "The scans folder the dataset was prepared from (ground truth: subject.json's source)")
+                   "The scans folders the dataset was prepared from, repeatable (ground truth: subject.json's source)")
       ->required();
   verb->add_option("--res", options->eval.reconstruct.resolution, "Grid cells per axis")
       ->check(CLI::Range(2, 2048))

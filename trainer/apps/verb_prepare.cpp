@@ -75,7 +75,8 @@ void add_prepare(CLI::App& app, VerbAction& action) {
   auto o = std::make_shared<prepare::PrepareOptions>();
   auto* verb = app.add_subcommand(
       "prepare", "Render views, normal maps and labelled point samples of a folder of scans: a PIFu training dataset");
-  verb->add_option("--scans", o->scans, "Folder of scans: one .obj/.ply per file or per subfolder")->required();
+  verb->add_option("--scans", o->scans, "Folder of scans: one .obj/.ply per file or per subfolder; repeat it to prepare several folders as one dataset")
+      ->required();
   verb->add_option("--out", o->out, "Dataset folder (an existing one made with the same options is resumed)")
       ->required();
   verb->add_option("--views", o->views, "Views per subject, every 360/views degrees of yaw")

@@ -38,12 +38,17 @@ SubjectRecord read_subject(const fs::path& file) {
 }
 
 // The cleaned scan in centimetres, centred at the normalization centre (subject orientation).
-TriMeshf ground_truth_cm(const std::string& name, const SubjectRecord& s, const fs::path& scans) {
-  const fs::path mesh = scans / s.source;
+// The scan is the first of the --scans folders holding the source (a subject's source names it,
+// so two folders cannot both hold another subject's file under it).
+TriMeshf ground_truth_cm(const std::string& name, const SubjectRecord& s, const std::vector<fs::path>& scans) {
+  fs::path mesh;
   std::error_code ec;
-  if (!fs::is_regular_file(mesh, ec)) {
-    throw Error(mesh.string(), "no such file: subject '" + name + "' was prepared from '" + s.source +
-                                   "' under the --scans folder");
+  for (const fs::path& folder : scans) {
+    if (mesh.empty() && fs::is_regular_file(folder / s.source, ec)) mesh = folder / s.source;
+  }
+  if (mesh.empty()) {
+    throw Error((scans.front() / s.source).string(), "no such file: subject '" + name + "' was prepared from '" +
+                                                          s.source + "' under a --scans folder");
   }
   prepare::NormalizedScan scan = prepare::load_scan(prepare::ScanSource{name, mesh, {}, s.source, ""}, s.unit);
   if (std::abs(scan.calibration.scale - s.scale) > 1e-4 * s.scale) {
@@ -76,9 +81,12 @@ std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& op
   if (options.views_per_subject < 1) {
     throw Error("--views", "must be >= 1, got " + std::to_string(options.views_per_subject));
   }
+  if (options.scans.empty()) throw Error("--scans", "no scans folder given (the folders the dataset was prepared from)");
   std::error_code ec;
-  if (!fs::is_directory(options.scans, ec)) {
-    throw Error(options.scans.string(), "no such folder (--scans: the folder the dataset was prepared from)");
+  for (const fs::path& folder : options.scans) {
+    if (!fs::is_directory(folder, ec)) {
+      throw Error(folder.string(), "no such folder (--scans: a folder the dataset was prepared from)");
+    }
   }
   const PreparedDataset dataset(options.data);
   const std::vector<std::string>& subjects = dataset.subjects("test");

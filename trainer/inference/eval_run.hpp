@@ -2,11 +2,11 @@
 // A trained run against the test split of a prepared dataset (hifa eval-run): every chosen test
 // view reconstructed (reconstruct.hpp) and compared with the subject's ground-truth scan.
 //
-//   EvalRunOptions o{.data = "DATASET", .scans = "scans/"};
+//   EvalRunOptions o{.data = "DATASET", .scans = {"scans/"}};
 //   std::vector<ViewEvaluation> v = evaluate_run(run, o, [](const ViewEvaluation&) { ... });
 //
 // Ground truth: the dataset keeps no mesh, only where the scan came from (subject.json "source",
-//   relative to the folder given to `hifa prepare --scans`, hence `scans`). The scan is loaded and
+//   relative to a folder given to `hifa prepare --scans`, hence `scans`). The scan is loaded and
 //   cleaned exactly as prepare did (prepare/normalize.hpp load_scan, with subject.json's unit), and
 //   refused when its normalization differs from the one recorded (another file under that name).
 // Frames and units: the reconstruction is in the view's normalized frame n = scale R (w - centre)
@@ -34,7 +34,7 @@ namespace hifa::trainer {
 
 struct EvalRunOptions {
   std::filesystem::path data;               // the prepared dataset
-  std::filesystem::path scans;              // the scans folder it was prepared from
+  std::vector<std::filesystem::path> scans; // the scans folders it was prepared from
   std::filesystem::path out;                // where the meshes go (<subject>_<view>.obj); empty: none
   int views_per_subject = 4;
   ReconstructOptions reconstruct;

@@ -47,6 +47,10 @@ struct Discovery {
 
 Discovery discover_scans(const std::filesystem::path& folder);
 
+// Several folders searched as one: a name found in two of them is a clash like two in one folder.
+// `relative` stays relative to the scan's own folder.
+Discovery discover_scans(const std::vector<std::filesystem::path>& folders);
+
 // True for .obj / .ply in any letter case, and, when hifa was built with hifa::assimp, for the
 // scene formats it imports (.dae .zae .gltf .glb .fbx .x .iqm .stl .off .3ds).
 bool is_mesh_file(const std::filesystem::path& path);

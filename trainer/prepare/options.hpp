@@ -5,11 +5,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace hifa::prepare {
 
 struct PrepareOptions {
-  std::filesystem::path scans;        // folder of scans: one per file or per subfolder
+  std::vector<std::filesystem::path> scans;  // folders of scans: one per file or per subfolder
   std::filesystem::path out;          // the dataset folder (created; resumed when it holds a dataset)
   std::filesystem::path backgrounds;  // folder of background images; empty: procedural backgrounds
   int views = 180;                    // yaw every 360 / views degrees, elevation 0

@@ -515,7 +515,11 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
   const std::set<std::string> fixed_test =
       options.split_file.empty() ? std::set<std::string>{} : read_split_test_names(options.split_file);
   const Discovery found = discover_scans(options.scans);
-  if (found.scans.empty()) throw Error(options.scans.string(), "no scans (.obj or .ply files, or folders with one)");
+  if (found.scans.empty()) {
+    std::string folders;
+    for (const auto& f : options.scans) folders += (folders.empty() ? "" : ", ") + f.string();
+    throw Error(folders, "no scans (.obj or .ply files, or folders with one)");
+  }
 
   const Layout layout{options.out};
   check_output(layout, options);
