@@ -1,11 +1,13 @@
-# hifa demo --quick as a user meets it, on a generated scan folder instead of data/: prepare, both
-# tiny runs, the evaluation table and the contact sheet; then a rerun that keeps what is done.
-# Args: HIFA MAKE_SCANS WORK CONFIGS
+# hifa demo --quick as a user meets it, on a generated scan folder and test body instead of data/:
+# two synthetic subjects, prepare, both tiny runs, the evaluation table and the contact sheet; then a
+# rerun that keeps what is done.
+# Args: HIFA MAKE_SCANS MAKE_BODY WORK CONFIGS
 set -euo pipefail
 HIFA=$1
 MAKE_SCANS=$2
-WORK=$3
-CONFIGS=$4
+MAKE_BODY=$3
+WORK=$4
+CONFIGS=$5
 rm -rf "$WORK"
 mkdir -p "$WORK/data"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -13,10 +15,13 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # Three scans (tall, twosided, parts); parts is held out as the demo holds out its five figures.
 "$MAKE_SCANS" good "$WORK/data/figures"
 echo '{"test": ["parts"]}' > "$WORK/data/split.json"
-DEMO=(demo --quick --data "$WORK/data" --out "$WORK/out" --configs "$CONFIGS" --threads 2)
+# The mannequin as the synthetic subjects' body; no data/motion: random poses.
+mkdir -p "$WORK/data/body"
+"$MAKE_BODY" "$WORK/data/body/open_body.npz"
+DEMO=(demo --quick --synthetic 2 --data "$WORK/data" --out "$WORK/out" --configs "$CONFIGS" --threads 2)
 "$HIFA" "${DEMO[@]}" > "$WORK/first.txt" 2>&1 || { cat "$WORK/first.txt" >&2; fail "the demo failed"; }
 OUT=$WORK/out
-for f in eval_table.md eval_table.csv contact_sheet.png run_pifuhd/checkpoint.pt run_pifu/checkpoint.pt \
+for f in synth/subject_00001/posed.obj eval_table.md eval_table.csv contact_sheet.png run_pifuhd/checkpoint.pt run_pifu/checkpoint.pt \
          run_pifuhd/eval/metrics.json run_pifu/eval/metrics.json run_pifuhd/eval/parts_000.obj; do
   [ -s "$OUT/$f" ] || fail "no $f: $(cat "$WORK/first.txt")"
 done
@@ -29,7 +34,14 @@ grep -Eq '^\| mean \|( ([0-9]+\.[0-9]+)? \|){6}$' "$OUT/eval_table.md" || fail "
 [ "$(head -1 "$OUT/eval_table.csv")" = "subject,pifu_p2s_cm,pifuhd_p2s_cm,pifu_chamfer_cm,pifuhd_chamfer_cm,pifu_normal_consistency,pifuhd_normal_consistency,problem" ] \
   || fail "csv header: $(head -1 "$OUT/eval_table.csv")"
 [ "$(wc -l < "$OUT/eval_table.csv")" = 3 ] || fail "csv rows: $(cat "$OUT/eval_table.csv")"
-grep -q "^stage times (s, wall / CPU of all threads): prepare .*train PIFuHD .*train PIFu .*evaluate PIFuHD .*evaluate PIFu .*contact sheet .*total" \
+# The synthetic subjects train beside the figures; the held-out figure alone is tested.
+python3 - "$OUT/dataset/split.json" <<'PY' || fail "split: $(cat "$OUT/dataset/split.json")"
+import json, sys
+split = json.load(open(sys.argv[1]))
+assert split["test"] == ["parts"], split
+assert split["train"] == ["subject_00000", "subject_00001", "tall", "twosided"], split
+PY
+grep -q "^stage times (s, wall / CPU of all threads): synth .*prepare .*train PIFuHD .*train PIFu .*evaluate PIFuHD .*evaluate PIFu .*contact sheet .*total" \
   "$WORK/first.txt" || fail "no stage times: $(cat "$WORK/first.txt")"
 grep -q "contact_sheet.png (1 test subjects reconstructed)" "$WORK/first.txt" || fail "summary: $(tail -3 "$WORK/first.txt")"
 # The sheet: one row of 11 thumbnails (input, 2 normal maps, 4 predicted and 4 ground-truth views)
@@ -39,7 +51,8 @@ size=$(python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(*
 
 # A rerun continues: the dataset and both runs are complete, so nothing is trained or evaluated again.
 "$HIFA" "${DEMO[@]}" > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt" >&2; fail "the rerun failed"; }
-grep -q "(3 already complete)" "$WORK/second.txt" || fail "prepare redid subjects: $(cat "$WORK/second.txt")"
+grep -q "(2 already complete)" "$WORK/second.txt" || fail "synth redid subjects: $(cat "$WORK/second.txt")"
+grep -q "(5 already complete)" "$WORK/second.txt" || fail "prepare redid subjects: $(cat "$WORK/second.txt")"
 [ "$(grep -c ": 0 steps in this run" "$WORK/second.txt")" = 2 ] || fail "training ran again: $(cat "$WORK/second.txt")"
 [ "$(grep -c "^kept .*metrics.json" "$WORK/second.txt")" = 2 ] || fail "evaluation ran again: $(cat "$WORK/second.txt")"
 cmp -s "$OUT/eval_table.md" <(sed -n '/^| subject/,/^| mean/p' "$WORK/first.txt") || fail "printed table differs from eval_table.md"

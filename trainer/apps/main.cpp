@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   hifa::app::add_train(app, action);
   hifa::app::add_reconstruct(app, action);
   hifa::app::add_eval_run(app, action);
+#endif
+#ifdef HIFA_WITH_DEMO  // needs hifa::trainer and the optional hifa::synth
   hifa::app::add_demo(app, action);
 #endif
 

@@ -1,6 +1,9 @@
 // hifa demo: the PIFuHD pipeline end to end on built-in data (what scripts/demo runs), into OUT:
-//   1. prepare   DATA/figures with the fixed split DATA/split.json at the tiny configs' image sizes
-//                -> OUT/dataset (hifa prepare; complete subjects are kept on a rerun)
+//   0. synth     --synthetic N clothed OpenBody subjects in the poses of DATA/motion -> OUT/synth
+//                (hifa synth; DATA/body/open_body.npz from scripts/fetch-data)
+//   1. prepare   DATA/figures and OUT/synth as one dataset, with the fixed split DATA/split.json
+//                (its five test figures; every other subject trains) at the tiny configs' image
+//                sizes -> OUT/dataset (hifa prepare; complete subjects are kept on a rerun)
 //   2. train     configs/tiny.yaml (PIFuHD: normal, coarse, fine) -> OUT/run_pifuhd and
 //                configs/tiny_pifu.yaml (the single-level ablation) -> OUT/run_pifu (hifa train; each
 //                stage capped at the budget's steps; a run folder with a checkpoint is resumed)
@@ -11,13 +14,11 @@
 // then the time of each stage. Rerunning continues a killed demo: prepare skips complete subjects,
 // training resumes from its checkpoints, and a run's evaluation is kept when its metrics.json exists
 // and the run took no training step in this invocation.
-// The budget: 16 views of the 20 training figures (320 items, 80 batches of 4 per epoch) and the
-// configs' own epochs (tiny.yaml: normal 5, coarse 10, fine 10: 400, 800 and 800 steps), a 128^3
-// grid. Measured on this 2-core machine with little load, a step took about 0.05 s (normal), 0.08 s
+// The budget: 8 views of the 20 training figures and 20 synthetic subjects (320 items, 80 batches
+// of 4 per epoch) and the configs' own epochs (tiny.yaml: normal 5, coarse 10, fine 10: 400, 800
+// and 800 steps), a 128^3 grid. Measured on this 2-core machine with little load, a step took about 0.05 s (normal), 0.08 s
 // (coarse) and 0.16 s (fine); docs/demo.md has the stage times. --quick is a much smaller one for tests. The two runs train the normal nets each:
 // a run folder holds one model and its optimizers, so one run's stage cannot be reused by another.
-// Synthetic subjects (hifa synth, issue 7) are not added yet: --synthetic N > 0 is refused with a
-// message; it is where they will join the training split.
 
 #include "demo_sheet.hpp"
 #include "eval_report.hpp"
@@ -35,6 +36,7 @@
 #include "inference/run_model.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/prepare.hpp"
+#include "synth/synth.hpp"
 #include "train/train_loop.hpp"
 
 #include <torch/torch.h>
@@ -62,21 +64,22 @@ struct DemoOptions {
   fs::path data = "data";
   fs::path configs = "configs";
   bool quick = false;
-  int synthetic = 0;
+  int synthetic = 20;
 };
 
 // What the demo spends; everything else comes from the configs.
 struct DemoBudget {
   int views;               // per subject, a multiple of 4 (the sheet's 0/90/180/270)
   int samples;             // points per subject and sigma level
+  int synth_resolution;    // hifa synth's grid points along a subject's height
   std::int64_t steps;      // cap per training stage; -1: the configs' epochs
   int eval_resolution;     // reconstruction grid cells per axis
   int eval_views;          // per test subject
 };
 
 DemoBudget budget(bool quick) {
-  if (quick) return {4, 500, 2, 32, 1};
-  return {16, 2000, -1, 128, 1};
+  if (quick) return {4, 500, 64, 2, 32, 1};
+  return {8, 2000, 256, -1, 128, 1};
 }
 
 struct RunSpec {
@@ -109,9 +112,29 @@ fs::path checked_folder(const fs::path& path, const std::string& hint) {
   return path;
 }
 
+fs::path synth_folder(const DemoOptions& o) { return o.out / "synth"; }
+
+void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b) {
+  synth::SynthOptions s;
+  s.out = synth_folder(o);
+  s.count = o.synthetic;
+  s.resolution = b.synth_resolution;
+  s.body = o.data / "body" / "open_body.npz";
+  s.motion = o.data / "motion";
+  std::optional<Progress> progress;
+  synth::SynthEvents events;
+  events.start = [&](std::size_t todo) { progress.emplace("synth", todo); };
+  events.advance = [&] { progress->advance(); };
+  const synth::SynthSummary summary = synth::run_synth(s, events);
+  if (progress) progress->finish();
+  say("made " + std::to_string(summary.made) + " synthetic subjects (" + std::to_string(summary.resumed) +
+      " already complete) in " + s.out.string());
+}
+
 void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::Config& pifuhd, const fs::path& dataset) {
   prepare::PrepareOptions p;
-  p.scans = checked_folder(o.data / "figures", "the demo's figures: run scripts/fetch-data, or give --data");
+  p.scans = {checked_folder(o.data / "figures", "the demo's figures: run scripts/fetch-data, or give --data")};
+  if (o.synthetic > 0) p.scans.push_back(synth_folder(o));
   p.split_file = o.data / "split.json";
   std::error_code ec;
   if (!fs::is_regular_file(p.split_file, ec)) {
@@ -201,7 +224,7 @@ RunResult evaluate(const RunSpec& spec, const fs::path& run_folder, const fs::pa
   trainer::RunModel run = trainer::load_run_model(run_folder, torch::kCPU);
   trainer::EvalRunOptions e;
   e.data = dataset;
-  e.scans = o.data / "figures";
+  e.scans = {o.data / "figures"};  // the test five are figures
   e.out = run_folder / "eval";
   e.views_per_subject = b.eval_views;
   e.reconstruct.resolution = b.eval_resolution;
@@ -279,14 +302,18 @@ void write_table(const fs::path& out, const RunResult& pifu, const RunResult& pi
 }
 
 void run_demo(const DemoOptions& o) {
-  if (o.synthetic > 0) {
-    throw Error("--synthetic", "synthetic subjects (hifa synth, issue 7) are not available to the demo yet; "
-                               "it trains on the real figures only");
-  }
   const auto start = Clock::now();
   const double cpu_start = cpu_seconds();
   checked_folder(o.data, "the demo's data: run scripts/fetch-data, or give --data DIR holding figures/ and split.json");
   const DemoBudget b = budget(o.quick);
+  if (o.synthetic > 0) {
+    const fs::path body = o.data / "body" / "open_body.npz";
+    std::error_code ec;
+    if (!fs::is_regular_file(body, ec)) {
+      throw Error(body.string(), "no such file (the synthetic subjects' body, OpenBody: run scripts/fetch-data, or "
+                                 "give --synthetic 0)");
+    }
+  }
   // Both configs first: a bad one is found before any work.
   const trainer::Config pifuhd = trainer::load_config(o.configs / pifuhd_run.config);
   const trainer::Config pifu = trainer::load_config(o.configs / pifu_run.config);
@@ -310,6 +337,7 @@ void run_demo(const DemoOptions& o) {
     times.push_back({stage, seconds_since(t0), cpu_seconds() - c0});
   };
   const fs::path dataset = o.out / "dataset";
+  if (o.synthetic > 0) timed("synth", [&] { make_synthetic_subjects(o, b); });
   timed("prepare", [&] { prepare_dataset(o, b, pifuhd, dataset); });
   std::map<std::string, std::int64_t> steps;
   for (const auto* spec : {&pifuhd_run, &pifu_run}) {
@@ -339,7 +367,7 @@ void run_demo(const DemoOptions& o) {
   for (const auto& t : times) std::printf(" %s %.1f / %.1f,", t.stage.c_str(), t.wall, t.cpu);
   std::printf(" total %.1f / %.1f\n", seconds_since(start), cpu_seconds() - cpu_start);
   std::printf("results in %s: eval_table.md, eval_table.csv, contact_sheet.png (%d test subjects reconstructed), "
-              "dataset/, run_pifuhd/, run_pifu/ (each with loss_curves.png and eval/)\n",
+              "synth/, dataset/, run_pifuhd/, run_pifu/ (each with loss_curves.png and eval/)\n",
               o.out.string().c_str(), drawn);
 }
 
@@ -352,9 +380,9 @@ void add_demo(CLI::App& app, VerbAction& action) {
   verb->add_option("--out", o->out, "Output folder (a killed demo rerun into it continues)")->capture_default_str();
   verb->add_option("--data", o->data, "Folder with figures/ (scripts/fetch-data) and split.json")->capture_default_str();
   verb->add_option("--configs", o->configs, "Folder with tiny.yaml and tiny_pifu.yaml")->capture_default_str();
-  verb->add_flag("--quick", o->quick, "A much smaller budget (4 views, 2 steps per stage, 32^3 grid): for tests");
-  verb->add_option("--synthetic", o->synthetic,
-                   "Synthetic subjects from hifa synth to add to the training set: not available yet (must be 0)")
+  verb->add_flag("--quick", o->quick,
+                 "A much smaller budget (4 views, 64-point synthetic subjects, 2 steps per stage, 32^3 grid): for tests");
+  verb->add_option("--synthetic", o->synthetic, "Synthetic subjects (hifa synth) added to the training split")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   verb->callback([&action, o] { action = [o] { run_demo(*o); }; });
