@@ -18,6 +18,9 @@
 //   (their values are computed and kept) while the refinement follows hifa::mannequin()'s
 //   occupancy, a body of a person's proportions. Reported: queries, their seconds, total seconds.
 // Threads: OMP_NUM_THREADS sets both Kokkos' and LibTorch's (Debian's LibTorch defaults to 1).
+// Measured (2026-12-01, this 2-core machine at load 0.6-1.9, /usr/bin/time -v around the paper run):
+//   50.7 s, peak RSS 3.48 GiB, 773k queries (networks 27 s, normal nets + encoders 20 s), with
+//   NetworkField's 2^13-point chunks; 61.7 s and 3.72 GiB with 2^16-point chunks.
 #include "sphere_model.hpp"
 
 #include "config/factory.hpp"
