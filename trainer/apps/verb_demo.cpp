@@ -79,7 +79,7 @@ struct DemoBudget {
 
 DemoBudget budget(bool quick) {
   if (quick) return {4, 500, 64, 2, 32, 1};
-  return {8, 2000, 256, -1, 128, 1};
+  return {8, 2000, 128, -1, 128, 1};
 }
 
 struct RunSpec {
