@@ -13,6 +13,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -266,6 +267,43 @@ TEST_CASE("a run interrupted after a checkpoint and resumed computes the losses 
   read_checkpoint(cut.run, c, *b.model(), b.optimizers(), torch::kCPU);
   CHECK(same(parameters(a), parameters(b)));
   CHECK(fs::exists(cut.run / "loss_curves.png"));
+  fs::remove_all(whole.run);
+  fs::remove_all(cut.run);
+}
+
+TEST_CASE("an interrupt after step k checkpoints step k, and resuming computes the losses of an uninterrupted run", "[train]") {
+  const OneThread one_thread;
+  Config c = small_config();
+  c.train.log_every = 2;           // the interrupt falls inside a log window: the checkpoint carries it
+  c.train.checkpoint_every = 100;  // only the interrupt checkpoints mid-epoch
+  const BatchSource source = synthetic_source(c, 6);  // 3 batches of 2 per epoch
+  TrainOptions whole;
+  whole.run = temp_dir("interrupt_whole");
+  train(c, source, whole);
+
+  std::atomic<bool> interrupt{false};
+  TrainOptions cut = whole;
+  cut.run = temp_dir("interrupted");
+  cut.interrupt = &interrupt;
+  TrainEvents ctrl_c;  // as the signal handler would, while the coarse stage's first step runs
+  ctrl_c.step = [&](Stage s, std::int64_t iteration, const LossTerms&, double) {
+    if (s == Stage::coarse && iteration == 1) interrupt.store(true);
+  };
+  CHECK_THROWS_WITH(train(c, source, cut, ctrl_c),
+                    Catch::StartsWith(cut.run.string() + ": interrupted at coarse step 1 of 3; checkpoint written") &&
+                        Catch::Contains("--resume"));
+  StageTrainer t(c, torch::kCPU);
+  const TrainState at = read_checkpoint(cut.run, c, *t.model(), t.optimizers(), torch::kCPU);
+  CHECK(at.stage == "coarse");
+  CHECK(at.iteration == 1);
+  CHECK(at.window_count == 1);
+  CHECK(csv_without_seconds(cut.run / "losses.csv").size() == 1 + 2);  // the normal stage's rows (steps 2, 3)
+  CHECK(fs::exists(cut.run / "loss_curves.png"));
+
+  interrupt.store(false);
+  cut.resume = true;
+  train(c, source, cut);
+  CHECK(csv_without_seconds(cut.run / "losses.csv") == csv_without_seconds(whole.run / "losses.csv"));
   fs::remove_all(whole.run);
   fs::remove_all(cut.run);
 }

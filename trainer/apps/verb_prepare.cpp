@@ -4,15 +4,14 @@
 // Ctrl-C (or SIGTERM) stops after the view in progress: the subject in progress is lost, every
 // complete one stays, and the same command resumes.
 
+#include "interrupt_guard.hpp"
 #include "prepare_with_progress.hpp"
 #include "progress.hpp"
 #include "verbs.hpp"
 
 #include "prepare/prepare.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -34,31 +33,9 @@ prepare::PrepareSummary run_prepare_with_progress(const prepare::PrepareOptions&
 
 namespace {
 
-std::atomic<bool> interrupt_requested{false};
-
-extern "C" void on_interrupt(int) { interrupt_requested.store(true); }
-
-// Installs the handlers for the run and restores the previous ones after it.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    previous_int_ = std::signal(SIGINT, on_interrupt);
-    previous_term_ = std::signal(SIGTERM, on_interrupt);
-  }
-  ~InterruptGuard() {
-    std::signal(SIGINT, previous_int_);
-    std::signal(SIGTERM, previous_term_);
-  }
-
- private:
-  void (*previous_int_)(int);
-  void (*previous_term_)(int);
-};
-
 void run_prepare_verb(prepare::PrepareOptions options) {
-  interrupt_requested.store(false);
-  options.interrupt = &interrupt_requested;
   const InterruptGuard guard;
+  options.interrupt = guard.flag();
   const auto start = std::chrono::steady_clock::now();
   const prepare::PrepareSummary s = run_prepare_with_progress(options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

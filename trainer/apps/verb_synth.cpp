@@ -2,14 +2,13 @@
 // (trainer/synth/synth.hpp, docs/synth.md). Ctrl-C (or SIGTERM) stops after the subject in
 // progress: every complete subject stays, and the same command resumes.
 
+#include "interrupt_guard.hpp"
 #include "progress.hpp"
 #include "verbs.hpp"
 
 #include "synth/synth.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -17,10 +16,6 @@
 
 namespace hifa::app {
 namespace {
-
-std::atomic<bool> synth_interrupted{false};
-
-extern "C" void on_synth_interrupt(int) { synth_interrupted.store(true); }
 
 struct SynthArgs {
   synth::SynthOptions options;
@@ -30,25 +25,14 @@ struct SynthArgs {
 void run_synth_verb(SynthArgs args) {
   synth::SynthOptions& o = args.options;
   o.preset = synth::parse_preset(args.preset);
-  synth_interrupted.store(false);
-  o.interrupt = &synth_interrupted;
-  const auto previous_int = std::signal(SIGINT, on_synth_interrupt);
-  const auto previous_term = std::signal(SIGTERM, on_synth_interrupt);
+  const InterruptGuard guard;
+  o.interrupt = guard.flag();
   const auto start = std::chrono::steady_clock::now();
   std::optional<Progress> progress;
   synth::SynthEvents events;
   events.start = [&](std::size_t todo) { progress.emplace("synth (subjects)", todo); };
   events.advance = [&] { progress->advance(); };
-  synth::SynthSummary s;
-  try {
-    s = synth::run_synth(o, events);
-  } catch (...) {
-    std::signal(SIGINT, previous_int);
-    std::signal(SIGTERM, previous_term);
-    throw;
-  }
-  std::signal(SIGINT, previous_int);
-  std::signal(SIGTERM, previous_term);
+  const synth::SynthSummary s = synth::run_synth(o, events);
   if (progress) progress->finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("made %zu subjects (%zu already complete) in %s in %.1f s", s.made, s.resumed, o.out.string().c_str(), seconds);

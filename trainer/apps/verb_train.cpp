@@ -1,8 +1,12 @@
 // hifa train: PIFuHD's stages on a prepared dataset into a run folder (trainer/train/train_loop.hpp):
 // RUN/config.yaml, checkpoint.pt, losses.csv, loss_curves.png. A progress bar per stage with loss
 // and ETA on stderr; what the run did on stdout. --resume continues a run where its last checkpoint
-// left it (also after SIGKILL); without --config it takes the run's own config.
+// left it (also after SIGKILL); without --config it takes the run's own config. Ctrl-C (or SIGTERM)
+// stops after the step in progress: a checkpoint is written there and the command fails with one
+// line "interrupted at <stage> step <i> of <n>; ... --resume ..." (exit code 1); --resume then
+// continues exactly at that step.
 
+#include "interrupt_guard.hpp"
 #include "progress.hpp"
 #include "verbs.hpp"
 
@@ -90,6 +94,8 @@ void run_train_verb(const TrainVerbOptions& o) {
     summary.push_back(std::string(trainer::stage_name(s)) + " " + std::to_string(stage_steps) + " steps" +
                       (l.empty() ? "" : " (last " + l + ")"));
   };
+  const InterruptGuard guard;
+  t.interrupt = guard.flag();
   trainer::train(config, source, t, events);
   std::string done;
   for (const auto& s : summary) done += (done.empty() ? "" : ", ") + s;

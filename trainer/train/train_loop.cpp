@@ -148,7 +148,15 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
         }
         if (events.step) events.step(stage, state.iteration, losses, trainer.lr(stage));
         const bool epoch_end = state.index == 0;
-        if (state.iteration % config.train.checkpoint_every == 0 || epoch_end || state.iteration == total) checkpoint();
+        const bool interrupted = options.interrupt && options.interrupt->load();
+        if (state.iteration % config.train.checkpoint_every == 0 || epoch_end || state.iteration == total || interrupted) {
+          checkpoint();
+        }
+        if (interrupted) {
+          throw Error(options.run.string(), std::string("interrupted at ") + stage_name(stage) + " step " +
+                                                std::to_string(state.iteration) + " of " + std::to_string(total) +
+                                                "; checkpoint written: run the same command with --resume to continue");
+        }
         if (epoch_end) break;  // the next epoch's rate and stream
       }
     }

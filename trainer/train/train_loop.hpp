@@ -17,6 +17,10 @@
 // model, optimizer and generator state, so an interrupted and resumed run computes the same losses
 // as an uninterrupted one. A resumed run skips stages before the checkpoint's; a stage it cut at
 // max_iterations continues when resumed with a larger (or no) limit.
+// `interrupt` (e.g. set by Ctrl-C, apps/interrupt_guard.hpp) is polled after each step: when set,
+// the loop writes a checkpoint there (with losses.csv and the plot, as every checkpoint), so a
+// resume continues at exactly that step, and throws hifa::Error(RUN, "interrupted at <stage> step
+// <i> of <n>; checkpoint written: ...--resume...").
 //
 // Errors (hifa::Error, one line): RUN not creatable or not writable; RUN already holding a
 // checkpoint without `resume`, or none with it; a resumed run's config differing from RUN's; a
@@ -30,6 +34,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -58,6 +63,7 @@ struct TrainOptions {
   torch::Device device = torch::kCPU;
   std::vector<Stage> stages;           // empty: all the model has
   std::int64_t max_iterations = -1;    // per stage; -1: no limit
+  const std::atomic<bool>* interrupt = nullptr;  // set: checkpoint after the current step and stop
 };
 
 // What the loop reports (each may be empty).

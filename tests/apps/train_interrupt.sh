@@ -1,0 +1,46 @@
+# hifa train stopped by Ctrl-C (SIGINT): the step in progress finishes, a checkpoint is written
+# there, the command fails with one "interrupted ... --resume" line and exit code 1, and --resume
+# continues at exactly that step to the end.
+# Args: HIFA MAKE_SCANS WORK CONFIG
+set -euo pipefail
+HIFA=$1
+MAKE_SCANS=$2
+WORK=$3
+CONFIG=$4
+rm -rf "$WORK"
+mkdir -p "$WORK"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# 3 subjects x 8 views at the tiny config's sizes: 24 items, 6 batches of 4 per epoch.
+"$MAKE_SCANS" good "$WORK/scans"
+"$HIFA" prepare --scans "$WORK/scans" --out "$WORK/data" --views 8 --res 64 --fine-res 128 --samples 600 \
+  --unlit --test-fraction 0 --seed 1 > /dev/null
+# 12 steps per stage: the first checkpoint (the normal stage's epoch end, step 6) leaves 30 steps in
+# which the signal lands.
+TRAIN=(train --config "$CONFIG" --data "$WORK/data" --out "$WORK/run" --max-iterations 12 --threads 1)
+"$HIFA" "${TRAIN[@]}" > "$WORK/first.txt" 2> "$WORK/first.err" &
+pid=$!
+for _ in $(seq 1 6000); do
+  [ -f "$WORK/run/checkpoint.pt" ] && break
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.01
+done
+[ -f "$WORK/run/checkpoint.pt" ] || { cat "$WORK/first.err" >&2; fail "no checkpoint was written"; }
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+[ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"
+# Progress lines may come first; the error is the one last line.
+error=$(tail -1 "$WORK/first.err")
+[ "$(grep -c '^hifa: error: ' "$WORK/first.err")" = 1 ] || fail "not one error line: $(cat "$WORK/first.err")"
+pattern="^hifa: error: $WORK/run: interrupted at [a-z]* step [0-9]* of 12; checkpoint written: run the same command with --resume to continue\$"
+echo "$error" | grep -q "$pattern" || fail "error line: $error"
+stage=$(echo "$error" | sed 's/.*interrupted at \([a-z]*\) step.*/\1/')
+step=$(echo "$error" | sed 's/.* step \([0-9]*\) of.*/\1/')
+ls "$WORK/run" | grep -q tmp && fail "a temporary file was left: $(ls "$WORK/run")"
+
+"$HIFA" "${TRAIN[@]}" --resume > "$WORK/resumed.txt" 2>&1 || { cat "$WORK/resumed.txt" >&2; fail "resume failed"; }
+grep -q "^resuming $WORK/run at stage $stage, epoch [0-9]*, step $step\$" "$WORK/resumed.txt" \
+  || fail "not resumed at $stage step $step: $(cat "$WORK/resumed.txt")"
+grep -q "^trained $WORK/run on $WORK/data (24 items): normal 12 steps.*coarse 12 steps.*fine 12 steps" "$WORK/resumed.txt" \
+  || fail "summary: $(cat "$WORK/resumed.txt")"
+echo ok
