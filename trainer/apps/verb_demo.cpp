@@ -130,11 +130,6 @@ void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b, const st
   events.advance = [&] { progress->advance(); };
   const synth::SynthSummary summary = synth::run_synth(s, events);
   if (progress) progress->finish();
-  // run_synth returns after the subject in progress; the demo must not go on with fewer subjects.
-  if (interrupt->load()) {
-    throw Error(s.out.string(), "interrupted with " + std::to_string(summary.made + summary.resumed) + " of " +
-                                    std::to_string(s.count) + " subjects complete; run the same command again to resume");
-  }
   say("made " + std::to_string(summary.made) + " synthetic subjects (" + std::to_string(summary.resumed) +
       " already complete) in " + s.out.string());
 }
@@ -191,7 +186,13 @@ std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const
     progress->finish();
     progress.reset();
   };
-  trainer::train(config, source, t, events);
+  try {
+    trainer::train(config, source, t, events);
+  } catch (const Error&) {
+    // The loop's message says --resume, which hifa demo does itself on a rerun.
+    if (interrupt->load()) throw Error(run.string(), "interrupted; checkpoint written: run the same hifa demo command again to continue");
+    throw;
+  }
   say("trained " + run.string() + ": " + std::to_string(taken) + " steps in this run");
   return taken;
 }

@@ -325,6 +325,11 @@ SynthSummary run_synth(const SynthOptions& options, const SynthEvents& events) {
     sheet.text = Vec3f::Constant(0.1f);
     write_contact_sheet(options.out / "contact_sheet.png", images, labels, sheet);
   }
+  if (options.interrupt && options.interrupt->load() && summary.made + summary.resumed < std::size_t(options.count)) {
+    throw Error(options.out.string(), "interrupted with " + std::to_string(summary.made + summary.resumed) + " of " +
+                                          std::to_string(options.count) +
+                                          " subjects complete; run the same command again to resume");
+  }
   return summary;
 }
 

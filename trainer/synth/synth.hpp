@@ -17,7 +17,8 @@
 // Parallelism: the Kokkos work (field, extraction, posing, the front render) runs on the calling
 // thread, using every OpenMP thread; up to `jobs` finished subjects are written (OBJ, npy, JSON,
 // PNG) by other threads meanwhile. Kokkos' OpenMP backend must be driven from one thread.
-// Interruption: `interrupt` set -> stops after the subject in progress; complete ones stay.
+// Interruption: `interrupt` set -> stops after the subject in progress; complete ones stay (and
+//   the contact sheet shows them), then throws hifa::Error naming OUT and how many are complete.
 // Errors: hifa::Error naming the body file, the output folder, or synth.json when it disagrees.
 
 #include "hifa/synth/garment_spec.hpp"

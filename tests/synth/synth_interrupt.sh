@@ -1,0 +1,33 @@
+# hifa synth stopped by Ctrl-C (SIGINT): the subject in progress finishes, the command fails with
+# one "interrupted with K of N subjects complete" line and exit code 1, and the same command then
+# makes exactly the missing ones.
+# Args: HIFA MAKE_TEST_BODY WORK
+set -euo pipefail
+HIFA=$1
+MAKE_BODY=$2
+WORK=$3
+rm -rf "$WORK"
+mkdir -p "$WORK"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+"$MAKE_BODY" "$WORK/body.npz"
+SYNTH=(synth --body "$WORK/body.npz" --motion "$WORK/no-motion" --count 40 --res 48 --seed 2 --out "$WORK/s" --threads 1)
+"$HIFA" "${SYNTH[@]}" > "$WORK/first.txt" 2> "$WORK/first.err" &
+pid=$!
+for _ in $(seq 1 6000); do
+  [ -d "$WORK/s/subject_00000" ] && break
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.01
+done
+[ -d "$WORK/s/subject_00000" ] || { cat "$WORK/first.err" >&2; fail "no subject was written"; }
+kill -INT $pid
+set +e; wait $pid; rc=$?; set -e
+[ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"
+[ "$(grep -c '^hifa: error: ' "$WORK/first.err")" = 1 ] || fail "not one error line: $(cat "$WORK/first.err")"
+error=$(tail -1 "$WORK/first.err")
+echo "$error" | grep -q "^hifa: error: $WORK/s: interrupted with [0-9]* of 40 subjects complete; run the same command again to resume\$" \
+  || fail "error line: $error"
+complete=$(echo "$error" | sed 's/.*interrupted with \([0-9]*\) of.*/\1/')
+[ "$(ls -d "$WORK"/s/subject_* | wc -l)" = "$complete" ] || fail "$complete reported, $(ls "$WORK/s") there"
+"$HIFA" "${SYNTH[@]}" > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt" >&2; fail "the rerun failed"; }
+grep -q "made $((40 - complete)) subjects ($complete already complete)" "$WORK/second.txt" || fail "rerun: $(cat "$WORK/second.txt")"
+echo ok
