@@ -15,9 +15,10 @@
 // training resumes from its checkpoints, and a run's evaluation is kept when its metrics.json exists
 // and the run took no training step in this invocation. Ctrl-C (or SIGTERM) stops synth, prepare
 // and training cleanly (interrupt_guard.hpp): what is complete or checkpointed stays for the rerun.
-// The budget: 8 views of the 20 training figures and 20 synthetic subjects (320 items, 80 batches
-// of 4 per epoch) and the configs' own epochs (tiny.yaml: normal 5, coarse 10, fine 10: 400, 800
-// and 800 steps), a 128^3 grid. Measured on this 2-core machine with little load, a step took about 0.05 s (normal), 0.08 s
+// The budget: 16 views of the 20 training figures and 8 synthetic subjects (448 items, 112 batches
+// of 4 per epoch) and the configs' own epochs (tiny.yaml: normal 5, coarse 10, fine 10: 560, 1120
+// and 1120 steps), a 128^3 grid. (With 20 synthetic subjects at 8 views, the same 320 items as the
+// figures alone at 16, the tiny PIFuHD did worse on the real test five: the figures' views count.) Measured on this 2-core machine with little load, a step took about 0.05 s (normal), 0.08 s
 // (coarse) and 0.16 s (fine); docs/demo.md has the stage times. --quick is a much smaller one for tests. The two runs train the normal nets each:
 // a run folder holds one model and its optimizers, so one run's stage cannot be reused by another.
 
@@ -66,7 +67,7 @@ struct DemoOptions {
   fs::path data = "data";
   fs::path configs = "configs";
   bool quick = false;
-  int synthetic = 20;
+  int synthetic = 8;
 };
 
 // What the demo spends; everything else comes from the configs.
@@ -81,7 +82,7 @@ struct DemoBudget {
 
 DemoBudget budget(bool quick) {
   if (quick) return {4, 500, 64, 2, 32, 1};
-  return {8, 2000, 128, -1, 128, 1};
+  return {16, 2000, 128, -1, 128, 1};
 }
 
 struct RunSpec {
