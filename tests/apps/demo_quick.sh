@@ -8,9 +8,9 @@ MAKE_SCANS=$2
 MAKE_BODY=$3
 WORK=$4
 CONFIGS=$5
-rm -rf "$WORK"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
+fresh_work
 mkdir -p "$WORK/data"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Three scans (tall, twosided, parts); parts is held out as the demo holds out its five figures.
 "$MAKE_SCANS" good "$WORK/data/figures"

@@ -8,21 +8,8 @@ HIFA=$1
 MAKE_SCANS=$2
 WORK=$3
 CONFIG=$4
-rm -rf "$WORK"
-mkdir -p "$WORK"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_error PATTERN ARGS...: the command fails with exit code 1 and one stderr line matching PATTERN.
-expect_error() {
-  local pattern=$1 got
-  shift
-  set +e
-  "$HIFA" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt"
-  got=$?
-  set -e
-  [ $got = 1 ] || fail "exit code $got, expected 1: $* ($(cat "$WORK/err.txt"))"
-  [ "$(wc -l < "$WORK/err.txt")" = 1 ] || fail "not one line: $(cat "$WORK/err.txt")"
-  grep -q -- "$pattern" "$WORK/err.txt" || fail "'$pattern' not in: $(cat "$WORK/err.txt")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
+fresh_work
 
 # tall, twosided and parts; parts is held out, the 8 views of the others are 2 batches of 4.
 "$MAKE_SCANS" good "$WORK/scans"
@@ -62,6 +49,6 @@ else:
 PY
 
 # A --scans folder that is missing, or is not the one the dataset came from: one line naming it.
-expect_error "^hifa: error: $WORK/nowhere: no such folder" "${EVAL[@]}" --scans "$WORK/nowhere"
-expect_error "^hifa: error: $WORK/data/.*: no such file: subject '.*' was prepared from" "${EVAL[@]}" --scans "$WORK/data"
+expect_error 1 "^hifa: error: $WORK/nowhere: no such folder" "${EVAL[@]}" --scans "$WORK/nowhere"
+expect_error 1 "^hifa: error: $WORK/data/.*: no such file: subject '.*' was prepared from" "${EVAL[@]}" --scans "$WORK/data"
 echo ok

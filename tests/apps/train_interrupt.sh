@@ -7,9 +7,8 @@ HIFA=$1
 MAKE_SCANS=$2
 WORK=$3
 CONFIG=$4
-rm -rf "$WORK"
-mkdir -p "$WORK"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
+fresh_work
 
 # 3 subjects x 8 views at the tiny config's sizes: 24 items, 6 batches of 4 per epoch.
 "$MAKE_SCANS" good "$WORK/scans"
@@ -20,12 +19,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 TRAIN=(train --config "$CONFIG" --data "$WORK/data" --out "$WORK/run" --max-iterations 12 --threads 1)
 "$HIFA" "${TRAIN[@]}" > "$WORK/first.txt" 2> "$WORK/first.err" &
 pid=$!
-for _ in $(seq 1 6000); do
-  [ -f "$WORK/run/checkpoint.pt" ] && break
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.01
-done
-[ -f "$WORK/run/checkpoint.pt" ] || { cat "$WORK/first.err" >&2; fail "no checkpoint was written"; }
+wait_for "$WORK/run/checkpoint.pt" $pid || { cat "$WORK/first.err" >&2; fail "no checkpoint was written"; }
 kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
 [ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"

@@ -7,21 +7,8 @@ HIFA=$1
 MAKE_SCANS=$2
 WORK=$3
 CONFIG=$4
-rm -rf "$WORK"
-mkdir -p "$WORK"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-# expect_error RC PATTERN ARGS...: the command fails with RC and one stderr line matching PATTERN.
-expect_error() {
-  local rc=$1 pattern=$2 got
-  shift 2
-  set +e
-  "$HIFA" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt"
-  got=$?
-  set -e
-  [ $got = "$rc" ] || fail "exit code $got, expected $rc: $* ($(cat "$WORK/err.txt"))"
-  [ "$(wc -l < "$WORK/err.txt")" = 1 ] || fail "not one line: $(cat "$WORK/err.txt")"
-  grep -q -- "$pattern" "$WORK/err.txt" || fail "'$pattern' not in: $(cat "$WORK/err.txt")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
+fresh_work
 
 # 3 subjects x 8 views at the tiny config's sizes (64², fine 128²), all in the train split: 24
 # items, 6 batches of 4 per epoch.
@@ -33,12 +20,7 @@ expect_error() {
 TRAIN=(train --data "$WORK/data" --out "$WORK/run" --max-iterations 8 --threads 1)
 "$HIFA" "${TRAIN[@]}" --config "$CONFIG" > "$WORK/first.txt" 2>&1 &
 pid=$!
-for _ in $(seq 1 6000); do
-  [ -f "$WORK/run/checkpoint.pt" ] && break
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.01
-done
-[ -f "$WORK/run/checkpoint.pt" ] || { cat "$WORK/first.txt" >&2; fail "no checkpoint was written"; }
+wait_for "$WORK/run/checkpoint.pt" $pid || { cat "$WORK/first.txt" >&2; fail "no checkpoint was written"; }
 kill -KILL $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 grep -q "^trained" "$WORK/first.txt" && echo "note: the run finished before the kill" >&2

@@ -6,19 +6,13 @@ set -euo pipefail
 HIFA=$1
 MAKE_BODY=$2
 WORK=$3
-rm -rf "$WORK"
-mkdir -p "$WORK"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
+fresh_work
 "$MAKE_BODY" "$WORK/body.npz"
 SYNTH=(synth --body "$WORK/body.npz" --motion "$WORK/no-motion" --count 40 --res 48 --seed 2 --out "$WORK/s" --threads 1)
 "$HIFA" "${SYNTH[@]}" > "$WORK/first.txt" 2> "$WORK/first.err" &
 pid=$!
-for _ in $(seq 1 6000); do
-  [ -d "$WORK/s/subject_00000" ] && break
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.01
-done
-[ -d "$WORK/s/subject_00000" ] || { cat "$WORK/first.err" >&2; fail "no subject was written"; }
+wait_for "$WORK/s/subject_00000" $pid || { cat "$WORK/first.err" >&2; fail "no subject was written"; }
 kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
 [ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"

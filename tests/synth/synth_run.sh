@@ -7,13 +7,8 @@ HIFA=$1
 MAKE_BODY=$2
 MOTION=$3
 WORK=$4
-rm -rf "$WORK"
-mkdir -p "$WORK"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-tree_sums() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum); }
-same_trees() {
-  diff <(tree_sums "$1") <(tree_sums "$2") >/dev/null || { diff <(tree_sums "$1") <(tree_sums "$2") | head -20 >&2; fail "$1 and $2 differ"; }
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
+fresh_work
 "$MAKE_BODY" "$WORK/body.npz"
 SMALL=(--body "$WORK/body.npz" --motion "$WORK/no-motion" --count 3 --res 64 --seed 5)
 

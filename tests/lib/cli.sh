@@ -1,0 +1,42 @@
+# Shared by the command-line test scripts; source it after setting HIFA (the hifa command) and WORK
+# (the test's own folder):
+#   fail MESSAGE...                 stop the test with a message
+#   fresh_work                      an empty $WORK
+#   expect_error RC PATTERN ARGS... "$HIFA" ARGS fails with exit code RC and one stderr line matching
+#                                   PATTERN
+#   wait_for PATH PID               wait until PATH exists or process PID has ended (at most 60 s);
+#                                   fails (returns 1) when PATH is still absent
+#   same_trees DIR DIR              the two trees hold the same files with the same bytes
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+fresh_work() {
+  rm -rf "$WORK"
+  mkdir -p "$WORK"
+}
+
+expect_error() {
+  local rc=$1 pattern=$2 got
+  shift 2
+  set +e
+  "$HIFA" "$@" > "$WORK/out.txt" 2> "$WORK/err.txt"
+  got=$?
+  set -e
+  [ $got = "$rc" ] || fail "exit code $got, expected $rc: $* ($(cat "$WORK/err.txt"))"
+  [ "$(wc -l < "$WORK/err.txt")" = 1 ] || fail "not one line: $(cat "$WORK/err.txt")"
+  grep -q -- "$pattern" "$WORK/err.txt" || fail "'$pattern' not in: $(cat "$WORK/err.txt")"
+}
+
+wait_for() {
+  local path=$1 pid=$2
+  for _ in $(seq 1 6000); do
+    [ -e "$path" ] && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  [ -e "$path" ]
+}
+
+tree_sums() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum); }
+same_trees() {
+  diff <(tree_sums "$1") <(tree_sums "$2") >/dev/null || { diff <(tree_sums "$1") <(tree_sums "$2") | head -20 >&2; fail "$1 and $2 differ"; }
+}
