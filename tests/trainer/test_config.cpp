@@ -95,6 +95,26 @@ TEST_CASE("configs/tiny.yaml builds a small two-level model") {
   CHECK(c.text.find("CPU-sized PIFuHD") != std::string::npos);  // the text is kept for checkpoints
 }
 
+TEST_CASE("configs/small.yaml and small_pifu.yaml differ only by the fine level, with equal coarse updates") {
+  const Config hd = load_config(configs + "small.yaml");
+  const Config single = load_config(configs + "small_pifu.yaml");
+  REQUIRE(hd.fine.has_value());
+  CHECK_FALSE(single.fine.has_value());
+  CHECK(hd.coarse.image_size == 128);
+  CHECK(hd.fine->image_size == 256);
+  CHECK(hd.coarse.mlp.widths == single.coarse.mlp.widths);
+  CHECK(hd.coarse.encoder.channels == single.coarse.encoder.channels);
+  CHECK(hd.coarse.encoder.stacks == single.coarse.encoder.stacks);
+  CHECK(hd.normal_net.base_channels == single.normal_net.base_channels);
+  // alternate: every fine step is also a coarse step, so PIFu's coarse epochs match both stages'.
+  CHECK(hd.train.fine_schedule == "alternate");
+  CHECK(hd.train.coarse.epochs + hd.train.fine.epochs == single.train.coarse.epochs);
+  CHECK(hd.train.normal.epochs == single.train.normal.epochs);
+  torch::manual_seed(0);
+  CHECK(make_model(hd)->has_fine());
+  CHECK_FALSE(make_model(single)->has_fine());
+}
+
 TEST_CASE("a misspelled key is an error naming the key, its line and the file") {
   const fs::path p = write_temp("typo.yaml", replace(tiny_text(), "      stacks: 2", "      stakcs: 2"));
   CHECK_THROWS_WITH(load_config(p), Catch::Contains(p.string()) && Catch::Contains("unknown key 'model.coarse.encoder.stakcs'") &&
