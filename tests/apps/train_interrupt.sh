@@ -2,18 +2,7 @@
 # there, the command fails with one "interrupted ... --resume" line and exit code 1, and --resume
 # continues at exactly that step to the end.
 # Args: HIFA MAKE_SCANS WORK CONFIG
-set -euo pipefail
-HIFA=$1
-MAKE_SCANS=$2
-WORK=$3
-CONFIG=$4
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
-
-# 3 subjects x 8 views at the tiny config's sizes: 24 items, 6 batches of 4 per epoch.
-"$MAKE_SCANS" good "$WORK/scans"
-"$HIFA" prepare --scans "$WORK/scans" --out "$WORK/data" --views 8 --res 64 --fine-res 128 --samples 600 \
-  --unlit --test-fraction 0 --seed 1 > /dev/null
+source "$(dirname "$0")/train_lib.sh"  # HIFA MAKE_SCANS WORK CONFIG; the 24-item dataset in $WORK/data
 # 12 steps per stage: the first checkpoint (the normal stage's epoch end, step 6) leaves 30 steps in
 # which the signal lands.
 TRAIN=(train --config "$CONFIG" --data "$WORK/data" --out "$WORK/run" --max-iterations 12 --threads 1)

@@ -2,19 +2,7 @@
 # SIGKILL after its first checkpoint, resumed with --resume to the end with the losses of an
 # uninterrupted run; and its one-line errors.
 # Args: HIFA MAKE_SCANS WORK CONFIG
-set -euo pipefail
-HIFA=$1
-MAKE_SCANS=$2
-WORK=$3
-CONFIG=$4
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
-
-# 3 subjects x 8 views at the tiny config's sizes (64², fine 128²), all in the train split: 24
-# items, 6 batches of 4 per epoch.
-"$MAKE_SCANS" good "$WORK/scans"
-"$HIFA" prepare --scans "$WORK/scans" --out "$WORK/data" --views 8 --res 64 --fine-res 128 --samples 600 \
-  --unlit --test-fraction 0 --seed 1 > /dev/null
+source "$(dirname "$0")/train_lib.sh"  # HIFA MAKE_SCANS WORK CONFIG; the 24-item dataset in $WORK/data
 # 8 steps per stage (one epoch and 2 batches), log_every 5 in tiny.yaml: rows at steps 5 and 8 of
 # each of the 3 stages; checkpoints at every epoch end (step 6) and stage end.
 TRAIN=(train --data "$WORK/data" --out "$WORK/run" --max-iterations 8 --threads 1)
