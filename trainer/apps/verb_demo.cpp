@@ -116,6 +116,7 @@ fs::path checked_folder(const fs::path& path, const std::string& hint) {
 }
 
 fs::path synth_folder(const DemoOptions& o) { return o.out / "synth"; }
+fs::path synth_body(const DemoOptions& o) { return o.data / "body" / "open_body.npz"; }
 
 void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b, const std::atomic<bool>* interrupt) {
   synth::SynthOptions s;
@@ -123,7 +124,7 @@ void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b, const st
   s.out = synth_folder(o);
   s.count = o.synthetic;
   s.resolution = b.synth_resolution;
-  s.body = o.data / "body" / "open_body.npz";
+  s.body = synth_body(o);
   s.motion = o.data / "motion";
   std::optional<Progress> progress;
   synth::SynthEvents events;
@@ -320,7 +321,7 @@ void run_demo(const DemoOptions& o) {
   checked_folder(o.data, "the demo's data: run scripts/fetch-data, or give --data DIR holding figures/ and split.json");
   const DemoBudget b = budget(o.quick);
   if (o.synthetic > 0) {
-    const fs::path body = o.data / "body" / "open_body.npz";
+    const fs::path body = synth_body(o);
     std::error_code ec;
     if (!fs::is_regular_file(body, ec)) {
       throw Error(body.string(), "no such file (the synthetic subjects' body, OpenBody: run scripts/fetch-data, or "

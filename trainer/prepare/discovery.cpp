@@ -94,17 +94,13 @@ bool is_mesh_file(const fs::path& path) {
 
 namespace {
 
-// Adds the scans and ignored entries of one folder; `shown` prefixes the names in clash messages
-// when several folders are searched.
-void collect(const fs::path& folder, const std::string& shown, std::map<std::string, std::vector<ScanSource>>& by_name,
-             std::vector<std::pair<std::string, std::string>>& shown_names, Discovery& found) {
+// Adds the scans and ignored entries of one folder. With several folders, reports name an entry by
+// its whole path (a relative name alone would not say which folder).
+void collect(const fs::path& folder, bool several, std::map<std::string, std::vector<ScanSource>>& by_name,
+             Discovery& found) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) throw Error(folder.string(), "no such folder");
   const auto entries = sorted_entries(folder);
-  auto add = [&](ScanSource scan) {
-    shown_names.push_back({scan.name, shown + scan.relative});
-    by_name[scan.name].push_back(std::move(scan));
-  };
   for (const auto& e : entries) {
     if (hidden(e.path())) continue;
     const std::string relative = e.path().filename().string();
@@ -112,17 +108,18 @@ void collect(const fs::path& folder, const std::string& shown, std::map<std::str
       bool any_mesh = false;
       for (const auto& inner : sorted_entries(e.path())) any_mesh = any_mesh || (inner.is_regular_file() && is_mesh_file(inner.path()));
       if (!any_mesh) {
-        found.ignored.push_back({shown + relative + "/", "a folder without a mesh file"});
+        found.ignored.push_back({(several ? e.path().string() : relative) + "/", "a folder without a mesh file"});
         continue;
       }
-      add(scan_of_folder(e.path(), relative));
+      ScanSource scan = scan_of_folder(e.path(), relative);
+      by_name[scan.name].push_back(std::move(scan));
     } else if (e.is_regular_file() && is_mesh_file(e.path())) {
       ScanSource scan;
       scan.name = e.path().stem().string();
       scan.mesh = e.path();
       scan.relative = relative;
       scan.body = file_with_prefix(scan.name + ".body.", entries);
-      add(std::move(scan));
+      by_name[scan.name].push_back(std::move(scan));
     }
   }
 }
@@ -133,19 +130,16 @@ Discovery discover_scans(const fs::path& folder) { return discover_scans(std::ve
 
 Discovery discover_scans(const std::vector<fs::path>& folders) {
   if (folders.empty()) throw Error("--scans", "no scans folder given");
+  const bool several = folders.size() > 1;
   Discovery found;
   std::map<std::string, std::vector<ScanSource>> by_name;
-  std::vector<std::pair<std::string, std::string>> shown_names;  // (name, where it was found)
-  for (const fs::path& folder : folders) {
-    collect(folder, folders.size() > 1 ? folder.string() + "/" : "", by_name, shown_names, found);
-  }
+  for (const fs::path& folder : folders) collect(folder, several, by_name, found);
   for (auto& [name, scans] : by_name) {
     if (scans.size() > 1) {
-      // Two scans would write one subject folder: neither is taken, both are reported.
+      // Two scans would write one subject folder: neither is taken, both are reported. `mesh` is
+      // the scan's file (or its folder, when that holds several meshes) under its scans folder.
       std::string list;
-      for (const auto& [n, shown] : shown_names) {
-        if (n == name) list += (list.empty() ? "" : ", ") + shown;
-      }
+      for (const auto& s : scans) list += (list.empty() ? "" : ", ") + (several ? s.mesh.string() : s.relative);
       for (auto& s : scans) {
         if (s.problem.empty()) s.problem = "two scans are named '" + name + "' (" + list + "); rename one";
       }
