@@ -6,15 +6,8 @@ source "$(dirname "$0")/train_lib.sh"  # HIFA MAKE_SCANS WORK CONFIG; the 24-ite
 # 12 steps per stage: the first checkpoint (the normal stage's epoch end, step 6) leaves 30 steps in
 # which the signal lands.
 TRAIN=(train --config "$CONFIG" --data "$WORK/data" --out "$WORK/run" --max-iterations 12 --threads 1)
-"$HIFA" "${TRAIN[@]}" > "$WORK/first.txt" 2> "$WORK/first.err" &
-pid=$!
-wait_for "$WORK/run/checkpoint.pt" $pid || { cat "$WORK/first.err" >&2; fail "no checkpoint was written"; }
-kill -INT $pid
-set +e; wait $pid; rc=$?; set -e
-[ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"
-# Progress lines may come first; the error is the one last line.
-error=$(tail -1 "$WORK/first.err")
-[ "$(grep -c '^hifa: error: ' "$WORK/first.err")" = 1 ] || fail "not one error line: $(cat "$WORK/first.err")"
+interrupt_at "$WORK/run/checkpoint.pt" "${TRAIN[@]}"
+error=$ERROR_LINE
 pattern="^hifa: error: $WORK/run: interrupted at [a-z]* step [0-9]* of 12; checkpoint written: run the same command with --resume to continue\$"
 echo "$error" | grep -q "$pattern" || fail "error line: $error"
 stage=$(echo "$error" | sed 's/.*interrupted at \([a-z]*\) step.*/\1/')

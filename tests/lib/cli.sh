@@ -6,6 +6,10 @@
 #                                   PATTERN
 #   wait_for PATH PID               wait until PATH exists or process PID has ended (at most 60 s);
 #                                   fails (returns 1) when PATH is still absent
+#   interrupt_at PATH ARGS...       "$HIFA" ARGS in the background (stdout $WORK/first.txt, stderr
+#                                   $WORK/first.err), SIGINT once PATH exists; it must then fail
+#                                   with exit code 1 and one "hifa: error:" line, which ends stderr
+#                                   (progress lines may come first) and is left in $ERROR_LINE
 #   same_trees DIR DIR              the two trees hold the same files with the same bytes
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -34,6 +38,19 @@ wait_for() {
     sleep 0.01
   done
   [ -e "$path" ]
+}
+
+interrupt_at() {
+  local path=$1 pid rc
+  shift
+  "$HIFA" "$@" > "$WORK/first.txt" 2> "$WORK/first.err" &
+  pid=$!
+  wait_for "$path" $pid || { cat "$WORK/first.err" >&2; fail "$path was never written"; }
+  kill -INT $pid
+  set +e; wait $pid; rc=$?; set -e
+  [ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"
+  [ "$(grep -c '^hifa: error: ' "$WORK/first.err")" = 1 ] || fail "not one error line: $(cat "$WORK/first.err")"
+  ERROR_LINE=$(tail -1 "$WORK/first.err")
 }
 
 tree_sums() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs sha256sum); }

@@ -10,14 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
 fresh_work
 "$MAKE_BODY" "$WORK/body.npz"
 SYNTH=(synth --body "$WORK/body.npz" --motion "$WORK/no-motion" --count 40 --res 48 --seed 2 --out "$WORK/s" --threads 1)
-"$HIFA" "${SYNTH[@]}" > "$WORK/first.txt" 2> "$WORK/first.err" &
-pid=$!
-wait_for "$WORK/s/subject_00000" $pid || { cat "$WORK/first.err" >&2; fail "no subject was written"; }
-kill -INT $pid
-set +e; wait $pid; rc=$?; set -e
-[ $rc = 1 ] || fail "exit code $rc after SIGINT, expected 1: $(cat "$WORK/first.txt" "$WORK/first.err")"
-[ "$(grep -c '^hifa: error: ' "$WORK/first.err")" = 1 ] || fail "not one error line: $(cat "$WORK/first.err")"
-error=$(tail -1 "$WORK/first.err")
+interrupt_at "$WORK/s/subject_00000" "${SYNTH[@]}"
+error=$ERROR_LINE
 echo "$error" | grep -q "^hifa: error: $WORK/s: interrupted with [0-9]* of 40 subjects complete; run the same command again to resume\$" \
   || fail "error line: $error"
 complete=$(echo "$error" | sed 's/.*interrupted with \([0-9]*\) of.*/\1/')
