@@ -13,20 +13,23 @@
 # build --target pifu_train_step_peer; built when LibTorch is found). Threads: --threads, else
 # OMP_NUM_THREADS, else 2, the same on both sides.
 #
-# Measured (2026-12-01, the 2-core machine shared with ~15 other jobs, load average 15-17; one
-# round, 1 warm-up + 3 steps, --warmup 1 --steps 3):
-#   --hifa-heap default   wall ratio 0.69, CPU-time ratio 0.97
-#   --hifa-heap keep      wall ratio 1.01, CPU-time ratio 1.00
-# Under that load a step took 35-115 s of wall time (it needs ~10-15 s of CPU): the wall ratio
-# measures scheduling, the CPU-time ratio the work. Read: hifa's step costs the same as PyTorch's,
-# not 0.9x. Why: both sides call the same LibTorch 1.13 kernels (Python's per-op dispatch is well
-# under 1% of a multi-second step); profiled per op (torch.autograd.profiler on the mirror),
-# convolution forward + backward (oneDNN) is ~65% of the step, GroupNorm backward ~11%,
-# autograd's gradient sums ~8%, ReLU backward ~3%, grid_sample ~3%, bicubic upsampling ~2%; the
-# 1x1-conv MLP already runs at ~84 GFLOP/s on one thread (single-thread CPU time, about 87% of an
-# AVX2 core's peak), ahead of the same layers as addmm GEMMs (~77). No rewrite of those layers
-# that keeps the maths exact came out faster here; the one process-level change kept is
-# trainer/runtime/heap.hpp (it halves page faults and system time, no change in user time).
+# Measured (2026-12-02, the 2-core machine otherwise idle, load average 1.5-2; 1 warm-up + 3 steps
+# per round, medians over the rounds):
+#   --rounds 6                        wall ratio 0.86, CPU-time ratio 0.87 (2.31 s vs 2.69 s)
+#   --rounds 3 --hifa-heap default    wall ratio 0.92, CPU-time ratio 0.93
+# Both sides call the same LibTorch 1.13 kernels; hifa's model computes the same maths differently
+# where that is faster (the peer is written as the public PIFuHD code writes it):
+#   - the point MLP as GEMMs over points-major rows with the bias fused (addmm) instead of 1x1
+#     Conv1d (oneDNN reorders NCW each call): the MLP of both stacks is ~half of the step, and this
+#     is ~9% faster on it (trainer/models/surface_mlp.cpp);
+#   - the hourglass's bicubic upsampling as two GEMMs with LibTorch's own 1-D weights
+#     (trainer/models/separable_resize.hpp): 1.13's CPU bicubic backward is a serial scatter loop,
+#     ~6% of the step;
+#   - trainer/runtime/heap.hpp (halves page faults and system time).
+# What is left (profiled per op with torch.autograd.profiler on the mirror): 3x3 convolutions
+# forward + backward run at ~200 GFLOP/s on the 2 AVX-512 cores (oneDNN, near peak), and the rest
+# (grid_sample backward, cat, GroupNorm, ReLU) is under 10% of the step.
+# Before those two model changes (same day, same machine): wall 0.92, CPU time 0.91.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tool="${HIFA_BUILD_DIR:-$here/../../build}/bench/pifu_train_step_peer"

@@ -9,6 +9,7 @@
 #include "models/normal_net.hpp"
 #include "models/pifuhd.hpp"
 #include "models/projection.hpp"
+#include "models/separable_resize.hpp"
 #include "models/surface_mlp.hpp"
 
 #include <torch/torch.h>
@@ -24,6 +25,34 @@ int64_t count(const torch::nn::Module& m) {
   return n;
 }
 }  // namespace
+
+TEST_CASE("separable_resize equals F::interpolate in value and gradient for nearest, bilinear and bicubic") {
+  namespace F = torch::nn::functional;
+  torch::manual_seed(3);
+  const std::vector<std::pair<const char*, F::InterpolateFuncOptions>> modes = {
+      {"nearest", F::InterpolateFuncOptions().mode(torch::kNearest)},
+      {"bilinear", F::InterpolateFuncOptions().mode(torch::kBilinear).align_corners(true)},
+      {"bicubic", F::InterpolateFuncOptions().mode(torch::kBicubic).align_corners(true)},
+      {"bicubic, half-pixel", F::InterpolateFuncOptions().mode(torch::kBicubic).align_corners(false)}};
+  // the hourglass's 2x, a non-square odd resize and a shrink (border clamping differs in each)
+  const std::vector<std::pair<std::array<int64_t, 2>, std::array<int64_t, 2>>> sizes = {
+      {{8, 8}, {16, 16}}, {{5, 7}, {12, 9}}, {{9, 6}, {4, 3}}};
+  for (const auto& [name, mode] : modes) {
+    for (const auto& [in, out] : sizes) {
+      CAPTURE(name, in[0], in[1], out[0], out[1]);
+      const torch::Tensor x = torch::randn({2, 3, in[0], in[1]}, torch::requires_grad());
+      const torch::Tensor g = torch::randn({2, 3, out[0], out[1]});
+      F::InterpolateFuncOptions with_size = mode;
+      const torch::Tensor want = F::interpolate(x, with_size.size(std::vector<int64_t>{out[0], out[1]}));
+      const torch::Tensor want_grad = torch::autograd::grad({want}, {x}, {g})[0];
+      const torch::Tensor got = separable_resize(x, out, mode);
+      REQUIRE(got.sizes() == want.sizes());
+      const torch::Tensor got_grad = torch::autograd::grad({got}, {x}, {g})[0];
+      CHECK((got - want).abs().max().item<float>() < 1e-5f);
+      CHECK((got_grad - want_grad).abs().max().item<float>() < 1e-5f);
+    }
+  }
+}
 
 TEST_CASE("a 4-stack hourglass maps 64^2 to 16^2 (the coarse 512^2 -> 128^2) for every stack") {
   torch::NoGradGuard no_grad;

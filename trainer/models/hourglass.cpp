@@ -1,5 +1,7 @@
 #include "models/hourglass.hpp"
 
+#include "models/separable_resize.hpp"
+
 #include "hifa/core/error.hpp"
 
 #include <numeric>
@@ -75,12 +77,11 @@ torch::Tensor HourglassImpl::level(int l, const torch::Tensor& x) {
   torch::Tensor low = b2_[l - 1](F::avg_pool2d(x, F::AvgPool2dFuncOptions(2).stride(2)));
   low = l > 1 ? level(l - 1, low) : b2_plus_(low);
   low = b3_[l - 1](low);
-  // Back to up1's size (PIFuHD: bicubic with align_corners=True; PIFu: nearest).
-  auto opts = F::InterpolateFuncOptions().size(std::vector<int64_t>{up1.size(2), up1.size(3)});
-  if (upsample_ == "bicubic") opts = opts.mode(torch::kBicubic).align_corners(true);
-  else if (upsample_ == "bilinear") opts = opts.mode(torch::kBilinear).align_corners(true);
-  else opts = opts.mode(torch::kNearest);
-  return up1 + F::interpolate(low, opts);
+  // Back to up1's size (PIFuHD: bicubic with align_corners=True; PIFu: nearest), as two GEMMs.
+  auto mode = F::InterpolateFuncOptions().mode(torch::kNearest);
+  if (upsample_ == "bicubic") mode = mode.mode(torch::kBicubic).align_corners(true);
+  else if (upsample_ == "bilinear") mode = mode.mode(torch::kBilinear).align_corners(true);
+  return up1 + separable_resize(low, {up1.size(2), up1.size(3)}, mode);
 }
 
 StackedHourglassImpl::StackedHourglassImpl(HourglassOptions o) : options_(std::move(o)) {

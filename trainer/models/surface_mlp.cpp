@@ -37,19 +37,29 @@ SurfaceMLPOutput SurfaceMLPImpl::forward(const torch::Tensor& x) {
     throw Error("SurfaceMLP", "expects B x " + std::to_string(w[0]) + " x N features, got " + std::to_string(x.dim()) +
                                   "-d input with " + std::to_string(x.dim() > 1 ? x.size(1) : 0) + " channels");
   }
+  // Points-major layout: each 1x1 conv is one GEMM (P = B * N rows) with the bias fused in (addmm);
+  // on CPU this is ~9% faster than Conv1d's oneDNN path, forward and backward together, for the
+  // coarse MLP over 10,000 points on 2 threads (bench/peers/pifu_train_step_vs_torch.sh).
+  const int64_t b = x.size(0), n = x.size(2);
+  auto channels_first = [&](const torch::Tensor& rows) { return rows.view({b, n, rows.size(1)}).transpose(1, 2); };
+  const torch::Tensor input = x.transpose(1, 2).reshape({b * n, x.size(1)});
   SurfaceMLPOutput out;
-  torch::Tensor y = x;
+  torch::Tensor y = input;
   const int layers = int(filters_->size());
   for (int l = 0; l < layers; ++l) {
-    torch::Tensor in = skip_[std::size_t(l)] ? torch::cat({y, x}, 1) : y;
-    y = filters_[std::size_t(l)]->as<torch::nn::Conv1d>()->forward(in);
+    const auto& conv = filters_[std::size_t(l)]->as<torch::nn::Conv1d>();
+    const torch::Tensor in = skip_[std::size_t(l)] ? torch::cat({y, input}, 1) : y;
+    y = torch::addmm(conv->bias, in, conv->weight.view({conv->weight.size(0), conv->weight.size(1)}).t());
     if (l + 1 < layers) {
-      if (options_.norm == "group") y = norms_[std::size_t(l)]->as<torch::nn::GroupNorm>()->forward(y);
-      y = torch::leaky_relu(y, options_.leaky_slope);
+      if (options_.norm == "group") {  // over each sample's points, as on B x C x N
+        const torch::Tensor normed = norms_[std::size_t(l)]->as<torch::nn::GroupNorm>()->forward(channels_first(y));
+        y = normed.transpose(1, 2).reshape({b * n, normed.size(1)});
+      }
+      y = torch::leaky_relu_(y, options_.leaky_slope);  // y is this layer's own output: no copy needed
     }
-    if (l == options_.omega_layer) out.omega = y;
+    if (l == options_.omega_layer) out.omega = channels_first(y);
   }
-  out.logits = y;
+  out.logits = channels_first(y);
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// The point MLP of PIFu/PIFuHD: 1x1 Conv1d layers over B x C x N point features, LeakyReLU,
-// sigmoid out, the input re-concatenated before chosen layers (facebookresearch/pifuhd
+// The point MLP of PIFu/PIFuHD: 1x1 Conv1d layers over B x C x N point features (parameters held
+// as Conv1d, evaluated as GEMMs over the points), LeakyReLU, sigmoid out, the input re-concatenated before chosen layers (facebookresearch/pifuhd
 // lib/model/MLP.py: filters, res_layers, merge_layer).
 //
 //   SurfaceMLP mlp(SurfaceMLPOptions{});          // coarse: 257-1024-512-256-128-1, skips {1,2,3}
@@ -32,7 +32,7 @@ using SurfaceMLPOptions = MlpConfig;
 
 struct SurfaceMLPOutput {
   torch::Tensor logits;  // B x widths.back() x N, before the sigmoid
-  torch::Tensor omega;   // B x widths[omega_layer + 1] x N, or undefined
+  torch::Tensor omega;   // B x widths[omega_layer + 1] x N (a transposed view), or undefined
   torch::Tensor occupancy() const { return torch::sigmoid(logits); }
 };
 
