@@ -117,6 +117,20 @@ concept Warper = Kokkos::is_execution_space<ExecSpace>::value &&
                    w.canonical_normals(space, in, out);
                  };
 
+// One non-zero skinning weight of a point: the joint and its weight.
+struct JointWeight {
+  int joint;
+  float weight;
+};
+
+// N x M (joint, weight) pairs, row i point i's non-zero weights in increasing joint order, padded
+// with {0, 0}; joint_count is K, the number of joints (transforms) the indices refer to.
+template <class MemorySpace>
+struct SparseWeights {
+  Kokkos::View<const JointWeight**, Kokkos::LayoutRight, MemorySpace> pairs;
+  int joint_count = 0;
+};
+
 namespace detail {
 
 enum class LbsOp { forward_points, inverse_points, forward_normals, canonical_normals };
@@ -254,76 +268,50 @@ void run_lbs(const ExecSpace& space, const char* warper, const Blend& blend, con
       });
 }
 
-// Throws naming `where` when there are no transforms or the weights' rows are not the points.
-inline void check_lbs_sizes(const std::string& where, std::size_t k_count, std::size_t weight_rows, std::size_t n) {
+// The weight layouts' differences, by overload: the name in errors and kernel labels, the size
+// checks (no transforms; one row per point; the rows over the transforms' joints) and the blend.
+template <class Weights>
+const char* lbs_warper_name(const Weights&) {
+  return "LbsWarper";
+}
+template <class MemorySpace>
+const char* lbs_warper_name(const SparseWeights<MemorySpace>&) {
+  return "SparseLbsWarper";
+}
+
+inline void check_lbs_rows(const std::string& where, std::size_t k_count, std::size_t rows, std::size_t n) {
   if (k_count == 0) throw Error(where, "no transforms");
-  if (weight_rows != n) {
-    throw Error(where, "weights have " + std::to_string(weight_rows) + " rows, expected " + std::to_string(n) +
-                           " (one per point)");
+  if (rows != n) throw Error(where, "weights have " + std::to_string(rows) + " rows, expected " + std::to_string(n) + " (one per point)");
+}
+template <class Weights>
+void check_lbs_weights(const std::string& where, const Weights& w, std::size_t k_count, std::size_t n) {
+  if (k_count > 0 && (w.extent(0) != n || w.extent(1) != k_count)) {
+    throw Error(where, "weights are " + std::to_string(w.extent(0)) + " x " + std::to_string(w.extent(1)) +
+                           ", expected " + std::to_string(n) + " x " + std::to_string(k_count) + " (points x transforms)");
   }
+  check_lbs_rows(where, k_count, w.extent(0), n);
+}
+template <class MemorySpace>
+void check_lbs_weights(const std::string& where, const SparseWeights<MemorySpace>& w, std::size_t k_count, std::size_t n) {
+  if (k_count > 0 && std::size_t(w.joint_count) != k_count) {
+    throw Error(where, "weights are over " + std::to_string(w.joint_count) + " joints, but there are " +
+                           std::to_string(k_count) + " transforms");
+  }
+  check_lbs_rows(where, k_count, w.pairs.extent(0), n);
+}
+
+template <class Transforms, class Weights>
+auto lbs_blender(const Transforms& a, const Weights& w) {
+  const int k_count = int(a.extent(0));
+  return KOKKOS_LAMBDA(const int i, float b[12]) { blend(a, w, i, k_count, b); };
+}
+template <class Transforms, class MemorySpace>
+auto lbs_blender(const Transforms& a, const SparseWeights<MemorySpace>& w) {
+  const auto pairs = w.pairs;
+  return KOKKOS_LAMBDA(const int i, float b[12]) { blend_sparse(a, pairs, i, b); };
 }
 
 }  // namespace detail
-
-template <class MemorySpace>
-struct LbsWarper {
-  using memory_space = MemorySpace;
-
-  Kokkos::View<const float* [3][4], Kokkos::LayoutRight, MemorySpace> transforms;
-  Kokkos::View<const float**, Kokkos::LayoutRight, MemorySpace> weights;
-
-  int joint_count() const { return int(transforms.extent(0)); }
-
-  template <class ExecSpace, class In, class Out>
-  void forward_points(const ExecSpace& space, const In& in, const Out& out) const {
-    run<detail::LbsOp::forward_points>(space, in, out);
-  }
-  template <class ExecSpace, class In, class Out>
-  void inverse_points(const ExecSpace& space, const In& in, const Out& out) const {
-    run<detail::LbsOp::inverse_points>(space, in, out);
-  }
-  template <class ExecSpace, class In, class Out>
-  void forward_normals(const ExecSpace& space, const In& in, const Out& out) const {
-    run<detail::LbsOp::forward_normals>(space, in, out);
-  }
-  template <class ExecSpace, class In, class Out>
-  void canonical_normals(const ExecSpace& space, const In& in, const Out& out) const {
-    run<detail::LbsOp::canonical_normals>(space, in, out);
-  }
-
- private:
-  template <detail::LbsOp op, class ExecSpace, class In, class Out>
-  void run(const ExecSpace& space, const In& in, const Out& out) const {
-    const std::size_t n = in.extent(0);
-    const int k_count = int(transforms.extent(0));
-    const std::string where = std::string("LbsWarper::") + detail::lbs_op_name(op);
-    if (k_count > 0 && (weights.extent(0) != n || weights.extent(1) != std::size_t(k_count))) {
-      throw Error(where, "weights are " + std::to_string(weights.extent(0)) + " x " +
-                             std::to_string(weights.extent(1)) + ", expected " + std::to_string(n) + " x " +
-                             std::to_string(k_count) + " (points x transforms)");
-    }
-    detail::check_lbs_sizes(where, std::size_t(k_count), weights.extent(0), n);
-    const auto a = transforms;
-    const auto w = weights;
-    detail::run_lbs<op, ExecSpace, MemorySpace>(
-        space, "LbsWarper", KOKKOS_LAMBDA(const int i, float b[12]) { detail::blend(a, w, i, k_count, b); }, in,
-        out);
-  }
-};
-
-// One non-zero skinning weight of a point: the joint and its weight.
-struct JointWeight {
-  int joint;
-  float weight;
-};
-
-// N x M (joint, weight) pairs, row i point i's non-zero weights in increasing joint order, padded
-// with {0, 0}; joint_count is K, the number of joints (transforms) the indices refer to.
-template <class MemorySpace>
-struct SparseWeights {
-  Kokkos::View<const JointWeight**, Kokkos::LayoutRight, MemorySpace> pairs;
-  int joint_count = 0;
-};
 
 // The sparse layout of N x K weights (M = the largest count of non-zero weights in a row, at
 // least 1), as Views "hifa::skinning::sparse_weights" of the weights' memory space; asynchronous
@@ -364,12 +352,14 @@ SparseWeights<typename Weights::memory_space> sparsify_weights(const ExecSpace& 
   return {pairs, k_count};
 }
 
-template <class MemorySpace>
-struct SparseLbsWarper {
+// The warpers, one template over the weights' layout (LbsWarper: N x K dense; SparseLbsWarper:
+// SparseWeights). Aggregates: hifa::LbsWarper<Memory>{transforms, weights}.
+template <class MemorySpace, class Weights>
+struct BasicLbsWarper {
   using memory_space = MemorySpace;
 
   Kokkos::View<const float* [3][4], Kokkos::LayoutRight, MemorySpace> transforms;
-  SparseWeights<MemorySpace> weights;
+  Weights weights;
 
   int joint_count() const { return int(transforms.extent(0)); }
 
@@ -393,20 +383,17 @@ struct SparseLbsWarper {
  private:
   template <detail::LbsOp op, class ExecSpace, class In, class Out>
   void run(const ExecSpace& space, const In& in, const Out& out) const {
-    const std::size_t k_count = transforms.extent(0);
-    const std::string where = std::string("SparseLbsWarper::") + detail::lbs_op_name(op);
-    if (k_count > 0 && std::size_t(weights.joint_count) != k_count) {
-      throw Error(where, "weights are over " + std::to_string(weights.joint_count) + " joints, but there are " +
-                             std::to_string(k_count) + " transforms");
-    }
-    detail::check_lbs_sizes(where, k_count, weights.pairs.extent(0), in.extent(0));
-    const auto a = transforms;
-    const auto pairs = weights.pairs;
-    detail::run_lbs<op, ExecSpace, MemorySpace>(
-        space, "SparseLbsWarper", KOKKOS_LAMBDA(const int i, float b[12]) { detail::blend_sparse(a, pairs, i, b); },
-        in, out);
+    const char* name = detail::lbs_warper_name(weights);
+    detail::check_lbs_weights(std::string(name) + "::" + detail::lbs_op_name(op), weights, transforms.extent(0), in.extent(0));
+    detail::run_lbs<op, ExecSpace, MemorySpace>(space, name, detail::lbs_blender(transforms, weights), in, out);
   }
 };
+
+template <class MemorySpace>
+using LbsWarper = BasicLbsWarper<MemorySpace, Kokkos::View<const float**, Kokkos::LayoutRight, MemorySpace>>;
+
+template <class MemorySpace>
+using SparseLbsWarper = BasicLbsWarper<MemorySpace, SparseWeights<MemorySpace>>;
 
 // A posed copy of `mesh` by any Warper whose per-point data belong to the mesh's vertices (an
 // LbsWarper with #V x K weights): vertices by forward_points, normals (when present) by
