@@ -1,7 +1,7 @@
 // Linear blend skinning (hifa/skinning/lbs.hpp) on the default host execution space (threads:
 // OMP_NUM_THREADS): forward points, forward normals, inverse points and canonical normals of
-// 100k points x 24 joints; items/s = points/s. Pose: SMPL's tree at random rest joints, every joint
-// turned by up to 0.8 rad. Weights: arg 0 = sparse (1-4 non-zero joints per point, like SMPL's
+// 100k points x 24 joints; items/s = points/s. Pose: tests/support/random_pose.hpp (seed 5, joints
+// turned by up to 0.8 rad). Weights: arg 0 = sparse (1-4 non-zero joints per point, like SMPL's
 // per-vertex weights), 1 = dense (all 24 non-zero). LbsWarper does the same work on both;
 // sparse_lbs_* (SparseLbsWarper) reads only the non-zero pairs, so dense rows are its worst case. Nearest-surface weights (SurfaceWeights::query) and the diffused field's queries on
 // 100k points around a ~20k-face limb-like capsule, and diffuse_weights' build at 48^3.
@@ -14,6 +14,7 @@
 #include "hifa/grid/marching_cubes.hpp"
 #include "hifa/skinning/skeleton.hpp"
 #include "hifa/skinning/weights.hpp"
+#include "support/random_pose.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -26,19 +27,6 @@ using Memory = Space::memory_space;
 using Points = Kokkos::View<float* [3], Kokkos::LayoutRight, Memory>;
 constexpr int point_count = 100000;
 constexpr int joints = 24;
-
-std::vector<hifa::Mat4<float>> pose() {
-  const hifa::CounterRng rng{5};
-  hifa::RowMatrix3<float> rest(joints, 3);
-  for (int k = 0; k < joints; ++k)
-    for (int d = 0; d < 3; ++d) rest(k, d) = 2 * rng.uniform(d, k) - 1;
-  std::vector<float> aa(3 * joints);
-  for (int k = 0; k < joints; ++k) {
-    const hifa::Vec3f axis = hifa::Vec3f(rng.normal(3, k), rng.normal(4, k), rng.normal(5, k)).normalized();
-    for (int d = 0; d < 3; ++d) aa[3 * k + d] = axis[d] * 0.8f * rng.uniform(6, k);
-  }
-  return hifa::forward_kinematics_axis_angle(hifa::smpl_skeleton(rest), std::span<const float>(aa)).skinning;
-}
 
 Points random_points(int n, float lo, float hi) {
   const hifa::CounterRng rng{11};
@@ -74,7 +62,7 @@ enum class Op { forward, forward_normals, inverse, canonical_normals };
 template <Op op, bool sparse = false>
 void lbs(benchmark::State& state) {
   const Space space;
-  const auto a = hifa::upload_transforms<Memory>(space, pose());
+  const auto a = hifa::upload_transforms<Memory>(space, hifa::test::random_smpl_pose(5, 0.8f).skinning);
   const auto w = weights(state.range(0) == 1);
   const auto warp = [&] {
     if constexpr (sparse) return hifa::SparseLbsWarper<Memory>{a, hifa::sparsify_weights(space, w)};

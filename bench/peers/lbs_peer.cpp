@@ -3,8 +3,7 @@
 //
 //   lbs_peer <out-folder> [points = 100000] [runs = 5] [sparse|dense = sparse]
 //
-// Pose: SMPL's kinematic tree (hifa/skinning/skeleton.hpp) at rest joints uniform in [-1, 1]^3,
-// every joint turned by up to 0.8 rad about a random axis, a random root translation.
+// Pose: tests/support/random_pose.hpp at seed 5, joints turned by up to 0.8 rad.
 // Weights (N x 24, rows summing to 1): sparse = 1 to 4 non-zero joints per point, as in SMPL's
 // per-vertex weights; dense = all 24 non-zero (the worst case of the sparse layout).
 // Writes <out-folder>/points.raw (N x 3), weights.raw (N x 24), transforms.raw (24 x 4 x 4, the
@@ -18,9 +17,9 @@
 #include "hifa/core/rng.hpp"
 #include "hifa/core/runtime.hpp"
 #include "hifa/skinning/lbs.hpp"
-#include "hifa/skinning/skeleton.hpp"
 
 #include "peer_tools.hpp"
+#include "support/random_pose.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -33,20 +32,6 @@ namespace {
 
 using Space = Kokkos::DefaultHostExecutionSpace;
 using Host = Kokkos::HostSpace;
-
-std::vector<hifa::Mat4<float>> random_transforms(std::uint64_t seed) {
-  const hifa::CounterRng rng{seed};
-  hifa::RowMatrix3<float> joints(24, 3);
-  for (int k = 0; k < 24; ++k)
-    for (int d = 0; d < 3; ++d) joints(k, d) = 2 * rng.uniform(d, k) - 1;
-  std::vector<float> aa(72);
-  for (int k = 0; k < 24; ++k) {
-    const hifa::Vec3f axis = hifa::Vec3f(rng.normal(3, k), rng.normal(4, k), rng.normal(5, k)).normalized();
-    for (int d = 0; d < 3; ++d) aa[3 * k + d] = axis[d] * 0.8f * rng.uniform(6, k);
-  }
-  const hifa::Vec3f t(rng.normal(7, 0), rng.normal(7, 1), rng.normal(7, 2));
-  return hifa::forward_kinematics_axis_angle(hifa::smpl_skeleton(joints), std::span<const float>(aa), t).skinning;
-}
 
 }  // namespace
 
@@ -85,7 +70,7 @@ int main(int argc, char** argv) {
           for (int k = 0; k < k_count; ++k) weights(i, k) /= sum;
         });
     Kokkos::fence();
-    const auto transforms = random_transforms(5);
+    const auto transforms = hifa::test::random_smpl_pose(5, 0.8f).skinning;
     Kokkos::View<float* [4][4], Kokkos::LayoutRight, Host> host_a("lbs_peer::transforms", k_count);
     for (int k = 0; k < k_count; ++k)
       for (int r = 0; r < 4; ++r)

@@ -9,6 +9,7 @@
 #include "hifa/mesh/measures.hpp"
 #include "hifa/skinning/skeleton.hpp"
 #include "support/execution_spaces.hpp"
+#include "support/random_pose.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -31,23 +32,6 @@ static_assert(hifa::Warper<hifa::LbsWarper<Host>, Kokkos::DefaultHostExecutionSp
 static_assert(hifa::Warper<hifa::SparseLbsWarper<Host>, Kokkos::DefaultHostExecutionSpace>,
               "SparseLbsWarper must model Warper");
 static_assert(!hifa::Warper<hifa::Skeletonf, Kokkos::DefaultHostExecutionSpace>, "a skeleton is not a warper");
-
-// SMPL's tree at random rest joints in [-1, 1]^3 and a random pose: every joint turned by up to
-// `max_angle` radians about a random axis, a random root translation.
-hifa::JointTransforms<float> random_pose(std::uint64_t seed, float max_angle) {
-  const hifa::CounterRng rng{seed};
-  hifa::RowMatrix3<float> joints(24, 3);
-  for (int k = 0; k < 24; ++k)
-    for (int d = 0; d < 3; ++d) joints(k, d) = 2 * rng.uniform(d, k) - 1;
-  std::vector<float> aa(72);
-  for (int k = 0; k < 24; ++k) {
-    const Vec3f axis = Vec3f(rng.normal(3, k), rng.normal(4, k), rng.normal(5, k)).normalized();
-    const Vec3f w = axis * (max_angle * rng.uniform(6, k));
-    for (int d = 0; d < 3; ++d) aa[3 * k + d] = w[d];
-  }
-  const Vec3f t(rng.normal(7, 0), rng.normal(7, 1), rng.normal(7, 2));
-  return hifa::forward_kinematics_axis_angle(hifa::smpl_skeleton(joints), std::span<const float>(aa), t);
-}
 
 // N x K weights, each row with 1 to 4 non-zero entries (SMPL-like) at random joints, summing to 1.
 hifa::SkinningWeights<Host> random_weights(int n, int k_count, std::uint64_t seed) {
@@ -141,7 +125,7 @@ TEMPLATE_LIST_TEST_CASE("LBS at the rest pose is the identity for points and nor
 TEMPLATE_LIST_TEST_CASE("inverse LBS undoes forward LBS for random poses and weights", "", hifa::test::ExecutionSpaces) {
   const int n = 20000;
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    const auto fk = random_pose(seed, 0.8f);
+    const auto fk = hifa::test::random_smpl_pose(seed, 0.8f);
     const auto w = random_weights(n, 24, seed + 10);
     const auto x = random_points(n, seed + 20);
     const auto y = run<TestType>(Method::forward, fk.skinning, w, x);
@@ -159,7 +143,7 @@ TEMPLATE_LIST_TEST_CASE("inverse LBS undoes forward LBS for random poses and wei
 
 TEMPLATE_LIST_TEST_CASE("canonical normals undo forward normals and every normal is unit", "", hifa::test::ExecutionSpaces) {
   const int n = 5000;
-  const auto fk = random_pose(5, 0.8f);
+  const auto fk = hifa::test::random_smpl_pose(5, 0.8f);
   const auto w = random_weights(n, 24, 6);
   auto nrm = random_points(n, 7);
   for (int i = 0; i < n; ++i) {
@@ -272,7 +256,7 @@ TEST_CASE("inverse LBS of a singular blend is NaN, and a zero normal has no dire
 
 TEST_CASE("LBS kernels give the same bytes on every execution space and thread count") {
   const int n = 30000;
-  const auto fk = random_pose(8, 1.0f);
+  const auto fk = hifa::test::random_smpl_pose(8, 1.0f);
   const auto w = random_weights(n, 24, 9);
   const auto x = random_points(n, 10);
   for (const Method m : {Method::forward, Method::inverse, Method::forward_normals, Method::canonical_normals}) {
@@ -301,7 +285,7 @@ TEST_CASE("LBS rejects mismatched extents, naming the method") {
 
 TEMPLATE_LIST_TEST_CASE("the sparse weight layout gives the dense warper's values for every map", "",
                         hifa::test::ExecutionSpaces) {
-  const auto fk = random_pose(21, 1.2f);
+  const auto fk = hifa::test::random_smpl_pose(21, 1.2f);
   const auto x = random_points(2000, 22);
   HostPoints n("n", 2000);
   for (int i = 0; i < 2000; ++i) {
