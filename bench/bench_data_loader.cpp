@@ -11,11 +11,13 @@
 #include "config/config.hpp"
 #include "data/view_loader.hpp"
 #include "prepare/prepare.hpp"
+#include "support/box_mesh.hpp"
+
+#include "hifa/mesh/obj_io.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 
@@ -24,16 +26,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_box(const fs::path& file, float w, float h, float d) {
-  std::ofstream os(file);
-  const float p[8][3] = {{-w / 2, 0, -d / 2}, {w / 2, 0, -d / 2}, {w / 2, h, -d / 2}, {-w / 2, h, -d / 2},
-                         {-w / 2, 0, d / 2},  {w / 2, 0, d / 2},  {w / 2, h, d / 2},  {-w / 2, h, d / 2}};
-  const int f[12][3] = {{0, 2, 1}, {0, 3, 2}, {4, 5, 6}, {4, 6, 7}, {0, 1, 5}, {0, 5, 4},
-                        {2, 3, 7}, {2, 7, 6}, {1, 2, 6}, {1, 6, 5}, {0, 4, 7}, {0, 7, 3}};
-  for (const auto& v : p) os << "v " << v[0] << " " << v[1] << " " << v[2] << "\n";
-  for (const auto& t : f) os << "f " << t[0] + 1 << " " << t[1] + 1 << " " << t[2] + 1 << "\n";
-}
-
 struct Fixture {
   fs::path root;
   Config config;
@@ -41,8 +33,8 @@ struct Fixture {
     std::random_device rd;
     root = fs::temp_directory_path() / ("hifa-bench-data-" + std::to_string(rd()));
     fs::create_directories(root / "scans");
-    write_box(root / "scans" / "a.obj", 0.5f, 1.7f, 0.3f);
-    write_box(root / "scans" / "b.obj", 0.4f, 1.6f, 0.25f);
+    hifa::write_obj(root / "scans" / "a.obj", hifa::test::box_person(0.5f, 1.7f, 0.3f));
+    hifa::write_obj(root / "scans" / "b.obj", hifa::test::box_person(0.4f, 1.6f, 0.25f));
     hifa::prepare::PrepareOptions o;
     o.scans = {root / "scans"};
     o.out = root / "data";

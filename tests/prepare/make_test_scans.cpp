@@ -17,6 +17,7 @@
 #include "hifa/mesh/ply_io.hpp"
 #include "hifa/render/image.hpp"
 #include "hifa/render/image_io.hpp"
+#include "support/box_mesh.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -89,17 +90,13 @@ void twosided(const fs::path& dir) {
   fs::create_directories(dir / "twosided");
   // A 40 x 170 x 25 cm box, feet at y = 0, every face then again with the other winding and its
   // own vertices.
-  std::string obj = "# two-sided box in cm\n";
-  const float x0 = -20, x1 = 20, y0 = 0, y1 = 170, z0 = -12.5f, z1 = 12.5f;
-  const float p[8][3] = {{x0, y0, z0}, {x1, y0, z0}, {x1, y1, z0}, {x0, y1, z0},
-                         {x0, y0, z1}, {x1, y0, z1}, {x1, y1, z1}, {x0, y1, z1}};
-  const int f[12][3] = {{0, 2, 1}, {0, 3, 2}, {4, 5, 6}, {4, 6, 7}, {0, 1, 5}, {0, 5, 4},
-                        {2, 3, 7}, {2, 7, 6}, {1, 2, 6}, {1, 6, 5}, {0, 4, 7}, {0, 7, 3}};
-  for (int copy = 0; copy < 2; ++copy)
-    for (const auto& v : p) obj += "v " + std::to_string(v[0]) + " " + std::to_string(v[1]) + " " + std::to_string(v[2]) + "\n";
-  for (const auto& t : f) obj += "f " + std::to_string(t[0] + 1) + " " + std::to_string(t[1] + 1) + " " + std::to_string(t[2] + 1) + "\n";
-  for (const auto& t : f) obj += "f " + std::to_string(t[0] + 9) + " " + std::to_string(t[2] + 9) + " " + std::to_string(t[1] + 9) + "\n";
-  write_text(dir / "twosided" / "twosided.obj", obj);
+  const TriMeshf box = hifa::test::box_mesh(hifa::Vec3f(-20, 0, -12.5f), hifa::Vec3f(20, 170, 12.5f));
+  TriMeshf m;
+  m.vertices.resize(16, 3);
+  m.vertices << box.vertices, box.vertices;
+  m.faces.resize(24, 3);
+  m.faces << box.faces, (box.faces.array() + 8).matrix().rowwise().reverse();
+  hifa::write_obj(dir / "twosided" / "twosided.obj", m);
   write_text(dir / "twosided" / "body.json", "{\"pose\": [0, 0, 0]}\n");
 }
 

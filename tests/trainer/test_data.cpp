@@ -8,9 +8,11 @@
 #include "data/prepared_dataset.hpp"
 #include "data/view_loader.hpp"
 #include "prepare/prepare.hpp"
+#include "support/box_mesh.hpp"
 #include "support/temp_dir.hpp"
 
 #include "hifa/core/error.hpp"
+#include "hifa/mesh/obj_io.hpp"
 #include "hifa/render/image_io.hpp"
 
 #include <torch/torch.h>
@@ -29,27 +31,15 @@ namespace {
 
 const std::string configs = HIFA_SOURCE_DIR "/configs/";
 
-// A box scan in metres (y up, feet at 0), counter-clockwise seen from outside.
-void write_box(const fs::path& file, float w, float h, float d, float x_offset) {
-  std::ofstream os(file);
-  const float x0 = x_offset - w / 2, x1 = x_offset + w / 2, z0 = -d / 2, z1 = d / 2;
-  const float p[8][3] = {{x0, 0, z0}, {x1, 0, z0}, {x1, h, z0}, {x0, h, z0},
-                         {x0, 0, z1}, {x1, 0, z1}, {x1, h, z1}, {x0, h, z1}};
-  const int f[12][3] = {{0, 2, 1}, {0, 3, 2}, {4, 5, 6}, {4, 6, 7}, {0, 1, 5}, {0, 5, 4},
-                        {2, 3, 7}, {2, 7, 6}, {1, 2, 6}, {1, 6, 5}, {0, 4, 7}, {0, 7, 3}};
-  for (const auto& v : p) os << "v " << v[0] << " " << v[1] << " " << v[2] << "\n";
-  for (const auto& t : f) os << "f " << t[0] + 1 << " " << t[1] + 1 << " " << t[2] + 1 << "\n";
-}
-
 // Three box "people" prepared at the tiny config's sizes (64 coarse, 128 fine), 4 views each,
 // unlit: two train subjects and one test subject. Made once per test process.
 const fs::path& tiny_dataset() {
   static const hifa::test::TempDir dir;
   static const fs::path data = [] {
     fs::create_directories(dir / "scans");
-    write_box(dir / "scans" / "alpha.obj", 0.5f, 1.7f, 0.3f, 0.1f);
-    write_box(dir / "scans" / "beta.obj", 0.35f, 1.6f, 0.25f, -0.2f);
-    write_box(dir / "scans" / "gamma.obj", 0.6f, 1.8f, 0.4f, 0);
+    hifa::write_obj(dir / "scans" / "alpha.obj", hifa::test::box_person(0.5f, 1.7f, 0.3f, 0.1f));
+    hifa::write_obj(dir / "scans" / "beta.obj", hifa::test::box_person(0.35f, 1.6f, 0.25f, -0.2f));
+    hifa::write_obj(dir / "scans" / "gamma.obj", hifa::test::box_person(0.6f, 1.8f, 0.4f, 0));
     hifa::prepare::PrepareOptions o;
     o.scans = {dir / "scans"};
     o.out = dir / "data";
