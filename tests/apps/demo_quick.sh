@@ -1,15 +1,9 @@
 # hifa demo --quick as a user meets it, on a generated scan folder and test body instead of data/:
 # two synthetic subjects, prepare, both tiny runs, the evaluation table and the contact sheet; then a
 # rerun that keeps what is done.
-# Args: HIFA MAKE_SCANS MAKE_BODY WORK CONFIGS
 set -euo pipefail
-HIFA=$1
-MAKE_SCANS=$2
-MAKE_BODY=$3
-WORK=$4
-CONFIGS=$5
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
+script_args HIFA MAKE_SCANS MAKE_BODY WORK CONFIGS -- "$@"
 mkdir -p "$WORK/data"
 
 # Three scans (tall, twosided, parts); parts is held out as the demo holds out its five figures.

@@ -2,14 +2,9 @@
 # steps per stage, the held-out subject reconstructed at 32^3 from two views; its table on stdout,
 # RUN/eval/metrics.json and the meshes; and a wrong --scans folder. One thread: on a machine shared
 # with other jobs, two threads made it 2-5 times slower (about 12 s with one).
-# Args: HIFA MAKE_SCANS WORK CONFIG
 set -euo pipefail
-HIFA=$1
-MAKE_SCANS=$2
-WORK=$3
-CONFIG=$4
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
+script_args HIFA MAKE_SCANS WORK CONFIG -- "$@"
 
 # tall, twosided and parts; parts is held out, the 8 views of the others are 2 batches of 4.
 "$MAKE_SCANS" good "$WORK/scans"

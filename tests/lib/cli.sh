@@ -1,5 +1,7 @@
 # Shared by the command-line test scripts; source it after setting HIFA (the hifa command) and WORK
 # (the test's own folder):
+#   script_args NAME... -- "$@"     the script's arguments into the variables NAME... (one each, all
+#                                   required: another count stops with a usage line), then fresh_work
 #   fail MESSAGE...                 stop the test with a message
 #   fresh_work                      an empty $WORK
 #   expect_error RC PATTERN ARGS... "$HIFA" ARGS fails with exit code RC and one stderr line matching
@@ -16,6 +18,19 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 fresh_work() {
   rm -rf "$WORK"
   mkdir -p "$WORK"
+}
+
+script_args() {
+  local names=() name
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do names+=("$1"); shift; done
+  [ $# -gt 0 ] || fail "script_args: no -- before the arguments"
+  shift
+  [ $# = ${#names[@]} ] || fail "usage: $(basename "$0") ${names[*]} (got $# arguments)"
+  for name in "${names[@]}"; do
+    printf -v "$name" '%s' "$1"
+    shift
+  done
+  fresh_work
 }
 
 expect_error() {

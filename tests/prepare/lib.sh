@@ -1,9 +1,6 @@
 # Shared by the prepare test scripts: args HIFA MAKE_SCANS WORK; ../lib/cli.sh's helpers.
 set -euo pipefail
-HIFA=$1
-MAKE_SCANS=$2
-WORK=$3
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
+script_args HIFA MAKE_SCANS WORK -- "$@"
 # Small settings so a run takes well under a second: 4 views at 64², fine level at 96².
 SMALL=(--views 4 --res 64 --fine-res 96 --samples 500 --seed 3)

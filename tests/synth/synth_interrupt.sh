@@ -1,13 +1,9 @@
 # hifa synth stopped by Ctrl-C (SIGINT): the subject in progress finishes, the command fails with
 # one "interrupted with K of N subjects complete" line and exit code 1, and the same command then
 # makes exactly the missing ones.
-# Args: HIFA MAKE_TEST_BODY WORK
 set -euo pipefail
-HIFA=$1
-MAKE_BODY=$2
-WORK=$3
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
+script_args HIFA MAKE_BODY WORK -- "$@"
 "$MAKE_BODY" "$WORK/body.npz"
 SYNTH=(synth --body "$WORK/body.npz" --motion "$WORK/no-motion" --count 40 --res 48 --seed 2 --out "$WORK/s" --threads 1)
 interrupt_at "$WORK/s/subject_00000" "${SYNTH[@]}"

@@ -3,12 +3,8 @@
 # a half-written one left behind) equals a clean one; other options on the same folder are refused;
 # hifa prepare takes posed.obj and body.json; the motion library poses subjects when given.
 set -euo pipefail
-HIFA=$1
-MAKE_BODY=$2
-MOTION=$3
-WORK=$4
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
-fresh_work
+script_args HIFA MAKE_BODY MOTION WORK -- "$@"
 "$MAKE_BODY" "$WORK/body.npz"
 SMALL=(--body "$WORK/body.npz" --motion "$WORK/no-motion" --count 3 --res 64 --seed 5)
 
