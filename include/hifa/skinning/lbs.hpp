@@ -300,15 +300,30 @@ void check_lbs_weights(const std::string& where, const SparseWeights<MemorySpace
   check_lbs_rows(where, k_count, w.pairs.extent(0), n);
 }
 
+// Named functors, not lambdas: CUDA forbids extended lambdas in functions with a deduced return
+// type and in private members.
 template <class Transforms, class Weights>
-auto lbs_blender(const Transforms& a, const Weights& w) {
-  const int k_count = int(a.extent(0));
-  return KOKKOS_LAMBDA(const int i, float b[12]) { blend(a, w, i, k_count, b); };
+struct DenseBlend {
+  Transforms a;
+  Weights w;
+  int k_count;
+  KOKKOS_INLINE_FUNCTION void operator()(const int i, float b[12]) const { blend(a, w, i, k_count, b); }
+};
+template <class Transforms, class Pairs>
+struct SparseBlend {
+  Transforms a;
+  Pairs pairs;
+  KOKKOS_INLINE_FUNCTION void operator()(const int i, float b[12]) const { blend_sparse(a, pairs, i, b); }
+};
+
+template <class Transforms, class Weights>
+DenseBlend<Transforms, Weights> lbs_blender(const Transforms& a, const Weights& w) {
+  return {a, w, int(a.extent(0))};
 }
 template <class Transforms, class MemorySpace>
-auto lbs_blender(const Transforms& a, const SparseWeights<MemorySpace>& w) {
-  const auto pairs = w.pairs;
-  return KOKKOS_LAMBDA(const int i, float b[12]) { blend_sparse(a, pairs, i, b); };
+SparseBlend<Transforms, decltype(SparseWeights<MemorySpace>::pairs)> lbs_blender(const Transforms& a,
+                                                                                const SparseWeights<MemorySpace>& w) {
+  return {a, w.pairs};
 }
 
 }  // namespace detail
