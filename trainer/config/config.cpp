@@ -159,6 +159,7 @@ void read_mlp(Section s, MlpConfig& m) {
   }
   check_type(s, "norm", m.norm, {"group", "none"});
   check_min(s, "groups", m.groups, 1);
+  check_min(s, "leaky_slope", m.leaky_slope, 0);  // the MLP applies LeakyReLU in place: its backward needs slope >= 0
 }
 
 void read_level(Section s, LevelConfig& l) {

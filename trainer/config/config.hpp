@@ -46,7 +46,7 @@ struct MlpConfig {
   std::vector<int> skips = {1, 2, 3};
   std::string norm = "group";          // group (public PIFuHD) | none (PIFu)
   int groups = 32;
-  double leaky_slope = 0.01;           // F.leaky_relu's default
+  double leaky_slope = 0.01;           // F.leaky_relu's default; >= 0
   int omega_layer = -1;                // 0-based layer whose activation is exposed as Omega; -1: none
 };
 

@@ -1,5 +1,7 @@
 #include "models/separable_resize.hpp"
 
+#include "hifa/core/error.hpp"
+
 namespace hifa::trainer {
 namespace F = torch::nn::functional;
 
@@ -18,6 +20,7 @@ torch::Tensor interpolation_matrix(int64_t in, int64_t out, const F::Interpolate
 }  // namespace
 
 torch::Tensor separable_resize(const torch::Tensor& x, std::array<int64_t, 2> size, F::InterpolateFuncOptions mode) {
+  if (x.dim() != 4) throw Error("separable_resize", "expects B x C x h x w, got a " + std::to_string(x.dim()) + "-d tensor");
   torch::Tensor rows, cols_t;
   {
     const torch::NoGradGuard constants;  // gradient flows through x only

@@ -10,7 +10,8 @@
 // (nearest, bilinear, bicubic). Why: LibTorch 1.13's CPU bicubic backward is a serial scatter loop
 // (~6% of a coarse PIFuHD training step on 2 threads); as GEMMs, forward and backward are threaded
 // and run at matrix-product speed on any device.
-// In: x, B x C x h x w (floating). Out: B x C x size[0] x size[1], differentiable in x.
+// In: x, B x C x h x w (floating); `mode` without a size or scale factor (the size is `size`).
+// Out: B x C x size[0] x size[1], differentiable in x.
 
 #include <torch/torch.h>
 

@@ -16,6 +16,7 @@ SurfaceMLPImpl::SurfaceMLPImpl(SurfaceMLPOptions o) : options_(std::move(o)) {
     if (k < 1 || k >= layers) throw Error(where, "skip index " + std::to_string(k) + " is outside [1, " + std::to_string(layers - 1) + "]");
     skip_[std::size_t(k)] = true;
   }
+  if (!(options_.leaky_slope >= 0)) throw Error(where, "leaky_slope must be >= 0 (LeakyReLU runs in place), got " + std::to_string(options_.leaky_slope));
   if (options_.omega_layer < -1 || options_.omega_layer >= layers - 1) {
     throw Error(where, "omega_layer " + std::to_string(options_.omega_layer) + " is not a hidden layer");
   }

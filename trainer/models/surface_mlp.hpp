@@ -1,7 +1,7 @@
 #pragma once
 // The point MLP of PIFu/PIFuHD: 1x1 Conv1d layers over B x C x N point features (parameters held
-// as Conv1d, evaluated as GEMMs over the points), LeakyReLU, sigmoid out, the input re-concatenated before chosen layers (facebookresearch/pifuhd
-// lib/model/MLP.py: filters, res_layers, merge_layer).
+// as Conv1d, evaluated as GEMMs over the points), LeakyReLU, sigmoid out, the input re-concatenated
+// before chosen layers (facebookresearch/pifuhd lib/model/MLP.py: filters, res_layers, merge_layer).
 //
 //   SurfaceMLP mlp(SurfaceMLPOptions{});          // coarse: 257-1024-512-256-128-1, skips {1,2,3}
 //   SurfaceMLPOutput o = mlp->forward(features);  // o.logits B x 1 x N, o.omega B x 256 x N
