@@ -12,7 +12,6 @@
 #include "hifa/field/analytic.hpp"
 #include "hifa/grid/evaluate.hpp"
 #include "hifa/grid/marching_cubes.hpp"
-#include "hifa/skinning/skeleton.hpp"
 #include "hifa/skinning/weights.hpp"
 #include "support/random_pose.hpp"
 

@@ -13,10 +13,10 @@
 # build --target pifu_train_step_peer; built when LibTorch is found). Threads: --threads, else
 # OMP_NUM_THREADS, else 2, the same on both sides.
 #
-# Measured (2026-12-02, the 2-core machine otherwise idle, load average 1.5-2; 1 warm-up + 3 steps
-# per round, medians over the rounds):
-#   --rounds 6                        wall ratio 0.86, CPU-time ratio 0.87 (2.31 s vs 2.69 s)
-#   --rounds 3 --hifa-heap default    wall ratio 0.92, CPU-time ratio 0.93
+# Measured (2026-12-02, the 2-core machine otherwise idle, load average 1.5-2; medians over the rounds):
+#   --rounds 6 --warmup 1 --steps 3                        wall ratio 0.86, CPU-time ratio 0.87
+#                                                          (2.31 s vs 2.69 s per step)
+#   --rounds 3 --warmup 1 --steps 3 --hifa-heap default    wall ratio 0.92, CPU-time ratio 0.93
 # Both sides call the same LibTorch 1.13 kernels; hifa's model computes the same maths differently
 # where that is faster (the peer is written as the public PIFuHD code writes it):
 #   - the point MLP as GEMMs over points-major rows with the bias fused (addmm) instead of 1x1

@@ -1,5 +1,5 @@
-# Shared by the command-line test scripts; source it after setting HIFA (the hifa command) and WORK
-# (the test's own folder):
+# Shared by the command-line test scripts. Source it, then name the script's arguments with
+# script_args (the helpers use HIFA, the hifa command, and WORK, the test's own folder):
 #   script_args NAME... -- "$@"     the script's arguments into the variables NAME... (one each, all
 #                                   required: another count stops with a usage line), then fresh_work
 #   fail MESSAGE...                 stop the test with a message
@@ -21,13 +21,13 @@ fresh_work() {
 }
 
 script_args() {
-  local names=() name
-  while [ $# -gt 0 ] && [ "$1" != "--" ]; do names+=("$1"); shift; done
+  local _sa_names=() _sa_name
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do _sa_names+=("$1"); shift; done
   [ $# -gt 0 ] || fail "script_args: no -- before the arguments"
   shift
-  [ $# = ${#names[@]} ] || fail "usage: $(basename "$0") ${names[*]} (got $# arguments)"
-  for name in "${names[@]}"; do
-    printf -v "$name" '%s' "$1"
+  [ $# = ${#_sa_names[@]} ] || fail "usage: $(basename "$0") ${_sa_names[*]} (got $# arguments)"
+  for _sa_name in "${_sa_names[@]}"; do
+    printf -v "$_sa_name" '%s' "$1"
     shift
   done
   fresh_work
