@@ -27,6 +27,7 @@
 #include "interrupt_guard.hpp"
 #include "prepare_with_progress.hpp"
 #include "progress.hpp"
+#include "synth_with_progress.hpp"
 #include "verbs.hpp"
 
 #include "config/config.hpp"
@@ -126,12 +127,7 @@ void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b, const st
   s.resolution = b.synth_resolution;
   s.body = synth_body(o);
   s.motion = o.data / "motion";
-  std::optional<Progress> progress;
-  synth::SynthEvents events;
-  events.start = [&](std::size_t todo) { progress.emplace("synth", todo); };
-  events.advance = [&] { progress->advance(); };
-  const synth::SynthSummary summary = synth::run_synth(s, events);
-  if (progress) progress->finish();
+  const synth::SynthSummary summary = run_synth_with_progress(s, "synth");
   say("made " + std::to_string(summary.made) + " synthetic subjects (" + std::to_string(summary.resumed) +
       " already complete) in " + s.out.string());
 }

@@ -4,6 +4,7 @@
 
 #include "interrupt_guard.hpp"
 #include "progress.hpp"
+#include "synth_with_progress.hpp"
 #include "verbs.hpp"
 
 #include "synth/synth.hpp"
@@ -15,6 +16,17 @@
 #include <string>
 
 namespace hifa::app {
+
+synth::SynthSummary run_synth_with_progress(const synth::SynthOptions& options, const std::string& label) {
+  std::optional<Progress> progress;
+  synth::SynthEvents events;
+  events.start = [&](std::size_t todo) { progress.emplace(label, todo); };
+  events.advance = [&] { progress->advance(); };
+  const synth::SynthSummary summary = synth::run_synth(options, events);
+  if (progress) progress->finish();
+  return summary;
+}
+
 namespace {
 
 struct SynthArgs {
@@ -28,12 +40,7 @@ void run_synth_verb(SynthArgs args) {
   const InterruptGuard guard;
   o.interrupt = guard.flag();
   const auto start = std::chrono::steady_clock::now();
-  std::optional<Progress> progress;
-  synth::SynthEvents events;
-  events.start = [&](std::size_t todo) { progress.emplace("synth (subjects)", todo); };
-  events.advance = [&] { progress->advance(); };
-  const synth::SynthSummary s = synth::run_synth(o, events);
-  if (progress) progress->finish();
+  const synth::SynthSummary s = run_synth_with_progress(o, "synth (subjects)");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("made %zu subjects (%zu already complete) in %s in %.1f s", s.made, s.resumed, o.out.string().c_str(), seconds);
   if (s.leftovers_removed > 0) std::printf("; redid %d unfinished subjects", s.leftovers_removed);
