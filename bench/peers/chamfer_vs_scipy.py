@@ -26,6 +26,7 @@ import scipy
 from scipy.spatial import cKDTree
 
 
+from peer_machine import machine_line
 from peer_timing import best_of
 
 def main():
@@ -63,6 +64,7 @@ def main():
           f"p2s {p2s:.6f}   chamfer {value:.6f}   "
           f"(of which two tree builds {build_seconds * 1e3:.2f} ms)")
     print(f"ratio scipy / hifa (time): {seconds / hifa['seconds']:.2f}x")
+    print(machine_line())
     print("note: hifa's distances are to the other mesh's surface, scipy's to its nearest sample, so scipy's "
           f"values are larger by roughly the sample spacing (here {value - hifa['chamfer']:+.6f} in Chamfer)")
     return 0

@@ -23,6 +23,7 @@ import numpy as np
 import open3d as o3d
 
 
+from peer_machine import machine_line
 from peer_timing import best_of
 
 def main():
@@ -63,6 +64,7 @@ def main():
     print(f"Open3D {o3d.__version__} Raycasting: build {build_seconds * 1e3:8.1f} ms   "
           f"closest points {n / query_seconds / 1e6:7.3f} M points/s")
     print(f"ratio hifa / Open3D (closest-point throughput): {query_seconds / hifa['query_seconds']:.2f}x")
+    print(machine_line())
     print(f"agreement: max |distance difference| = {np.abs(hifa_distances - o3d_distances).max():.3g}")
 
     # Signed distances. Open3D's compute_signed_distance takes its sign from ray casts, which find no

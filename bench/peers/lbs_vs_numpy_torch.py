@@ -27,6 +27,7 @@ import tempfile
 import numpy as np
 import torch
 
+from peer_machine import machine_line
 from peer_timing import best_of
 
 
@@ -108,6 +109,7 @@ def main():
     args = parser.parse_args()
     kinds = ["sparse", "dense"] if args.weights == "both" else [args.weights]
     ok = all([run(args, kind) for kind in kinds])
+    print(machine_line())
     if not ok:
         print("lbs_vs_numpy_torch: hifa and the peers disagree", file=sys.stderr)
     return 0 if ok else 1

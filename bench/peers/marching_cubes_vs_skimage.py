@@ -21,6 +21,8 @@ import numpy as np
 import skimage
 from skimage.measure import marching_cubes
 
+from peer_machine import machine_line
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -50,6 +52,7 @@ def main():
     print(f"skimage {skimage.__version__} marching_cubes (lewiner, 1 thread): {best * 1e3:9.1f} ms   "
           f"{len(verts):>9} vertices {len(faces):>9} faces")
     print(f"ratio skimage / hifa: {best / hifa['seconds']:.2f}x")
+    print(machine_line())
     return 0
 
 

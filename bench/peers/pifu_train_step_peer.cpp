@@ -18,7 +18,9 @@
 //   JSON line: threads, parameters (count), shapes ([name, [sizes]] in registration order), the
 //   resolved config the mirror is built from, step_seconds (wall) and cpu_seconds (process CPU time,
 //   all threads) of the timed steps and the losses of all
-//   steps (warm-up first: losses[0] is the loss of the initial state, which the mirror must match).
+//   steps (warm-up first: losses[0] is the loss of the initial state, which the mirror must match),
+//   cpu_model and blas_core (runtime/blas_core.hpp: the OpenBLAS kernels this side ran with; the
+//   tool re-executes itself first when OpenBLAS fell back to slower kernels than the CPU has).
 #include "config/config.hpp"
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
@@ -26,6 +28,7 @@
 #include "losses/occupancy_loss.hpp"
 #include "models/pifu_level.hpp"
 #include "models/projection.hpp"
+#include "runtime/blas_core.hpp"
 #include "runtime/heap.hpp"
 
 #include <torch/torch.h>
@@ -86,6 +89,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerConfig& o
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_fast_blas_kernels(argv);
   if (argc < 3 || argc > 7) {
     std::fprintf(stderr, "usage: pifu_train_step_peer <config.yaml> <out-folder> [threads = 2] [warmup = 2] [steps = 5] [keep|default]\n");
     return 2;
@@ -154,7 +158,8 @@ int main(int argc, char** argv) {
     os.precision(9);
     os << "{\"threads\": " << torch::get_num_threads() << ", \"heap\": " << quoted(heap) << ", \"parameters\": " << parameters << ", \"shapes\": ["
        << shapes.str() << "], \"config\": " << config_json(c) << ", \"step_seconds\": " << list(seconds)
-       << ", \"cpu_seconds\": " << list(cpu_seconds) << ", \"losses\": " << list(losses) << "}";
+       << ", \"cpu_seconds\": " << list(cpu_seconds) << ", \"losses\": " << list(losses)
+       << ", \"cpu_model\": " << quoted(cpu_model()) << ", \"blas_core\": " << quoted(blas_summary()) << "}";
     std::printf("%s\n", os.str().c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pifu_train_step_peer: %s\n", e.what());

@@ -12,8 +12,10 @@ sides alternate R times (each round: hifa then torch), so load from other proces
 
 Prints the parameter count, each side's median step time over all timed steps (wall, and process
 CPU time of all threads: on a machine shared with other jobs the wall time mostly measures how
-long threads wait for a core), the ratios hifa / torch (goal: wall <= 0.9) and the agreement of the losses (the initial-state loss must match to
-1e-4 relative: same weights, same batch, same maths).
+long threads wait for a core), the ratios hifa / torch (goal: wall <= 0.9), the CPU and each side's
+BLAS kernels (peer_machine.py; hifa's tool re-executes itself onto faster OpenBLAS kernels where the
+library fell back to its SSE3 ones: trainer/runtime/blas_core.hpp) and the agreement of the losses
+(the initial-state loss must match to 1e-4 relative: same weights, same batch, same maths).
 
 Run with Debian's Python (/usr/bin/python3 sees python3-torch, the same 1.13 as Debian's LibTorch):
   /usr/bin/python3 bench/peers/pifu_train_step_vs_torch.py --tool build/bench/pifu_train_step_peer
@@ -29,6 +31,7 @@ import time
 
 import torch
 
+from peer_machine import machine_line
 from pifu_models import PIFuLevel, occupancy_loss, project_points
 
 
@@ -117,6 +120,7 @@ def main():
     print(f"  {'hifa (LibTorch ' + torch.__version__ + ', C++)':32s} {h:7.3f} s {hc:16.3f} s")
     print(f"  {'PyTorch ' + torch.__version__ + ' (Python)':32s} {t:7.3f} s {tc:16.3f} s")
     print(f"  ratio hifa / torch: wall {h / t:.2f} (goal <= 0.9), CPU time {hc / tc:.2f}")
+    print(f"  {machine_line()}; hifa blas: {hifa.get('blas_core', 'not reported (an older pifu_train_step_peer)')}")
     first = abs(hifa["losses"][0] - losses[0]) / max(abs(losses[0]), 1e-12)
     worst = max(abs(a - b) / max(abs(b), 1e-12) for a, b in zip(hifa["losses"], losses))
     print(f"  losses (last round): hifa {hifa['losses'][0]:.6f} -> {hifa['losses'][-1]:.6f}, torch {losses[0]:.6f} -> "

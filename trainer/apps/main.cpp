@@ -5,6 +5,7 @@
 
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
+#include "runtime/blas_core.hpp"
 
 #include <unistd.h>
 
@@ -19,22 +20,26 @@ namespace {
 // libgomp's default wait policy the OpenMP threads spin at every barrier and the busy cores make
 // each of the many small parallel regions wait for a descheduled thread: measured 10x slower on 2
 // cores. libgomp reads OMP_WAIT_POLICY only when it loads, so the verb re-executes itself once
-// with "passive" unless the user chose a policy. (Other verbs keep the default.)
-void prefer_passive_openmp_for_prepare(int argc, char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+// with "passive" unless the user chose a policy. (Other verbs keep the default.) True when it set it.
+bool prefer_passive_openmp_for_prepare(int argc, char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return false;
   bool prepare = false;
   for (int i = 1; i < argc; ++i) prepare = prepare || std::strcmp(argv[i], "prepare") == 0;
-  if (!prepare) return;
+  if (!prepare) return false;
   ::setenv("OMP_WAIT_POLICY", "passive", 1);
-  ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are, just slower
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  prefer_passive_openmp_for_prepare(argc, argv);
+  // OpenBLAS's kernels (runtime/blas_core.hpp) and libgomp's wait policy are both read when the
+  // libraries load: one re-execution applies both.
+  const bool blas = hifa::trainer::choose_fast_blas_kernels();
+  const bool openmp = prefer_passive_openmp_for_prepare(argc, argv);
+  if (blas || openmp) ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are, just slower
   CLI::App app{"hifa: clothed 3D humans from a single image (PIFuHD, CAR) on a reusable geometry toolkit"};
-  app.set_version_flag("--version", "hifa " HIFA_VERSION);
+  app.set_version_flag("--version", [] { return "hifa " HIFA_VERSION "\n" + hifa::trainer::machine_line(); });
   app.require_subcommand(1);
   app.fallthrough();  // --threads may come before or after the verb
   int threads = 0;

@@ -40,6 +40,7 @@
 #include "inference/run_model.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/prepare.hpp"
+#include "runtime/blas_core.hpp"
 #include "synth/synth.hpp"
 #include "train/train_loop.hpp"
 
@@ -333,6 +334,7 @@ void run_demo(const DemoOptions& o) {
   fs::create_directories(o.out, ec);
   if (ec) throw Error(o.out.string(), "cannot create the output folder: " + ec.message());
   torch::set_num_threads(KokkosRuntime::concurrency());  // Debian's LibTorch starts with one thread
+  say(trainer::machine_line());  // the stage times depend on both (runtime/blas_core.hpp)
 
   struct StageTime {
     std::string stage;

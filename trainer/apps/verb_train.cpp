@@ -14,6 +14,7 @@
 #include "data/view_loader.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
+#include "runtime/blas_core.hpp"
 #include "runtime/heap.hpp"
 #include "train/train_loop.hpp"
 
@@ -49,6 +50,8 @@ void run_train_verb(const TrainVerbOptions& o) {
   if (o.config.empty() && !o.resume) throw Error("hifa train", "--config is required (but for --resume, which reads RUN/config.yaml)");
   const trainer::Config config =
       trainer::load_config(o.config.empty() ? trainer::config_file(o.out) : o.config);
+  // Step times depend on both (a CPU OpenBLAS does not know runs its slow fallback kernels).
+  std::printf("%s\n", trainer::machine_line().c_str());
   trainer::TrainOptions t;
   t.run = o.out;
   t.resume = o.resume;
