@@ -130,7 +130,7 @@ class StackedHourglass(nn.Module):
 
 
 class SurfaceMLP(nn.Module):
-    """surface_mlp.hpp: 1x1 Conv1d layers, LeakyReLU, the input re-concatenated before `skips`."""
+    """surface_mlp.hpp: 1x1 Conv1d layers, LeakyReLU, the input re-concatenated before `skips` (no norm)."""
 
     def __init__(self, m):
         super().__init__()
@@ -139,17 +139,12 @@ class SurfaceMLP(nn.Module):
         self.skip = [l in m["skips"] for l in range(layers)]
         self.filters = nn.ModuleList(
             nn.Conv1d(w[l] + (w[0] if self.skip[l] else 0), w[l + 1], 1) for l in range(layers))
-        self.norms = nn.ModuleList(
-            nn.GroupNorm(math.gcd(m["groups"], w[l + 1]), w[l + 1])
-            for l in range(layers - 1) if m["norm"] == "group")
 
     def forward(self, x):
         y, omega, layers = x, None, len(self.filters)
         for l, f in enumerate(self.filters):
             y = f(torch.cat([y, x], 1) if self.skip[l] else y)
             if l + 1 < layers:
-                if self.m["norm"] == "group":
-                    y = self.norms[l](y)
                 y = F.leaky_relu(y, self.m["leaky_slope"])
             if l == self.m["omega_layer"]:
                 omega = y

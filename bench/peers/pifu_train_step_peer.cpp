@@ -73,7 +73,7 @@ std::string config_json(const Config& c) {
      << ", \"downsamplings\": " << e.downsamplings << ", \"norm\": " << quoted(e.norm) << ", \"groups\": " << e.groups
      << ", \"upsample\": " << quoted(e.upsample) << ", \"output_activation\": " << quoted(e.output_activation)
      << "}, \"mlp\": {\"widths\": " << list(m.widths) << ", \"skips\": " << list(m.skips)
-     << ", \"norm\": " << quoted(m.norm) << ", \"groups\": " << m.groups << ", \"leaky_slope\": " << m.leaky_slope
+     << ", \"leaky_slope\": " << m.leaky_slope
      << ", \"omega_layer\": " << m.omega_layer << "}, \"loss\": " << quoted(c.loss.type)
      << ", \"optimizer\": " << quoted(c.train.coarse.type) << ", \"lr\": " << c.train.coarse.lr
      << ", \"batch\": " << c.train.coarse.batch << ", \"points\": " << c.train.coarse_sampler.points << "}";

@@ -61,8 +61,16 @@ TEST_CASE("configs/pifuhd.yaml parses to the paper's settings and builds the pap
   CHECK(c.model_type == "pifuhd");
   CHECK(c.coarse.encoder.stacks == 4);
   CHECK(c.coarse.mlp.widths == std::vector<int>{257, 1024, 512, 256, 128, 1});
+  CHECK(c.coarse.mlp.skips == std::vector<int>{1, 2, 3});  // the paper's "layers 3, 4 and 5"
+  CHECK(c.coarse.mlp.omega_layer == 2);                      // Omega: the 256-d 4th-layer output
+  CHECK(c.coarse.mlp.norm == "none");
   REQUIRE(c.fine.has_value());
   CHECK(c.fine->mlp.widths == std::vector<int>{272, 512, 256, 128, 1});
+  CHECK(c.fine->mlp.skips == std::vector<int>{1, 2});
+  CHECK(c.fine->mlp.norm == "none");
+  CHECK_FALSE(c.fine->depth_feature);  // the fine level takes Omega instead of z
+  CHECK(c.fine->image_size == 1024);
+  CHECK(c.train.fine_crop == 512);     // 512^2 random crops of the 1024^2 image
   CHECK(c.train.coarse.type == "rmsprop");
   CHECK(c.train.normal.lr == Approx(2e-4));
   CHECK(c.train.fine_sampler.sigma_cm == Approx(3.0));
@@ -131,6 +139,12 @@ TEST_CASE("a value of the wrong type or out of range names the key") {
   CHECK_THROWS_WITH(load_config(q), Catch::Contains("model.coarse.mlp.skips") && Catch::Contains("7"));
   CHECK_THROWS_WITH(parse_config("model: [1, 2]\n", "inline.yaml"), Catch::Contains("inline.yaml") && Catch::Contains("'model' must be a mapping"));
   CHECK_THROWS_WITH(parse_config("model: {type: pifu\n", "broken.yaml"), Catch::Contains("broken.yaml") && Catch::Contains("not valid YAML"));
+}
+
+TEST_CASE("a norm over the MLP's points is refused at load time, naming the key") {
+  const fs::path p = write_temp("norm.yaml", replace(tiny_text(), "omega_layer: 2", "omega_layer: 2\n      norm: group"));
+  CHECK_THROWS_WITH(load_config(p), Catch::Contains(p.string()) && Catch::Contains("model.coarse.mlp.norm") &&
+                                        Catch::Contains("only none"));
 }
 
 TEST_CASE("an unknown type: is an error listing the known ones") {

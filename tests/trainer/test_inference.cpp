@@ -61,22 +61,33 @@ std::string error_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("a NetworkField gives the same occupancies for any chunk size", "[inference]") {
-  torch::manual_seed(1);
-  RunModel run{tiny(), make_model(tiny()), torch::kCPU};
-  run.model->eval();
-  const ConditionedInputs in = condition_inputs(run, test::radial_image(96), nullptr, FieldLevel::fine);
-  Kokkos::View<float* [3], Kokkos::HostSpace> points("points", 3001);
-  const torch::Tensor random = torch::rand({3001, 3}) * 2.2 - 1.1;  // some outside the cube
-  std::copy_n(random.data_ptr<float>(), 3001 * 3, points.data());
-  for (const FieldLevel level : {FieldLevel::coarse, FieldLevel::fine}) {
-    const auto reference = field_values(NetworkField(run.model, in.coarse, in.fine, {}, {level, 1 << 16}), points);
-    for (const std::size_t chunk : {std::size_t(1), std::size_t(7), std::size_t(1000)}) {
-      const auto values = field_values(NetworkField(run.model, in.coarse, in.fine, {}, {level, chunk}), points);
-      for (std::size_t q = 0; q < values.size(); ++q) {
-        REQUIRE(values[q] >= 0.0f);
-        REQUIRE(values[q] <= 1.0f);
-        REQUIRE(values[q] == Approx(reference[q]).margin(1e-6));
+TEST_CASE("a NetworkField of every shipped config gives the same occupancies for any chunk size", "[inference]") {
+  for (const char* name : {"tiny", "tiny_pifu", "small", "small_pifu", "pifu", "pifuhd"}) {
+    CAPTURE(name);
+    Config c = load_config(std::string(HIFA_SOURCE_DIR "/configs/") + name + ".yaml");
+    // The property lies in the point MLPs; small images keep the paper-size encoders cheap.
+    c.coarse.image_size = 64;
+    if (c.fine) c.fine->image_size = 128;
+    torch::manual_seed(1);
+    RunModel run{c, make_model(c), torch::kCPU};
+    run.model->eval();
+    const bool two_levels = run.model->has_fine();
+    const ConditionedInputs in =
+        condition_inputs(run, test::radial_image(96), nullptr, two_levels ? FieldLevel::fine : FieldLevel::coarse);
+    Kokkos::View<float* [3], Kokkos::HostSpace> points("points", 301);
+    const torch::Tensor random = torch::rand({301, 3}) * 2.2 - 1.1;  // some outside the cube
+    std::copy_n(random.data_ptr<float>(), 301 * 3, points.data());
+    std::vector<FieldLevel> levels{FieldLevel::coarse};
+    if (two_levels) levels.push_back(FieldLevel::fine);
+    for (const FieldLevel level : levels) {
+      const auto reference = field_values(NetworkField(run.model, in.coarse, in.fine, {}, {level, 1 << 16}), points);
+      for (const std::size_t chunk : {std::size_t(1), std::size_t(7), std::size_t(100)}) {
+        const auto values = field_values(NetworkField(run.model, in.coarse, in.fine, {}, {level, chunk}), points);
+        for (std::size_t q = 0; q < values.size(); ++q) {
+          REQUIRE(values[q] >= 0.0f);
+          REQUIRE(values[q] <= 1.0f);
+          REQUIRE(values[q] == Approx(reference[q]).margin(1e-6));
+        }
       }
     }
   }

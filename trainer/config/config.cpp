@@ -144,7 +144,6 @@ void read_mlp(Section s, MlpConfig& m) {
   s.read("widths", m.widths);
   s.read("skips", m.skips);
   s.read("norm", m.norm);
-  s.read("groups", m.groups);
   s.read("leaky_slope", m.leaky_slope);
   s.read("omega_layer", m.omega_layer);
   s.finish();
@@ -157,8 +156,12 @@ void read_mlp(Section s, MlpConfig& m) {
   if (m.omega_layer < -1 || m.omega_layer >= layers - 1) {
     s.fail(s.full("omega_layer"), "must be -1 or a hidden layer index in [0, " + std::to_string(layers - 2) + "], got " + std::to_string(m.omega_layer));
   }
-  check_type(s, "norm", m.norm, {"group", "none"});
-  check_min(s, "groups", m.groups, 1);
+  if (m.norm != "none") {
+    // A norm over the points (the public PIFuHD code's GroupNorm on B x C x N) makes a point's value
+    // depend on the other points evaluated with it: training batches and inference chunks differ.
+    s.fail(s.full("norm"), "is '" + m.norm + "'; only none is allowed: a norm over points makes a point's value "
+                           "depend on the points queried with it");
+  }
   check_min(s, "leaky_slope", m.leaky_slope, 0);  // the MLP applies LeakyReLU in place: its backward needs slope >= 0
 }
 

@@ -44,8 +44,9 @@ struct MlpConfig {
   // 0-based indices of the Conv1d layers whose input is re-concatenated with the MLP input
   // (public code's res_layers). See models/surface_mlp.hpp for how this maps to the paper's "3,4,5".
   std::vector<int> skips = {1, 2, 3};
-  std::string norm = "group";          // group (public PIFuHD) | none (PIFu)
-  int groups = 32;
+  // none only: the public PIFuHD code's GroupNorm over Conv1d statistics mixes the points queried
+  // together, so a point's value would depend on its neighbours in the chunk (load_config refuses it).
+  std::string norm = "none";
   double leaky_slope = 0.01;           // F.leaky_relu's default; >= 0
   int omega_layer = -1;                // 0-based layer whose activation is exposed as Omega; -1: none
 };

@@ -2,8 +2,6 @@
 
 #include "hifa/core/error.hpp"
 
-#include <numeric>
-
 namespace hifa::trainer {
 
 SurfaceMLPImpl::SurfaceMLPImpl(SurfaceMLPOptions o) : options_(std::move(o)) {
@@ -17,18 +15,14 @@ SurfaceMLPImpl::SurfaceMLPImpl(SurfaceMLPOptions o) : options_(std::move(o)) {
     skip_[std::size_t(k)] = true;
   }
   if (!(options_.leaky_slope >= 0)) throw Error(where, "leaky_slope must be >= 0 (LeakyReLU runs in place), got " + std::to_string(options_.leaky_slope));
+  if (options_.norm != "none") throw Error(where, "norm must be none (a norm over points mixes them), got " + options_.norm);
   if (options_.omega_layer < -1 || options_.omega_layer >= layers - 1) {
     throw Error(where, "omega_layer " + std::to_string(options_.omega_layer) + " is not a hidden layer");
   }
   filters_ = register_module("filters", torch::nn::ModuleList());
-  norms_ = register_module("norms", torch::nn::ModuleList());
   for (int l = 0; l < layers; ++l) {
     const int in = w[std::size_t(l)] + (skip_[std::size_t(l)] ? w[0] : 0);
     filters_->push_back(torch::nn::Conv1d(torch::nn::Conv1dOptions(in, w[std::size_t(l) + 1], 1)));
-    if (l + 1 < layers && options_.norm == "group") {
-      const int c = w[std::size_t(l) + 1];
-      norms_->push_back(torch::nn::GroupNorm(torch::nn::GroupNormOptions(std::gcd(options_.groups, c), c)));
-    }
   }
 }
 
@@ -51,13 +45,7 @@ SurfaceMLPOutput SurfaceMLPImpl::forward(const torch::Tensor& x) {
     const auto& conv = filters_[std::size_t(l)]->as<torch::nn::Conv1d>();
     const torch::Tensor in = skip_[std::size_t(l)] ? torch::cat({y, input}, 1) : y;
     y = torch::addmm(conv->bias, in, conv->weight.view({conv->weight.size(0), conv->weight.size(1)}).t());
-    if (l + 1 < layers) {
-      if (options_.norm == "group") {  // over each sample's points, as on B x C x N
-        const torch::Tensor normed = norms_[std::size_t(l)]->as<torch::nn::GroupNorm>()->forward(channels_first(y));
-        y = normed.transpose(1, 2).reshape({b * n, normed.size(1)});
-      }
-      y = torch::leaky_relu_(y, options_.leaky_slope);  // y is this layer's own output: no copy needed
-    }
+    if (l + 1 < layers) y = torch::leaky_relu_(y, options_.leaky_slope);  // y is this layer's own output: no copy needed
     if (l == options_.omega_layer) out.omega = channels_first(y);
   }
   out.logits = channels_first(y);

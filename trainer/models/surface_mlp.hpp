@@ -15,9 +15,9 @@
 // Omega (PIFuHD section 3.2): the activation after layer `omega_layer` (coarse: 2, the 256-d
 //   "4th layer" output, after its norm and LeakyReLU as in the public code's phi), exposed so that
 //   the fine level can take it in place of the depth feature. Undefined when omega_layer = -1.
-// Norm: GroupNorm over each hidden layer as in the public PIFuHD code ("none" for PIFu's). Note
-//   that GroupNorm over Conv1d statistics mixes the N points of one sample, so a point's value
-//   depends on the batch of points it is evaluated with.
+// Norm: none. The public PIFuHD code puts GroupNorm on each hidden layer, but its statistics over
+//   Conv1d's N axis mix the points of one sample, so a point's value would depend on the points it is
+//   evaluated with (training batch vs inference chunk); PIFu's MLP has no norm either.
 // Logits are returned so that losses can use log-sigmoid (stable); occupancy = sigmoid(logits).
 
 #include "config/config.hpp"
@@ -45,7 +45,6 @@ struct SurfaceMLPImpl : torch::nn::Module {
   SurfaceMLPOptions options_;
   std::vector<bool> skip_;
   torch::nn::ModuleList filters_{nullptr};
-  torch::nn::ModuleList norms_{nullptr};
 };
 TORCH_MODULE(SurfaceMLP);
 
