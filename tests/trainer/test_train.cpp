@@ -5,6 +5,7 @@
 #include "config/factory.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/render/image_io.hpp"
+#include "inference/reconstruct.hpp"
 #include "train/checkpoint.hpp"
 #include "train/loss_log.hpp"
 #include "train/stages.hpp"
@@ -65,6 +66,7 @@ ViewBatch synthetic_batch(const Config& c, std::int64_t epoch, std::int64_t inde
   b.fine_points = uniform({items, 3, n}) * 0.45;
   b.fine_points_crop = b.fine_points * 2;
   b.fine_labels = (b.fine_points.norm(2, 1, true) < 0.3).to(torch::kFloat32);
+  b.fine_crop_origin = torch::randint(c.fine->image_size - crop + 1, {items, 2}, g, torch::kInt64);
   return b;
 }
 
@@ -139,6 +141,40 @@ TEST_CASE("one step of each stage lowers that stage's loss on a repeated batch",
       if (s == Stage::fine) CHECK(std::isfinite(before[3]) == (schedule == "alternate"));
     }
   }
+}
+
+TEST_CASE("the fine level's input built by training equals the one inference builds, on the same image and crop",
+          "[train]") {
+  const Config c = small_config();  // coarse 64, fine 128, crop 64
+  StageTrainer t(c, torch::kCPU);
+  hifa::Image<float> image(160, 160, 3);
+  auto g = at::make_generator<at::CPUGeneratorImpl>(7);
+  const torch::Tensor noise = torch::rand({160 * 160 * 3}, g);
+  std::copy_n(noise.data_ptr<float>(), noise.numel(), image.data());
+  RunModel run{c, t.model(), torch::kCPU};
+  run.model->eval();
+  const ConditionedInputs inference = condition_inputs(run, image, nullptr, FieldLevel::fine);
+
+  // Item 0 takes predicted normals, item 1 the ground truth; both see the same image and crop.
+  const int64_t crop = c.train.fine_crop, x = 40, y = 24;
+  using torch::indexing::Slice;
+  const auto window = [&](const torch::Tensor& t) { return t.index({Slice(), Slice(), Slice(y, y + crop), Slice(x, x + crop)}); };
+  ViewBatch b;
+  b.image = inference.coarse.index({Slice(), Slice(0, 3)}).repeat({2, 1, 1, 1});
+  b.normal_front = torch::rand(b.image.sizes(), g) * 2 - 1;
+  b.normal_back = torch::rand(b.image.sizes(), g) * 2 - 1;
+  b.fine_image = window(inference.fine.index({Slice(), Slice(0, 3)})).repeat({2, 1, 1, 1});
+  b.fine_normal_front = torch::rand(b.fine_image.sizes(), g) * 2 - 1;
+  b.fine_normal_back = torch::rand(b.fine_image.sizes(), g) * 2 - 1;
+  b.fine_crop_origin = torch::tensor(std::vector<int64_t>{x, y, x, y}, torch::kInt64).view({2, 2});
+  const LevelInputs trained = t.level_inputs(b, torch::tensor({0.0f, 1.0f}).view({2, 1, 1, 1}), true);
+
+  // (Batches of 2 and 1 may take different convolution kernels: equal up to float rounding.)
+  CHECK((trained.coarse[0] - inference.coarse[0]).abs().max().item<float>() < 1e-5f);
+  CHECK((trained.fine[0] - window(inference.fine)[0]).abs().max().item<float>() < 1e-5f);
+  // The ground-truth item keeps the batch's own maps.
+  CHECK(torch::equal(trained.fine[1].narrow(0, 3, 3), b.fine_normal_front[1]));
+  CHECK(torch::equal(trained.coarse[1].narrow(0, 6, 3), b.normal_back[1]));
 }
 
 TEST_CASE("the frozen_coarse fine stage leaves the coarse level and the normal nets unchanged", "[train]") {

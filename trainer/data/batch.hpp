@@ -33,6 +33,7 @@ struct ViewBatch {
   torch::Tensor fine_points;        // B x 3 x M  fine samples, coarse view frame
   torch::Tensor fine_points_crop;   // B x 3 x M  the same points, crop frame
   torch::Tensor fine_labels;        // B x 1 x M
+  torch::Tensor fine_crop_origin;   // B x 2 int64: the crop's top-left pixel (x, y) in the fine image
 
   std::vector<std::string> subjects;  // per item: subject name
   std::vector<int> views;             // per item: view index

@@ -132,6 +132,7 @@ struct ViewLoader::Item {
   ViewMaps coarse, fine;
   std::vector<float> points, labels;            // N x 3 (view frame), N
   std::vector<float> fine_points, fine_crop, fine_labels;
+  int64_t crop_x = 0, crop_y = 0;  // the fine crop's top-left pixel
 };
 
 ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std::string& split)
@@ -182,6 +183,8 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
     ox = int(rng.below(std::uint64_t(fine_size_ - crop_ + 1), crop_stream, 0));
     oy = int(rng.below(std::uint64_t(fine_size_ - crop_ + 1), crop_stream, 1));
     out.fine = warp_view(resized(dataset_.read_view(view, true), fine_size_), aug.affine, ox, oy, crop_);
+    out.crop_x = ox;
+    out.crop_y = oy;
   }
 
   if (aug.swap_background) {
@@ -252,7 +255,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
   }
   const std::vector<int64_t> order = epoch_order(epoch);
   MapStack coarse, fine;
-  std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab;
+  std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab, forigin;
   ViewBatch b;
   for (int k = 0; k < batch_size; ++k) {
     const int64_t item = order[std::size_t(index * batch_size + k)];
@@ -269,6 +272,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
       fpts.push_back(torch::tensor(it.fine_points).view({m, 3}).t());
       fcrop.push_back(torch::tensor(it.fine_crop).view({m, 3}).t());
       flab.push_back(torch::tensor(it.fine_labels).view({1, m}));
+      forigin.push_back(torch::tensor(std::vector<int64_t>{it.crop_x, it.crop_y}, torch::kInt64));
     }
   }
   coarse.stack(b.image, b.mask, b.normal_front, b.normal_back);
@@ -279,6 +283,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
     b.fine_points = torch::stack(fpts);
     b.fine_points_crop = torch::stack(fcrop);
     b.fine_labels = torch::stack(flab);
+    b.fine_crop_origin = torch::stack(forigin);
   }
   return b;
 }

@@ -32,7 +32,8 @@
 //            has lost the range boundary: it is drawn as one range (its own mix kept).
 //            xyz_view = R xyz with R = subject_to_view, then the augmentation's affine; labels
 //            B x 1 x N.
-//   fine     a random fine_crop x fine_crop window of the (warped) fine maps, at a seeded position;
+//   fine     a random fine_crop x fine_crop window of the (warped) fine maps, at a seeded position
+//            (its top-left pixel: fine_crop_origin);
 //            `fine_points` drawn (as above, fine sampler) only among the fine samples whose
 //            projection falls inside the window (|x|, |y| <= 1 in the crop frame) -- PIFuHD's fine
 //            level is supervised where its crop sees the point -- or among all when none does;

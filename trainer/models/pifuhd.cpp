@@ -25,15 +25,37 @@ std::pair<torch::Tensor, torch::Tensor> PIFuHDImpl::predict_normals(const torch:
   return {normal_front->forward(image), normal_back->forward(image)};
 }
 
+torch::Tensor PIFuHDImpl::resized(const torch::Tensor& maps, int64_t size) {
+  if (maps.size(2) == size && maps.size(3) == size) return maps;
+  return F::interpolate(maps, F::InterpolateFuncOptions()
+                                  .size(std::vector<int64_t>{size, size})
+                                  .mode(torch::kBilinear)
+                                  .align_corners(true));
+}
+
+torch::Tensor PIFuHDImpl::fine_normals(const torch::Tensor& normals, int64_t fine_size, const torch::Tensor& origins,
+                                       int64_t crop) {
+  if (origins.dim() != 2 || origins.size(0) != normals.size(0) || origins.size(1) != 2) {
+    throw Error("PIFuHD::fine_normals", "origins must be B x 2 (x, y) with the maps' B");
+  }
+  const torch::Tensor full = resized(normals, fine_size);
+  const torch::Tensor at = origins.to(torch::kCPU, torch::kInt64);
+  std::vector<torch::Tensor> windows;
+  for (int64_t b = 0; b < full.size(0); ++b) {
+    const int64_t x = at[b][0].item<int64_t>(), y = at[b][1].item<int64_t>();
+    if (x < 0 || y < 0 || x + crop > fine_size || y + crop > fine_size) {
+      throw Error("PIFuHD::fine_normals", "crop window at (" + std::to_string(x) + ", " + std::to_string(y) +
+                                              ") of size " + std::to_string(crop) + " leaves the " +
+                                              std::to_string(fine_size) + " px map");
+    }
+    windows.push_back(full[b].narrow(1, y, crop).narrow(2, x, crop));
+  }
+  return torch::stack(windows);
+}
+
 torch::Tensor PIFuHDImpl::condition(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) {
-  auto fit = [&](const torch::Tensor& n) {
-    if (n.size(2) == image.size(2) && n.size(3) == image.size(3)) return n;
-    return F::interpolate(n, F::InterpolateFuncOptions()
-                                 .size(std::vector<int64_t>{image.size(2), image.size(3)})
-                                 .mode(torch::kBilinear)
-                                 .align_corners(true));
-  };
-  return torch::cat({image, fit(front), fit(back)}, 1);
+  if (image.size(2) != image.size(3)) throw Error("PIFuHD::condition", "the image must be square");
+  return torch::cat({image, resized(front, image.size(2)), resized(back, image.size(2))}, 1);
 }
 
 PIFuHDOutput PIFuHDImpl::forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image,

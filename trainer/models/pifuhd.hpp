@@ -6,6 +6,7 @@
 //   PIFuHD model(PIFuHDOptions{...});                                   // or make_model(config)
 //   auto [front, back] = model->predict_normals(image);                 // B x 3 x H x W each
 //   torch::Tensor in = PIFuHDImpl::condition(image, front, back);       // B x 9 x H x W
+//   torch::Tensor f = PIFuHDImpl::fine_normals(front, 1024, origins, 512);  // a fine crop's normals
 //   PIFuHDOutput o = model->forward(coarse_in, fine_in, xyz_n);         // xyz_n: B x 3 x N normalized
 //   PIFuHDOutput t = model->forward(coarse_in, crop_in, xyz_n, xyz_crop);  // training on a fine crop
 //
@@ -15,6 +16,8 @@
 // Omega comes from the coarse level queried at them in the coarse frame (xyz_n); the coarse output
 // is at xyz_n. detach_omega stops the fine loss at Omega (coarse frozen, the public default
 // train_full_pifu = false); otherwise gradients reach the coarse MLP and encoder through Omega.
+// Predicted normals reach the fine level one way in training and inference (the public inference
+// code's): predicted from the coarse-size image, upsampled to the fine size, then cropped.
 
 #include "config/config.hpp"
 #include "models/normal_net.hpp"
@@ -45,6 +48,14 @@ struct PIFuHDImpl : torch::nn::Module {
   // public code's nn.Upsample) -- the nets see the image at its own size.
   std::pair<torch::Tensor, torch::Tensor> predict_normals(const torch::Tensor& image);
   static torch::Tensor condition(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back);
+  // B x C x S x S maps (S = size) by bilinear resizing with align_corners, as the public code's
+  // nn.Upsample; unchanged when they already are S x S.
+  static torch::Tensor resized(const torch::Tensor& maps, int64_t size);
+  // Coarse-size normal maps as the fine level sees them: resized to fine_size, then per item b the
+  // crop x crop window whose top-left pixel is origins[b] = (x, y) (B x 2 integers). With crop =
+  // fine_size and origins 0 this is the whole upsampled map (inference).
+  static torch::Tensor fine_normals(const torch::Tensor& normals, int64_t fine_size, const torch::Tensor& origins,
+                                    int64_t crop);
 
   PIFuHDOutput forward(const torch::Tensor& coarse_image, const torch::Tensor& fine_image, const torch::Tensor& xyz_n,
                        bool detach_omega = false);

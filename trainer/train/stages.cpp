@@ -80,7 +80,7 @@ ViewBatch to_device(const ViewBatch& b, torch::Device d) {
   ViewBatch o = b;
   for (torch::Tensor* t : {&o.image, &o.mask, &o.normal_front, &o.normal_back, &o.points, &o.labels, &o.fine_image,
                            &o.fine_mask, &o.fine_normal_front, &o.fine_normal_back, &o.fine_points,
-                           &o.fine_points_crop, &o.fine_labels}) {
+                           &o.fine_points_crop, &o.fine_labels, &o.fine_crop_origin}) {
     *t = moved(*t, d);
   }
   return o;
@@ -136,14 +136,29 @@ torch::Tensor StageTrainer::gt_coins(Stage stage, std::int64_t iteration, std::i
   return torch::tensor(use).view({batch, 1, 1, 1}).to(device_);
 }
 
-torch::Tensor StageTrainer::conditioned(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back,
-                                        const torch::Tensor& use_gt) {
-  if (use_gt.min().item<float>() == 1.0f) return PIFuHDImpl::condition(image, front, back);
-  torch::NoGradGuard no_grad;
-  model_->normal_front->eval();
-  model_->normal_back->eval();
-  auto [pf, pb] = model_->predict_normals(image);
-  return PIFuHDImpl::condition(image, torch::where(use_gt > 0.5f, front, pf), torch::where(use_gt > 0.5f, back, pb));
+LevelInputs StageTrainer::level_inputs(const ViewBatch& b, const torch::Tensor& use_gt, bool fine) {
+  LevelInputs in;
+  const bool all_gt = use_gt.min().item<float>() == 1.0f;
+  torch::Tensor pf, pb;
+  if (!all_gt) {
+    torch::NoGradGuard no_grad;
+    model_->normal_front->eval();
+    model_->normal_back->eval();
+    std::tie(pf, pb) = model_->predict_normals(b.image);
+  }
+  const auto pick = [&](const torch::Tensor& gt, const torch::Tensor& predicted) {
+    return all_gt ? gt : torch::where(use_gt > 0.5f, gt, predicted);
+  };
+  in.coarse = PIFuHDImpl::condition(b.image, pick(b.normal_front, pf), pick(b.normal_back, pb));
+  if (fine) {
+    const int64_t size = config_.fine->image_size, crop = b.fine_image.size(2);
+    const auto cropped = [&](const torch::Tensor& n) {
+      return all_gt ? n : PIFuHDImpl::fine_normals(n, size, b.fine_crop_origin, crop);
+    };
+    in.fine = PIFuHDImpl::condition(b.fine_image, pick(b.fine_normal_front, cropped(pf)),
+                                    pick(b.fine_normal_back, cropped(pb)));
+  }
+  return in;
 }
 
 double StageTrainer::coarse_step(const torch::Tensor& coarse_in, const ViewBatch& b) {
@@ -180,16 +195,17 @@ LossTerms StageTrainer::step(Stage stage, const ViewBatch& batch, std::int64_t i
     return terms;
   }
   const torch::Tensor use_gt = gt_coins(stage, iteration, items);
-  const torch::Tensor coarse_in = conditioned(b.image, b.normal_front, b.normal_back, use_gt);
   if (stage == Stage::coarse) {
-    terms[3] = coarse_step(coarse_in, b);
+    terms[3] = coarse_step(level_inputs(b, use_gt, false).coarse, b);
     return terms;
   }
   if (!fine_) throw Error(config_.source, "the fine stage needs a fine level (model.type pifuhd)");
-  if (!b.fine_image.defined() || !b.fine_points_crop.defined()) {
+  if (!b.fine_image.defined() || !b.fine_points_crop.defined() || !b.fine_crop_origin.defined()) {
     throw Error("fine stage", "the batch has no fine crop (was the dataset prepared with --fine-res?)");
   }
-  const torch::Tensor fine_in = conditioned(b.fine_image, b.fine_normal_front, b.fine_normal_back, use_gt);
+  const LevelInputs in = level_inputs(b, use_gt, true);
+  const torch::Tensor& coarse_in = in.coarse;
+  const torch::Tensor& fine_in = in.fine;
   model_->fine->train();
   torch::Tensor loss;
   if (config_.train.fine_schedule == "alternate") {

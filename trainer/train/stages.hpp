@@ -24,7 +24,9 @@
 // Input of both levels (section 3.2): image ⊕ front ⊕ back normals, per item the ground-truth maps
 // with probability train.gt_normal_probability, else the normal nets' prediction (frozen, no
 // autograd, eval mode); a model without normal nets (normal_net.type none) always takes the
-// ground truth. The coin of item b at step i is CounterRng(train.seed).uniform(stage, i * B + b):
+// ground truth. Predicted normals come from the coarse image for both levels; the fine level takes
+// them upsampled to the fine size and cropped to the batch's window (PIFuHDImpl::fine_normals), so
+// it trains on what inference gives it (reconstruct.hpp's condition_inputs). The coin of item b at step i is CounterRng(train.seed).uniform(stage, i * B + b):
 // a pure function of the step, so a resumed run draws the same coins.
 // A learning rate at epoch e (within the stage) is lr x lr_decay^floor(e / lr_step_epochs).
 //
@@ -56,6 +58,12 @@ Stage parse_stage(const std::string& name, const std::string& what);
 std::vector<Stage> model_stages(const Config& config);
 const OptimizerConfig& stage_optimizer(const Config& config, Stage stage);
 
+// Both levels' conditioned inputs of one training step.
+struct LevelInputs {
+  torch::Tensor coarse;  // B x 9 x Rc x Rc
+  torch::Tensor fine;    // B x 9 x C x C (the fine crop), undefined unless asked for
+};
+
 // The batch's tensors on `device` (undefined ones stay undefined).
 ViewBatch to_device(const ViewBatch& batch, torch::Device device);
 
@@ -67,6 +75,9 @@ class StageTrainer {
   LossTerms step(Stage stage, const ViewBatch& batch, std::int64_t iteration);
   // The rate of the stage's own optimizer now.
   double lr(Stage stage) const;
+  // The levels' inputs for `batch` (on the device) with ground-truth normals where use_gt (B x 1 x 1
+  // x 1) is 1, predicted ones elsewhere; the fine crop's too when `fine`.
+  LevelInputs level_inputs(const ViewBatch& batch, const torch::Tensor& use_gt, bool fine);
 
   PIFuHD& model() { return model_; }
   // Every optimizer by its checkpoint name (optim_normal, optim_coarse, optim_fine).
@@ -75,8 +86,6 @@ class StageTrainer {
   torch::Device device() const { return device_; }
 
  private:
-  torch::Tensor conditioned(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back,
-                            const torch::Tensor& use_gt);
   torch::Tensor gt_coins(Stage stage, std::int64_t iteration, std::int64_t batch) const;
   double coarse_step(const torch::Tensor& coarse_in, const ViewBatch& b);
 
