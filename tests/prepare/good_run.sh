@@ -59,6 +59,10 @@ for s in ["tall", "twosided", "parts"]:
         assert set(labels) <= {0.0, 1.0} and sum(labels) == inside, s
         # A solid subject: a good share of near-surface samples falls inside (both-windings box included).
         assert 0.2 * n < inside < 0.8 * n, (s, level, inside)
+        # The uniform share spans the whole cube that reconstruction evaluates, beyond the subject.
+        pts = [struct.unpack_from("<fff", b, 32 + 16 * i) for i in range(n)]
+        assert max(max(abs(p[0]), abs(p[2])) for p in pts) > 0.8, (s, level)
+    assert j["samples"]["box"] == {"min": [-1, -1, -1], "max": [1, 1, 1]}, j["samples"]["box"]
     c = json.load(open(f"{d}/subjects/{s}/calib/001.json"))
     assert c["yaw_degrees"] == 90 and c["pitch_degrees"] == 0, c
     assert len(c["world_to_normalized"]) == 4

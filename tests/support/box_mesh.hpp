@@ -23,4 +23,17 @@ inline TriMesh<float> box_person(float w, float h, float d, float x_offset = 0) 
   return box_mesh(Vec3f(x_offset - w / 2, 0, -d / 2), Vec3f(x_offset + w / 2, h, d / 2));
 }
 
+// An asymmetric "person": box_person(w, h, d) with an arm held out towards -x and forwards (+z), so
+// that a mirrored view (a wrong yaw sign, a flipped axis) changes its silhouette.
+inline TriMesh<float> box_person_with_arm(float w = 0.4f, float h = 1.7f, float d = 0.2f) {
+  const TriMesh<float> body = box_person(w, h, d);
+  const TriMesh<float> arm = box_mesh(Vec3f(-w / 2 - 0.4f, 0.6f * h, 0.0f), Vec3f(-w / 2, 0.7f * h, d / 2 + 0.2f));
+  TriMesh<float> both;
+  both.vertices.resize(16, 3);
+  both.vertices << body.vertices, arm.vertices;
+  both.faces.resize(24, 3);
+  both.faces << body.faces, (arm.faces.array() + 8).matrix();
+  return both;
+}
+
 }  // namespace hifa::test

@@ -240,6 +240,35 @@ TEST_CASE("inside points project onto the mask, with and without scale and trans
   }
 }
 
+TEST_CASE("at every yaw of an asymmetric subject, inside points project onto its mask at both levels", "[data]") {
+  // A wrong yaw sign or a mirrored axis between the renderer and the samples leaves a symmetric box
+  // consistent, but moves this subject's arm to the other side of the image at 90 and 270 degrees.
+  const hifa::test::TempDir dir;
+  fs::create_directories(dir / "scans");
+  hifa::write_obj(dir / "scans" / "armed.obj", hifa::test::box_person_with_arm());
+  hifa::prepare::PrepareOptions o;
+  o.scans = {dir / "scans"};
+  o.out = dir / "data";
+  o.views = 8;
+  o.resolution = 64;
+  o.fine_resolution = 128;
+  o.samples = 2000;
+  o.test_fraction = 0;
+  o.lighting = false;
+  o.jobs = 1;
+  hifa::prepare::run_prepare(o);
+  Config c = tiny_config();
+  c.train.fine_crop = 128;  // the whole fine image
+  const ViewLoader loader(o.out, c, "all");
+  REQUIRE(loader.items() == 8);
+  const ViewBatch b = loader.batch(0, 0, 8, false);
+  for (int64_t k = 0; k < 8; ++k) {
+    CAPTURE(b.views[std::size_t(k)]);
+    CHECK(inside_on_mask(b.points, b.labels, b.mask, k) > 0.98);
+    CHECK(inside_on_mask(b.fine_points_crop, b.fine_labels, b.fine_mask, k) > 0.98);
+  }
+}
+
 TEST_CASE("fine crop points lie in the crop and map to the full-frame points by one scale and shift", "[data]") {
   const ViewLoader loader(tiny_dataset(), tiny_config());
   const ViewBatch b = loader.batch(1, 0, 4);

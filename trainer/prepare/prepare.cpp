@@ -389,7 +389,10 @@ class SubjectWriter {
     const TriMeshf normalized = normalized_mesh(s);
     const HostBvh bvh(space, normalized);
     const SurfaceSampler<float> surface(normalized);
-    const AABBf box = bounding_box(normalized);
+    // Uniform samples over the whole cube that hifa reconstruct evaluates, as PIFu's B_MIN..B_MAX:
+    // drawn only in the subject's own box, nothing would tell the network that the space beyond it
+    // is empty.
+    const AABBf box(Vec3f(-1, -1, -1), Vec3f(1, 1, 1));
     const auto sample = [&](double sigma_cm, std::uint64_t salt) {
       SampleRequest r;
       r.count = std::size_t(options_.samples);
