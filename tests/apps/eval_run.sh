@@ -17,15 +17,15 @@ echo '{"test": ["parts"]}' > "$WORK/split.json"
 EVAL=(eval-run --run "$WORK/run" --data "$WORK/data" --res 32 --views 2 --samples 2000 --threads 1)
 "$HIFA" "${EVAL[@]}" --scans "$WORK/scans" > "$WORK/eval.txt" 2> "$WORK/eval.err" \
   || fail "eval-run failed: $(cat "$WORK/eval.err")"
-# The header, then the subject's line: P2S, Chamfer, NC, F-score and IoU (the mean of its views), or
+# The header, then the subject's line: P2S, Chamfer, NC, F-score, IoU and side IoU (the mean of its views), or
 # its failure (after two steps per stage a model may find no surface at 0.5). The table prints a mean
 # line only for two or more subjects; metrics.json always has the mean.
 metrics='( +-?([0-9]+\.[0-9]+|nan))+$'
-grep -Eq '^subject +P2S cm +Chamfer cm +NC +F@1 +IoU$' "$WORK/eval.txt" || fail "header: $(cat "$WORK/eval.txt")"
+grep -Eq '^subject +P2S cm +Chamfer cm +NC +F@1 +IoU +side IoU$' "$WORK/eval.txt" || fail "header: $(cat "$WORK/eval.txt")"
 if grep -Eq "^parts$metrics" "$WORK/eval.txt"; then
   # Views 0 and 2 of 4: a mesh each, or views.csv names the view's problem.
   for view in 0 2; do
-    [ -s "$WORK/run/eval/parts_$(printf %03d $view).obj" ] || grep -q "^parts/$view,,,,,,,,,,." "$WORK/run/eval/views.csv" \
+    [ -s "$WORK/run/eval/parts_$(printf %03d $view).obj" ] || grep -q "^parts/$view,,,,,,,,,,,." "$WORK/run/eval/views.csv" \
       || fail "no mesh and no problem for view $view: $(ls "$WORK/run/eval"; cat "$WORK/run/eval/views.csv")"
   done
 else

@@ -39,7 +39,8 @@ void write_metrics_json(std::ostream& os, const ReconstructionMetrics& m) {
      << ", \"gt_to_pred\": " << json_number(m.gt_to_pred) << ", \"chamfer\": " << json_number(m.chamfer)
      << ", \"normal_consistency\": " << json_number(m.normal_consistency)
      << ", \"precision\": " << json_number(m.precision) << ", \"recall\": " << json_number(m.recall)
-     << ", \"fscore\": " << json_number(m.fscore) << ", \"iou\": " << json_number(m.iou) << "}";
+     << ", \"fscore\": " << json_number(m.fscore) << ", \"iou\": " << json_number(m.iou)
+     << ", \"side_iou\": " << json_number(m.side_iou) << "}";
 }
 
 // A CSV cell: quoted when it holds a separator, a quote or a line break.
@@ -57,8 +58,19 @@ std::string csv_cell(const std::string& s) {
 
 std::optional<ReconstructionMetrics> mean_of(const std::vector<EvalRow>& rows) {
   ReconstructionMetrics sum;
-  int n = 0, iou_n = 0;
-  double iou = 0;
+  int n = 0;
+  // The IoUs are NaN where undefined (nothing inside, no silhouette): averaged where defined.
+  struct DefinedMean {
+    double sum = 0;
+    int n = 0;
+    void add(double v) {
+      if (std::isfinite(v)) {
+        sum += v;
+        ++n;
+      }
+    }
+    double value() const { return n > 0 ? sum / n : std::nan(""); }
+  } iou, side_iou;
   for (const auto& row : rows) {
     if (!row.metrics) continue;
     const auto& m = *row.metrics;
@@ -70,10 +82,8 @@ std::optional<ReconstructionMetrics> mean_of(const std::vector<EvalRow>& rows) {
     sum.precision += m.precision;
     sum.recall += m.recall;
     sum.fscore += m.fscore;
-    if (std::isfinite(m.iou)) {
-      iou += m.iou;
-      ++iou_n;
-    }
+    iou.add(m.iou);
+    side_iou.add(m.side_iou);
     ++n;
   }
   if (n == 0) return std::nullopt;
@@ -81,7 +91,8 @@ std::optional<ReconstructionMetrics> mean_of(const std::vector<EvalRow>& rows) {
                     &sum.precision, &sum.recall, &sum.fscore}) {
     *v /= n;
   }
-  sum.iou = iou_n > 0 ? iou / iou_n : std::nan("");
+  sum.iou = iou.value();
+  sum.side_iou = side_iou.value();
   return sum;
 }
 
@@ -93,11 +104,11 @@ void print_eval_table(const std::vector<EvalRow>& rows, const std::optional<Reco
   if (metres) std::printf(" %10s %12s", "P2S cm", "Chamfer cm");
   char fscore[32];
   std::snprintf(fscore, sizeof fscore, "F@%g", options.fscore_threshold);
-  std::printf(" %8s %10s %8s\n", "NC", fscore, "IoU");
+  std::printf(" %8s %10s %8s %9s\n", "NC", fscore, "IoU", "side IoU");
   const auto print = [&](const std::string& name, const ReconstructionMetrics& m) {
     std::printf("%-24s %12.6f %12.6f", name.c_str(), m.p2s, m.chamfer);
     if (metres) std::printf(" %10.4f %12.4f", 100 * m.p2s, 100 * m.chamfer);
-    std::printf(" %8.4f %10.4f %8.4f\n", m.normal_consistency, m.fscore, m.iou);
+    std::printf(" %8.4f %10.4f %8.4f %9.4f\n", m.normal_consistency, m.fscore, m.iou, m.side_iou);
   };
   for (const auto& row : rows) {
     if (row.metrics) {
@@ -139,17 +150,17 @@ void write_eval_json(const std::filesystem::path& path, const std::vector<EvalRo
 void write_eval_csv(const std::filesystem::path& path, const std::vector<EvalRow>& rows,
                     const std::optional<ReconstructionMetrics>& mean) {
   write_file_atomically(path, [&](std::ostream& os) {
-    os << "subject,p2s,pred_to_gt,gt_to_pred,chamfer,normal_consistency,precision,recall,fscore,iou,problem\n";
+    os << "subject,p2s,pred_to_gt,gt_to_pred,chamfer,normal_consistency,precision,recall,fscore,iou,side_iou,problem\n";
     const auto line = [&](const std::string& name, const std::optional<ReconstructionMetrics>& m,
                           const std::string& problem) {
       os << csv_cell(name);
       if (m) {
         for (const double v : {m->p2s, m->pred_to_gt, m->gt_to_pred, m->chamfer, m->normal_consistency, m->precision,
-                               m->recall, m->fscore, m->iou}) {
+                               m->recall, m->fscore, m->iou, m->side_iou}) {
           os << ',' << (std::isfinite(v) ? json_number(v) : "");
         }
       } else {
-        os << ",,,,,,,,,";
+        os << ",,,,,,,,,,";
       }
       os << ',' << csv_cell(problem) << '\n';
     };

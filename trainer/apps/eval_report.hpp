@@ -4,7 +4,7 @@
 // or CSV (each written atomically).
 //
 // Units: `unit` names the meshes' unit: "m" also prints centimetres; "other" prints "units".
-// The mean is over the rows that have metrics (IoU over the rows where it is defined); a row without
+// The mean is over the rows that have metrics (each IoU over the rows where it is defined); a row without
 // metrics carries why (`problem`) and prints that instead.
 
 #include "hifa/metrics/reconstruction.hpp"

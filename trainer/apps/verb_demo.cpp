@@ -215,6 +215,8 @@ RunResult read_metrics(const fs::path& file) {
         v.p2s = m.at("p2s").get<double>();
         v.chamfer = m.at("chamfer").get<double>();
         v.normal_consistency = m.at("normal_consistency").get<double>();
+        const auto side = m.find("side_iou");  // null where undefined
+        v.side_iou = side != m.end() && side->is_number() ? side->get<double>() : std::nan("");
         row.metrics = v;
       } else {
         row.problem = s.at("problem").get<std::string>();
@@ -262,7 +264,7 @@ RunResult evaluate(const RunSpec& spec, const fs::path& run_folder, const fs::pa
 }
 
 std::string cell(const std::optional<ReconstructionMetrics>& m, double ReconstructionMetrics::*field, int digits) {
-  if (!m) return "";
+  if (!m || !std::isfinite((*m).*field)) return "";  // no row, or an undefined IoU
   char text[32];
   std::snprintf(text, sizeof text, "%.*f", digits, (*m).*field);
   return text;
@@ -287,11 +289,14 @@ void write_table(const fs::path& out, const RunResult& pifu, const RunResult& pi
   }
   lines.push_back({"mean", pifu.mean, pifuhd.mean, ""});
   const std::pair<double ReconstructionMetrics::*, int> columns[] = {
-      {&ReconstructionMetrics::p2s, 3}, {&ReconstructionMetrics::chamfer, 3}, {&ReconstructionMetrics::normal_consistency, 4}};
+      {&ReconstructionMetrics::p2s, 3},
+      {&ReconstructionMetrics::chamfer, 3},
+      {&ReconstructionMetrics::normal_consistency, 4},
+      {&ReconstructionMetrics::side_iou, 3}};
 
   std::ostringstream md;
   md << "| subject | P2S cm PIFu | P2S cm PIFuHD | Chamfer cm PIFu | Chamfer cm PIFuHD | normal consistency PIFu | "
-        "normal consistency PIFuHD |\n|---|---:|---:|---:|---:|---:|---:|\n";
+        "normal consistency PIFuHD | side IoU PIFu | side IoU PIFuHD |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& l : lines) {
     md << "| " << l.name;
     for (const auto& [field, digits] : columns) md << " | " << cell(l.a, field, digits) << " | " << cell(l.b, field, digits);
@@ -300,7 +305,7 @@ void write_table(const fs::path& out, const RunResult& pifu, const RunResult& pi
   write_file_atomically(out / "eval_table.md", [&](std::ostream& os) { os << md.str(); });
   write_file_atomically(out / "eval_table.csv", [&](std::ostream& os) {
     os << "subject,pifu_p2s_cm,pifuhd_p2s_cm,pifu_chamfer_cm,pifuhd_chamfer_cm,pifu_normal_consistency,"
-          "pifuhd_normal_consistency,problem\n";
+          "pifuhd_normal_consistency,pifu_side_iou,pifuhd_side_iou,problem\n";
     for (const auto& l : lines) {
       os << l.name;
       for (const auto& [field, digits] : columns) os << ',' << cell(l.a, field, 6) << ',' << cell(l.b, field, 6);

@@ -86,6 +86,8 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
   verb->add_option("--samples", options->eval.metrics.samples, "Surface samples per mesh")
       ->check(CLI::Range(std::size_t(1), std::size_t(1) << 30))
       ->capture_default_str();
+  verb->add_flag("--gt-normals", options->eval.ground_truth_normals,
+                 "Condition on each view's rendered normal maps instead of the normal nets' (the oracle)");
   verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
   verb->callback([&action, options] { action = [options] { run_eval_run(*options); }; });
 }

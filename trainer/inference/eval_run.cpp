@@ -102,7 +102,9 @@ std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& op
       try {
         const ViewItem item{name, view};
         const ViewMaps maps = dataset.read_view(item, fine);
-        const Reconstruction r = reconstruct(run, maps.image, &maps.mask, options.reconstruct);
+        const GivenNormals truth{maps.normal_front, maps.normal_back};
+        const Reconstruction r =
+            reconstruct(run, maps.image, &maps.mask, options.reconstruct, options.ground_truth_normals ? &truth : nullptr);
         e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!options.out.empty()) {
           write_reconstruction(options.out / (name + "_" + dataset.view_name(view) + ".obj"), r);

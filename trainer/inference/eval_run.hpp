@@ -16,7 +16,9 @@
 //   both directions, 3D normal consistency), F-score at `metrics.fscore_threshold` cm.
 // Views: `views_per_subject` of each test subject, evenly spread: views floor(k V / K), k < K (with
 //   K = 4 and V a multiple of 4: yaw 0, 90, 180, 270). Input: the fine image (fine/image/<view>.png)
-//   when the dataset has one, else image/<view>.png, with its mask.
+//   when the dataset has one, else image/<view>.png, with its mask. With ground_truth_normals the
+//   view's rendered normal maps replace the normal nets' prediction (the oracle: how far the
+//   implicit function gets with perfect normals).
 // A view that fails (unreadable file, empty reconstruction) is reported with its problem; a missing
 //   --scans folder, a dataset without a test split or a scan that is not the prepared one throws.
 
@@ -37,6 +39,7 @@ struct EvalRunOptions {
   std::vector<std::filesystem::path> scans; // the scans folders it was prepared from
   std::filesystem::path out;                // where the meshes go (<subject>_<view>.obj); empty: none
   int views_per_subject = 4;
+  bool ground_truth_normals = false;        // the view's own normal maps instead of the normal nets'
   ReconstructOptions reconstruct;
   MetricOptions metrics = [] {
     MetricOptions m;

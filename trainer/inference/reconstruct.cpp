@@ -129,7 +129,8 @@ FieldLevel resolve_level(const RunModel& run, const ReconstructOptions& options)
   return level;
 }
 
-ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, const Image<float>* mask, FieldLevel level) {
+ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, const Image<float>* mask, FieldLevel level,
+                                   const GivenNormals* normals) {
   check_input_image(image, "image");
   if (mask != nullptr && (mask->width() != image.width() || mask->height() != image.height() || mask->channels() != 1)) {
     throw Error("mask", "must be one channel of the image's size (" + std::to_string(image.width()) + " x " +
@@ -141,8 +142,18 @@ ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, con
   const torch::Tensor coarse = level_image(image, run.config.coarse.image_size, run.device);
   const bool fine = level == FieldLevel::fine;
   const torch::Tensor fine_image = fine ? level_image(image, run.config.fine->image_size, run.device) : torch::Tensor();
+  if (normals != nullptr) {
+    if (!model->has_normal_nets()) throw Error("normal maps", "given, but this model takes none (normal_net.type: none)");
+    check_input_image(normals->front, "front normal map");
+    check_input_image(normals->back, "back normal map");
+  }
   if (model->has_normal_nets()) {
-    std::tie(in.normal_front, in.normal_back) = model->predict_normals(coarse);
+    if (normals != nullptr) {
+      in.normal_front = to_tensor(normals->front).to(run.device);
+      in.normal_back = to_tensor(normals->back).to(run.device);
+    } else {
+      std::tie(in.normal_front, in.normal_back) = model->predict_normals(coarse);
+    }
     in.coarse = PIFuHDImpl::condition(coarse, in.normal_front, in.normal_back);
     if (fine) in.fine = PIFuHDImpl::condition(fine_image, in.normal_front, in.normal_back);
   } else {
@@ -154,11 +165,11 @@ ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, con
 }
 
 Reconstruction reconstruct(RunModel& run, const Image<float>& image, const Image<float>* mask,
-                           const ReconstructOptions& options) {
+                           const ReconstructOptions& options, const GivenNormals* normals) {
   const FieldLevel level = resolve_level(run, options);
   Reconstruction r;
   auto t0 = std::chrono::steady_clock::now();
-  const ConditionedInputs in = condition_inputs(run, image, mask, level);
+  const ConditionedInputs in = condition_inputs(run, image, mask, level, normals);
   const NetworkField field(run.model, in.coarse, in.fine, in.mask, NetworkFieldOptions{level, options.chunk_points});
   if (in.normal_front.defined()) {
     r.normal_front = normal_image(in.normal_front);

@@ -25,8 +25,9 @@
 // Output mesh: the view's normalized frame (docs/dataset.md: x right, y up, z towards the camera),
 //   outward faces; normal maps as images (n + 1) / 2 at the coarse image size (none when the model
 //   has no normal nets).
-// Errors (hifa::Error): a non-square image or one without 3 channels, a mask of another size, a
-//   fine level the model lacks, a resolution < 2 or a coarse step that is not a power of two.
+// Errors (hifa::Error): a non-square image or one without 3 channels, a mask of another size, given
+//   normal maps that are not square with 3 channels or a model without normal nets, a fine level the
+//   model lacks, a resolution < 2 or a coarse step that is not a power of two.
 
 #include "hifa/core/error.hpp"
 #include "hifa/grid/coarse_to_fine.hpp"
@@ -81,13 +82,20 @@ Image<float> read_input_mask(const std::filesystem::path& path, int width, int h
 // Throws hifa::Error naming `name` when the image is not square RGB.
 void check_input_image(const Image<float>& image, const std::string& name);
 
-ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, const Image<float>* mask, FieldLevel level);
+// Normal maps given instead of the normal nets' prediction (n in [-1, 1], 3 channels, square; any
+// size: resized to each level's image as predicted ones are). The oracle of hifa eval-run --gt-normals.
+struct GivenNormals {
+  Image<float> front, back;
+};
+
+ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, const Image<float>* mask, FieldLevel level,
+                                   const GivenNormals* normals = nullptr);
 
 // The level used for `options` on this model (checks that a requested fine level exists).
 FieldLevel resolve_level(const RunModel& run, const ReconstructOptions& options);
 
 Reconstruction reconstruct(RunModel& run, const Image<float>& image, const Image<float>* mask,
-                           const ReconstructOptions& options = {});
+                           const ReconstructOptions& options = {}, const GivenNormals* normals = nullptr);
 
 // The mesh part of reconstruct() for any field over [-1, 1]^3 with occupancy semantics (a
 // NetworkField, or a wrapper of one): grid evaluation (dense or coarse to fine), outer layer

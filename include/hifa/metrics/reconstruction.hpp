@@ -1,11 +1,11 @@
 #pragma once
 // Surface-reconstruction metrics between a predicted and a ground-truth mesh, as reported by
 // PIFu / PIFuHD / ICON: point-to-surface distance, Chamfer distance, normal consistency, F-score
-// and volumetric IoU.
+// and volumetric IoU; and the side view's silhouette IoU.
 //
 //   hifa::MetricOptions options;                      // 10000 samples, seed 0, tau 0.01, IoU 128^3
 //   auto m = hifa::evaluate_reconstruction(pred, gt, options);
-//   m.p2s, m.chamfer, m.normal_consistency, m.fscore, m.iou
+//   m.p2s, m.chamfer, m.normal_consistency, m.fscore, m.iou, m.side_iou
 //
 // Inputs:  pred, gt  TriMesh<float>, each with at least one face of non-zero area, faces outward-
 //                    oriented for a meaningful normal consistency and IoU (any units, the same for both)
@@ -34,6 +34,11 @@
 //                       options.iou_method fast (default) queries one point per run of grid points
 //                       that no triangle separates and gives dense evaluation's occupancy exactly
 //                       (a mesh with boundary edges is evaluated densely; see there)
+//   side_iou            silhouette IoU seen from the side, 90 degrees of yaw from the input camera
+//                       (the meshes' frame: y up, camera along -z; hifa/metrics/silhouette_iou.hpp) at
+//                       side_resolution^2 pixels: a reconstruction that is right from the front but
+//                       has the wrong depth (a solid of revolution) scores low here; NaN when neither
+//                       silhouette covers a pixel
 // Deterministic: the same meshes, options and seed give the same bytes on any thread count
 // (pred is sampled with `seed`, gt with `seed + 1`; BVH queries are deterministic).
 // Errors:  hifa::Error naming "evaluate_reconstruction": samples 0, iou_resolution < 2, tau not
@@ -42,12 +47,13 @@
 // Cost:    two BVH builds O(F), 2 x samples closest-point queries, and the IoU's winding numbers:
 //          dense 2 x iou_resolution^3 (128^3: ~2M points per mesh, ~4 s on 2 threads for two ~20k-
 //          face spheres); fast about one per grid line plus a few per surface crossing
-//          (bench/bench_metrics.cpp measures both).
+//          (bench/bench_metrics.cpp measures both); two rasterizations at side_resolution^2.
 
 #include "hifa/core/error.hpp"
 #include "hifa/core/types.hpp"
 #include "hifa/mesh/measures.hpp"
 #include "hifa/mesh/tri_mesh.hpp"
+#include "hifa/metrics/silhouette_iou.hpp"
 #include "hifa/metrics/volumetric_iou.hpp"
 #include "hifa/sampling/surface.hpp"
 #include "hifa/spatial/mesh_bvh.hpp"
@@ -58,6 +64,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <string>
 
 namespace hifa {
@@ -70,6 +77,7 @@ struct MetricOptions {
   int iou_resolution = 128;           // grid points per axis for the volumetric IoU
   float beta = MeshBvh<Kokkos::HostSpace>::default_beta;  // winding-number accuracy for occupancy
   OccupancyMethod iou_method = OccupancyMethod::fast;      // dense gives the same IoU, slowly
+  int side_resolution = 256;          // pixels per side of the side-view silhouettes
 };
 
 // Results of evaluate_reconstruction; distances in the meshes' units.
@@ -83,6 +91,7 @@ struct ReconstructionMetrics {
   double recall = 0;              // gt samples within tau of pred
   double fscore = 0;              // harmonic mean of precision and recall
   double iou = 0;                 // volumetric IoU on the grid, NaN when the union is empty
+  double side_iou = 0;            // silhouette IoU from 90 degrees of yaw, NaN when both are empty
 };
 
 namespace detail {
@@ -137,6 +146,9 @@ inline ReconstructionMetrics evaluate_reconstruction(const TriMesh<float>& pred,
   if (options.iou_resolution < 2) {
     throw Error(where, "iou_resolution must be at least 2, got " + std::to_string(options.iou_resolution));
   }
+  if (options.side_resolution < 1) {
+    throw Error(where, "side_resolution must be at least 1, got " + std::to_string(options.side_resolution));
+  }
   if (!(options.fscore_threshold > 0) || !std::isfinite(options.fscore_threshold)) {
     throw Error(where, "the F-score threshold must be positive and finite, got " +
                            std::to_string(options.fscore_threshold));
@@ -166,6 +178,7 @@ inline ReconstructionMetrics evaluate_reconstruction(const TriMesh<float>& pred,
   const auto pred_inside = grid_occupancy(space, pred_bvh, pred, grid, options.beta, options.iou_method);
   const auto gt_inside = grid_occupancy(space, gt_bvh, gt, grid, options.beta, options.iou_method);
   m.iou = volumetric_iou(pred_inside.inside, gt_inside.inside);
+  m.side_iou = silhouette_iou(space, pred, gt, std::numbers::pi_v<float> / 2, options.side_resolution);
   return m;
 }
 
