@@ -1,12 +1,16 @@
 // Linear BVH over a triangle mesh on the default host execution space (threads: OMP_NUM_THREADS).
 // Mesh: marching cubes of a radius-0.7 sphere on a 148^3 grid (about 100k faces); the build also
 // on that sphere subdivided twice (each triangle into 16, about 1.6M faces).
-// Counters: items/s = faces/s for the build, points/s for closest-point queries on 2^20 random
+// Counters: items/s = faces/s for the build (automatic_sign 1: with the checks that let signed
+// distances take the pseudo-normal sign, SignMethod::automatic; 0: the tree alone,
+// SignMethod::winding_number; the subdivided sphere is a soup, so it stops at the topology check),
+// points/s for closest-point queries on 2^20 random
 // points, either uniform in [-1, 1]^3 (the mesh's box, [-0.7, 0.7]^3, grown by 0.3 on every side;
 // points deep inside the sphere are nearly equidistant from a large part of it, so the exact query
 // cannot prune much there) or in a shell within 0.05 of the surface (the usual SDF-sampling case);
-// the same 2^20 points for hierarchical winding numbers (beta = 2) and signed distances (closest
-// point + winding number).
+// the same 2^20 points for hierarchical winding numbers (beta = 2) and signed distances: sdf_* with
+// the sign from the closest feature's pseudo-normal (the sphere passes the automatic checks),
+// sdf_winding_* with the winding-number sign (closest point + winding number).
 // Rays: first hits of 2^20 rays (origins uniform in [-1, 1]^3, uniformly random directions),
 // items/s = rays/s. parity_vs_winding: the sphere with the band of faces whose centroid has
 // |z| < 0.1 removed (an open figure, like a game mesh with a missing strip); for 100k points
@@ -23,6 +27,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -67,9 +72,10 @@ hifa::TriMeshf subdivided(const hifa::TriMeshf& mesh, int times) {
 void bvh_build(benchmark::State& state) {
   static const hifa::TriMeshf large = subdivided(sphere_mesh(), 2);
   const auto& mesh = state.range(0) == 0 ? sphere_mesh() : large;
+  const auto sign = state.range(1) == 0 ? hifa::SignMethod::winding_number : hifa::SignMethod::automatic;
   const Space space;
   for (auto _ : state) {
-    hifa::MeshBvh<Memory> bvh(space, mesh);
+    hifa::MeshBvh<Memory> bvh(space, mesh, sign);
     benchmark::DoNotOptimize(bvh.size());
   }
   state.counters["faces"] = double(mesh.face_count());
@@ -111,12 +117,17 @@ void bvh_closest_points(benchmark::State& state, Points where) {
   state.SetItemsProcessed(state.iterations() * std::int64_t(n));
 }
 
-enum class Scalar { winding, sdf };
+enum class Scalar { winding, sdf, sdf_winding };
 
 void bvh_scalar_queries(benchmark::State& state, Scalar what, Points where) {
   const auto& mesh = sphere_mesh();
   const Space space;
-  const hifa::MeshBvh<Memory> bvh(space, mesh);
+  const hifa::MeshBvh<Memory> bvh(space, mesh,
+                                  what == Scalar::sdf ? hifa::SignMethod::automatic : hifa::SignMethod::winding_number);
+  if (what == Scalar::sdf && bvh.sign_method() != hifa::SignMethod::pseudo_normal) {
+    state.SkipWithError(("the sphere did not pass the pseudo-normal checks: " + bvh.sign_method_reason()).c_str());
+    return;
+  }
   const auto n = std::size_t(state.range(0));
   const auto points = random_points(space, n, where);
   const Kokkos::View<float*, Memory> out("out", n);
@@ -212,12 +223,21 @@ void parity_vs_winding(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(bvh_build)->ArgName("subdivided")->Arg(0)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(bvh_build)
+    ->ArgNames({"subdivided", "automatic_sign"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(bvh_closest_points, box, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_closest_points, shell, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_scalar_queries, winding_box, Scalar::winding, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_scalar_queries, winding_shell, Scalar::winding, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_scalar_queries, sdf_box, Scalar::sdf, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(bvh_scalar_queries, sdf_shell, Scalar::sdf, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_scalar_queries, sdf_winding_box, Scalar::sdf_winding, Points::box)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(bvh_scalar_queries, sdf_winding_shell, Scalar::sdf_winding, Points::shell)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bvh_first_hits)->Arg(1 << 20)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(parity_vs_winding)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();

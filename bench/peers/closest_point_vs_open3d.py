@@ -6,8 +6,9 @@ sphere mesh and N query points and times hifa's BVH build and closest-point quer
 loads both and times Open3D's scene build and compute_closest_points with nthreads equal to hifa's
 thread count (best of `runs` each). Prints throughput of both, the ratio hifa / Open3D and the
 agreement (largest difference of the unsigned distances); then the same for signed distances
-(hifa's winding-number sign against Open3D's unsigned distance, see below), with the fraction of
-points each side signs right.
+(hifa's MeshBvh with SignMethod::automatic, which takes the closest feature's pseudo-normal sign on
+this closed sphere, against Open3D's unsigned distance, see below), with the fraction of points
+each side signs right.
 
 Run with Debian's Python (/usr/bin/python3 sees python3-open3d and python3-numpy):
   OMP_NUM_THREADS=2 /usr/bin/python3 bench/peers/closest_point_vs_open3d.py --tool build/bench/closest_point_peer
@@ -70,9 +71,9 @@ def main():
     # Signed distances. Open3D's compute_signed_distance takes its sign from ray casts, which find no
     # hits with Debian's Open3D build on these machines (every sign comes out positive), so its time is
     # shown but the ratio is taken against its unsigned compute_distance: a lower bound of what a
-    # working signed query would cost it. hifa's sign (winding number) is checked against the
-    # analytic sphere of radius 0.7, away from its surface (|r - 0.7| > 0.01: the mesh is a marching-cubes
-    # approximation).
+    # working signed query would cost it. hifa's sign (the pseudo-normal's, or the winding number's
+    # where the mesh does not allow it) is checked against the analytic sphere of radius 0.7, away
+    # from its surface (|r - 0.7| > 0.01: the mesh is a marching-cubes approximation).
     unsigned_seconds, _ = best_of(args.runs, lambda: scene.compute_distance(query, nthreads=threads))
     signed_seconds, o3d_signed = best_of(args.runs, lambda: scene.compute_signed_distance(query, nthreads=threads))
     radius = np.linalg.norm(points, axis=1)
@@ -80,7 +81,8 @@ def main():
     hifa_sign_ok = np.mean((hifa_signed[clear] < 0) == (radius[clear] < 0.7))
     o3d_sign_ok = np.mean((o3d_signed.numpy()[clear] < 0) == (radius[clear] < 0.7))
     print(f"hifa signed distances:  {n / hifa['sdf_seconds'] / 1e6:7.3f} M points/s   "
-          f"sign right on {100 * hifa_sign_ok:.2f}% of points off the surface")
+          f"sign right on {100 * hifa_sign_ok:.2f}% of points off the surface "
+          f"(sign: {hifa['sign']}, build with its checks {hifa['sdf_build_seconds'] * 1e3:.1f} ms)")
     print(f"Open3D compute_distance (unsigned): {n / unsigned_seconds / 1e6:7.3f} M points/s;  "
           f"compute_signed_distance: {n / signed_seconds / 1e6:7.3f} M points/s, sign right on {100 * o3d_sign_ok:.2f}%")
     print(f"ratio hifa signed / Open3D unsigned distance (throughput): {unsigned_seconds / hifa['sdf_seconds']:.2f}x")

@@ -2,7 +2,7 @@
 // A linear bounding volume hierarchy over the triangles of a mesh, built in parallel, answering
 // batches of closest-point queries (the ArborX way: build once, query Views into caller-owned Views).
 //
-//   hifa::MeshBvh<Kokkos::HostSpace> bvh(space, mesh);
+//   hifa::MeshBvh<Kokkos::HostSpace> bvh(space, mesh);   // or (space, mesh, hifa::SignMethod::...)
 //   auto out = hifa::ClosestPoints<Kokkos::HostSpace>::allocate(space, points.extent(0));
 //   bvh.closest_points(space, points, out);
 //   space.fence();                                   // queries are asynchronous on `space`
@@ -34,24 +34,64 @@
 //            Strackee 1983). beta = +infinity gives the exact sum. Error vs exact at beta 2, measured
 //            on 3k-6k face meshes at points 0.01 or more from the surface: mean ~1.5e-3, largest ~0.035
 //            (tests/spatial/test_winding_number.cpp); beta 4: ~3e-4 and ~0.009.
-//          signed_distances: closest_points' distance, negated where w >= 0.5.
+//          signed_distances: closest_points' distance, negative inside; the sign comes from
+//            (sign_method(), chosen once at construction by the SignMethod argument):
+//            pseudo_normal   the closest feature's angle-weighted pseudo-normal (Bærentzen & Aanæs,
+//                            "Signed distance computation using the angle weighted pseudonormal",
+//                            IEEE TVCG 2005; detail/pseudo_normal.hpp): inside where
+//                            (p - closest point) · n < 0, n the unit normal of the face, the sum of
+//                            the two face normals of the edge, or the angle-weighted sum of the face
+//                            normals around the vertex the closest point lies on. Correct (the
+//                            paper's Theorem 1) on a closed, consistently oriented 2-manifold without
+//                            self-intersections, and then the same inside as w >= 0.5 wherever w is
+//                            0 or 1. Where rounding could flip it (p within about 2^-16 of the
+//                            coordinates' magnitude of the surface, or p - closest point within
+//                            ~0.06° of tangent, or a feature whose normals cancel) that point takes
+//                            the winding number instead. Costs one closest-point query.
+//            winding_number  inside where w >= 0.5 (holes, soups, self-intersections, several
+//                            shells); costs a closest-point query plus a winding number.
+//            SignMethod::automatic (MeshSdf's default) picks pseudo_normal when the mesh is closed,
+//            every directed edge occurs once and its reverse once, the faces around every vertex
+//            form one fan, no face has zero area, no two faces meet other than at shared vertices
+//            and edges (detail/self_intersection.hpp, conservative: a near-touch counts), and w is 0
+//            in front of and 1 behind every connected shell (an inside-out or wrongly nested shell
+//            fails); otherwise winding_number, with sign_method_reason() saying why.
+//            SignMethod::pseudo_normal checks the topology only (hifa::Error if it fails) and
+//            trusts the caller for the rest; SignMethod::winding_number (the constructor's default,
+//            so a BVH built for other queries costs nothing more) checks nothing.
+//          occupancies always use w >= 0.5.
 //          Like closest points, every winding number / signed distance is the same bytes on
 //          every backend and thread count (the expansion data are summed left child + right child
-//          in a fixed order, each query is one sequential traversal).
+//          in a fixed order, each query is one sequential traversal, the checks are sums of
+//          integers and sequential per face and vertex).
 // Errors:  hifa::Error naming "MeshBvh": no faces, a face index out of range, a non-finite vertex,
-//          more than 2^31 - 1 faces; naming "MeshBvh::closest_points": output extents differ from N,
+//          more than 2^31 - 1 faces, SignMethod::pseudo_normal on a mesh that is not closed and
+//          manifold; naming "MeshBvh::closest_points": output extents differ from N,
 //          points not N x 3, N > 2^31 - 1.
 // Cost:    build O(F) work, all in parallel kernels except one host pass over the vertices (the
 //          scene box); about 9-17 ms for 100k faces on 2 threads, boxes and winding-number
 //          expansions (bench/bench_spatial.cpp). Memory kept: 2F - 1 boxes (24 bytes),
 //          expansions (68 bytes) and patch bounds (32 bytes) + 2 child ints per internal node +
 //          per leaf its triangle (36 bytes) and face id.
+//          SignMethod::automatic adds the checks: the topology and pseudo-normals on the host
+//          (O(F), per-face and per-vertex passes in parallel on the default host space), the
+//          self-intersection search (O(pairs of touching leaf boxes), ~7 per face on a smooth mesh)
+//          and one probe pair per shell: on the 100k-face sphere 27 -> 102 ms on one thread, 76 ->
+//          204 ms on two (bench/bench_spatial.cpp, a machine loaded by other work); a mesh that
+//          fails the topology stops there (+10% on a 1.6M-face soup). pseudo_normal skips the
+//          self-intersection search and the probes. Memory kept with the pseudo-normal sign: 84
+//          bytes per leaf. It pays for itself after ~25k signed distances near the surface (~60k
+//          in the box), from the query rates below.
 //          Query: O(log F) expected per point for points near a reasonable surface (a point deep
 //          inside a sphere is nearly equidistant from much of it and visits much of the tree);
 //          per batch, a Morton sort of the points (2 Views of N keys), nothing per point.
 //          Winding numbers: O(log F) nodes per point far from the surface, more near it; 1M points
 //          against 100k faces on 2 threads: ~1.2M points/s in the box, ~0.45M/s within 0.05 of the
-//          surface. Signed distances cost a closest-point query plus a winding number.
+//          surface. Signed distances with the pseudo-normal sign cost a closest-point query (the
+//          points too near to call, 0.03% of those within 0.05, add a winding number each): within
+//          0.05 of the 100k-face
+//          sphere 0.52M points/s vs 0.51M/s for closest points and 0.14M/s with the winding-number
+//          sign (bench/bench_spatial.cpp, 2 threads, same loaded machine: 3.8x); in the box 1.4x.
 //
 // Rays (detail/ray_triangle.hpp):
 //   auto hits = hifa::RayHits<Kokkos::HostSpace>::allocate(space, n);
@@ -97,19 +137,32 @@
 #include "hifa/spatial/detail/bvh_build.hpp"
 #include "hifa/spatial/detail/closest_point_triangle.hpp"
 #include "hifa/spatial/detail/patch_bound.hpp"
+#include "hifa/spatial/detail/pseudo_normal.hpp"
 #include "hifa/spatial/detail/ray_triangle.hpp"
+#include "hifa/spatial/detail/self_intersection.hpp"
 #include "hifa/spatial/detail/winding_number.hpp"
 
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
 #include <cfloat>
 #include <climits>
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace hifa {
+
+// How MeshBvh::signed_distances decides inside from outside (see mesh_bvh.hpp's top).
+enum class SignMethod {
+  automatic,       // pseudo_normal where the mesh allows it (checked once, at construction), else winding_number
+  pseudo_normal,   // the closest feature's angle-weighted pseudo-normal; the caller vouches for the geometry
+  winding_number,  // the hierarchical generalized winding number, >= 0.5 inside
+};
 
 // Per-query results of MeshBvh::closest_points, one entry per point (see mesh_bvh.hpp's top).
 template <class MemorySpace>
@@ -157,6 +210,9 @@ struct BvhTree {
   Kokkos::View<int*, MemorySpace> faces;                // leaf order: mesh face id of leaf k
   Kokkos::View<float* [detail::dipole_fields], MemorySpace> dipoles;  // 2n - 1 nodes: detail/winding_number.hpp
   Kokkos::View<PatchBound*, MemorySpace> patches;       // 2n - 1 nodes: detail/patch_bound.hpp
+  // Leaf order: the pseudo-normals of the leaf's face, corners and edges (detail/pseudo_normal.hpp);
+  // empty unless signed distances take their sign from them.
+  Kokkos::View<float* [pseudo_normal_rows][3], MemorySpace> pseudo_normals;
 
   struct Nearest {
     float distance2;
@@ -271,6 +327,23 @@ struct BvhTree {
     return sum / (4.0 * 3.14159265358979323846);
   }
 
+  // Side of p at its nearest point `best` by the closest feature's pseudo-normal: +1 outside, -1
+  // inside, 0 when too near to call (detail/pseudo_normal.hpp). Needs pseudo_normals.
+  KOKKOS_FUNCTION int side_at(const float p[3], const Nearest& best) const {
+    const int leaf = best.leaf, row = closest_feature(best.closest);
+    const float n[3] = {pseudo_normals(leaf, row, 0), pseudo_normals(leaf, row, 1), pseudo_normals(leaf, row, 2)};
+    float magnitude = 0.0f;
+    for (int d = 0; d < 3; ++d) {
+      float largest = 0.0f;
+      for (int c = 0; c < 3; ++c) {
+        const float x = Kokkos::Experimental::fabs(triangles(leaf, c, d));
+        largest = x > largest ? x : largest;
+      }
+      magnitude += largest;
+    }
+    return pseudo_normal_side(p, best.closest.q, n, Kokkos::Experimental::sqrt(best.distance2), magnitude);
+  }
+
   KOKKOS_FUNCTION RayTriangleHit intersect_leaf(const PreparedRay& ray, int leaf) const {
     const float a[3] = {triangles(leaf, 0, 0), triangles(leaf, 0, 1), triangles(leaf, 0, 2)};
     const float b[3] = {triangles(leaf, 1, 0), triangles(leaf, 1, 1), triangles(leaf, 1, 2)};
@@ -349,6 +422,84 @@ struct BvhTree {
   }
 };
 
+// The pseudo-normals of analyse_surface (leaf order, host) on the tree's memory space.
+template <class ExecSpace, class MemorySpace>
+void upload_pseudo_normals(const ExecSpace& space, BvhTree<MemorySpace>& tree, const std::vector<float>& normals) {
+  const Kokkos::View<const float* [pseudo_normal_rows][3], Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>
+      host(normals.data(), std::size_t(tree.leaf_count));
+  tree.pseudo_normals = decltype(tree.pseudo_normals)(uninitialized(space, "hifa::spatial::bvh::pseudo_normals"),
+                                                      std::size_t(tree.leaf_count));
+  Kokkos::deep_copy(space, tree.pseudo_normals, host);
+  space.fence();  // `host` borrows the caller's vector
+}
+
+// Is the winding number 0 in front of and 1 behind every shell (connected component) of a closed,
+// manifold mesh without self-intersections? Then it is 0 or 1 everywhere (it changes by one across a
+// shell, and every region of space borders a shell), so the pseudo-normal sign, which says on which
+// side of its nearest shell a point lies, agrees with it; an inside-out shell, or one nested the
+// wrong way, fails. One probe pair per shell, in front of and behind the centroid of its largest
+// face at half the centroid's distance to the face's nearest side, valid when no other surface is
+// nearer to it than that face (else the check fails: the winding number is kept). Returns the
+// problem, empty when every shell passes.
+template <class ExecSpace, class MemorySpace>
+std::string check_shell_sides(const ExecSpace& space, const BvhTree<MemorySpace>& tree, const TriMesh<float>& mesh,
+                              const std::vector<int>& shells, float beta) {
+  const std::size_t m = shells.size();
+  Kokkos::View<float* [3], Kokkos::HostSpace> host_probes("hifa::spatial::bvh::shell_probes", 2 * m);
+  std::vector<double> offsets(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    Double3 x[3];
+    for (int c = 0; c < 3; ++c) {
+      const int v = mesh.faces(shells[i], c);
+      x[c] = {double(mesh.vertices(v, 0)), double(mesh.vertices(v, 1)), double(mesh.vertices(v, 2))};
+    }
+    const Double3 normal = cross(x[1] - x[0], x[2] - x[0]);
+    const double twice_area = norm(normal);
+    double longest = 0.0;
+    for (int c = 0; c < 3; ++c) longest = std::max(longest, norm(x[(c + 1) % 3] - x[c]));
+    // The centroid is 2A / (3 L) from the side of length L: half of that for the nearest side.
+    offsets[i] = twice_area / (6.0 * longest);
+    const Double3 centroid = (1.0 / 3.0) * (x[0] + x[1] + x[2]);
+    for (int s = 0; s < 2; ++s) {
+      const Double3 probe = centroid + ((s == 0 ? 1.0 : -1.0) * offsets[i] / twice_area) * normal;
+      host_probes(2 * i + s, 0) = float(probe.x);
+      host_probes(2 * i + s, 1) = float(probe.y);
+      host_probes(2 * i + s, 2) = float(probe.z);
+    }
+  }
+  const Kokkos::View<float* [3], MemorySpace> probes(uninitialized(space, "hifa::spatial::bvh::shell_probes"), 2 * m);
+  const Kokkos::View<int*, MemorySpace> face(uninitialized(space, "hifa::spatial::bvh::shell_probe_faces"), 2 * m);
+  const Kokkos::View<float* [2], MemorySpace> found(uninitialized(space, "hifa::spatial::bvh::shell_probe_results"), 2 * m);
+  Kokkos::deep_copy(space, probes, host_probes);
+  Kokkos::parallel_for(
+      "hifa::spatial::bvh::shell_probes", Kokkos::RangePolicy<ExecSpace>(space, 0, 2 * m), KOKKOS_LAMBDA(const std::size_t i) {
+        const float p[3] = {probes(i, 0), probes(i, 1), probes(i, 2)};
+        const auto best = tree.nearest(p);
+        face(i) = best.leaf < 0 ? -1 : tree.faces(best.leaf);
+        found(i, 0) = Kokkos::Experimental::sqrt(best.distance2);
+        found(i, 1) = float(tree.winding_number(p, beta));
+      });
+  space.fence();
+  const auto host_face = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, face);
+  const auto host_found = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, found);
+  for (std::size_t i = 0; i < m; ++i) {
+    for (int s = 0; s < 2; ++s) {
+      const std::size_t q = 2 * i + std::size_t(s);
+      const bool clear = host_face(q) == shells[i] && double(host_found(q, 0)) >= offsets[i] * (1.0 - 0x1p-10);
+      if (!clear) {
+        return "a shell's side could not be probed (another surface within " + std::to_string(offsets[i]) +
+               " of face " + std::to_string(shells[i]) + ")";
+      }
+      const float expected = s == 0 ? 0.0f : 1.0f;
+      if (!(std::abs(host_found(q, 1) - expected) < 0.25f)) {
+        return "a shell is inside-out or nested the wrong way (winding number " + std::to_string(host_found(q, 1)) +
+               (s == 0 ? " in front of" : " behind") + " face " + std::to_string(shells[i]) + ")";
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace detail
 
 template <class MemorySpace>
@@ -357,8 +508,14 @@ class MeshBvh {
   using memory_space = MemorySpace;
 
   // Builds the tree on `space` and fences it: the BVH is ready when the constructor returns.
+  // `sign` picks how signed_distances tells inside from outside (see the top of this header):
+  // winding_number (the default: nothing more to build, for BVHs used for closest points, rays,
+  // winding numbers and occupancies) checks nothing; automatic checks the mesh once, here, and
+  // takes pseudo_normal when it passes (MeshSdf's default); pseudo_normal needs a closed,
+  // consistently oriented, edge- and vertex-manifold mesh (hifa::Error otherwise) and trusts it
+  // to have no self-intersections and outward normals.
   template <class ExecSpace>
-  MeshBvh(const ExecSpace& space, const TriMesh<float>& mesh) {
+  MeshBvh(const ExecSpace& space, const TriMesh<float>& mesh, SignMethod sign = SignMethod::winding_number) {
     static_assert(Kokkos::is_execution_space<ExecSpace>::value,
                   "hifa::MeshBvh: the first argument must be a Kokkos execution space instance");
     static_assert(Kokkos::SpaceAccessibility<ExecSpace, MemorySpace>::accessible,
@@ -440,11 +597,20 @@ class MeshBvh {
     detail::refit_dipoles(space, tree_.children, parents, tree_.triangles, tree_.dipoles);
     tree_.patches = decltype(tree_.patches)(detail::uninitialized(space, "hifa::spatial::bvh::patch_bounds"), 2 * std::size_t(n) - 1);
     detail::build_patch_bounds(space, ranges, parents, tree_.triangles, tree_.boxes, tree_.dipoles, tree_.patches);
+    if (sign != SignMethod::winding_number) choose_sign(space, mesh, sign, faces);
     space.fence();  // the temporaries above are released on return
   }
 
   // Number of triangles (leaves).
   int size() const { return tree_.leaf_count; }
+
+  // How signed_distances takes its sign: SignMethod::pseudo_normal or SignMethod::winding_number
+  // (never automatic: that has been resolved at construction).
+  SignMethod sign_method() const { return sign_method_; }
+
+  // Why the winding number gives the sign (as "not closed (12 boundary edges)") when
+  // SignMethod::automatic fell back to it; empty otherwise.
+  const std::string& sign_method_reason() const { return sign_reason_; }
 
   // For each points(q, :), the closest point of the mesh into out (see the top of this header).
   // The points are first put in Morton order (as ArborX sorts its queries) so that consecutive
@@ -523,9 +689,12 @@ class MeshBvh {
   }
 
   // out(q) = signed distance from points(q, :) to the mesh: the unsigned closest-point distance
-  // (exactly closest_points' `distance`), negated where the hierarchical winding number is >= 0.5
-  // (inside). Meaningful for meshes that enclose a volume, even with holes or several shells; a
-  // mesh with both windings of every face has winding number ~0 everywhere: all distances >= 0.
+  // (exactly closest_points' `distance`), negated inside. Inside by sign_method() (see the top of
+  // this header): the closest feature's pseudo-normal (SignMethod::pseudo_normal; the winding
+  // number for points too near the surface to call), or the hierarchical winding number >= 0.5
+  // (SignMethod::winding_number; meaningful for meshes that enclose a volume, even with holes or
+  // several shells; a mesh with both windings of every face has winding number ~0 everywhere: all
+  // distances >= 0). beta: the winding number's accuracy, wherever it is used.
   // NaN for non-finite points. Enqueued on `space` ("hifa::spatial::bvh::signed_distances").
   // Errors: hifa::Error naming "MeshBvh::signed_distances" (as winding_numbers).
   template <class ExecSpace, class PointsView, class OutView>
@@ -640,6 +809,7 @@ class MeshBvh {
     if (points.extent(0) == 0) return;
     const auto order = query_order(space, points);
     const detail::BvhTree<MemorySpace> tree = tree_;
+    const bool pseudo_normal = sign_method_ == SignMethod::pseudo_normal;
     Kokkos::parallel_for(
         label, Kokkos::RangePolicy<ExecSpace>(space, 0, points.extent(0)), KOKKOS_LAMBDA(const std::size_t i) {
           const std::size_t q = std::size_t(order(i) & 0xFFFFFFFFu);
@@ -649,14 +819,18 @@ class MeshBvh {
             out(q) = std::numeric_limits<float>::quiet_NaN();
             return;
           }
-          const bool inside = tree.winding_number(p, beta) >= 0.5;
           if constexpr (occupancy) {
-            out(q) = inside ? 1.0f : 0.0f;
+            out(q) = tree.winding_number(p, beta) >= 0.5 ? 1.0f : 0.0f;
           } else {
             const auto best = tree.nearest(p);
-            const float distance = best.leaf < 0 ? std::numeric_limits<float>::quiet_NaN()
-                                                 : Kokkos::Experimental::sqrt(best.distance2);
-            out(q) = inside ? -distance : distance;
+            if (best.leaf < 0) {  // the squared distance overflows
+              out(q) = std::numeric_limits<float>::quiet_NaN();
+              return;
+            }
+            const float distance = Kokkos::Experimental::sqrt(best.distance2);
+            int side = pseudo_normal ? tree.side_at(p, best) : 0;
+            if (side == 0) side = tree.winding_number(p, beta) >= 0.5 ? -1 : 1;
+            out(q) = side < 0 ? -distance : distance;
           }
         });
   }
@@ -711,8 +885,53 @@ class MeshBvh {
     return order;
   }
 
+  // Resolves SignMethod::automatic / pseudo_normal at construction (see the constructor): the
+  // topology on the host (detail/pseudo_normal.hpp), then for automatic no zero-area face, no
+  // self-intersection (detail/self_intersection.hpp) and every shell outward (check_shell_sides).
+  template <class ExecSpace, class FaceView>
+  void choose_sign(const ExecSpace& space, const TriMesh<float>& mesh, SignMethod sign, const FaceView& faces) {
+    space.fence();
+    const auto leaf_faces = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, tree_.faces);
+    detail::SurfaceAnalysis surface =
+        detail::analyse_surface(mesh, std::span<const int>(leaf_faces.data(), leaf_faces.size()));
+    if (!surface.manifold) {
+      if (sign == SignMethod::pseudo_normal) {
+        throw Error("MeshBvh", "SignMethod::pseudo_normal needs a closed, consistently oriented, manifold mesh; this one is " +
+                                   surface.problem);
+      }
+      sign_reason_ = surface.problem;
+      return;
+    }
+    if (sign == SignMethod::automatic) {
+      if (surface.zero_area_faces > 0) {
+        sign_reason_ = std::to_string(surface.zero_area_faces) + " faces of zero area";
+        return;
+      }
+      const Kokkos::View<const unsigned char*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host_fans(
+          surface.simple_fan.data(), surface.simple_fan.size());
+      const Kokkos::View<unsigned char*, MemorySpace> fans(detail::uninitialized(space, "hifa::spatial::bvh::simple_fans"),
+                                                           surface.simple_fan.size());
+      Kokkos::deep_copy(space, fans, host_fans);
+      const long crossings = detail::self_intersections(space, tree_.boxes, tree_.children, tree_.triangles, tree_.faces,
+                                                       faces, fans);
+      if (crossings > 0) {
+        sign_reason_ = "self-intersecting (" + std::to_string(crossings) + " pairs of faces meet)";
+        return;
+      }
+      std::string sides = detail::check_shell_sides(space, tree_, mesh, surface.components, default_beta);
+      if (!sides.empty()) {
+        sign_reason_ = std::move(sides);
+        return;
+      }
+    }
+    detail::upload_pseudo_normals(space, tree_, surface.normals);
+    sign_method_ = SignMethod::pseudo_normal;
+  }
+
   detail::BvhTree<MemorySpace> tree_;
   detail::Box scene_;  // box of all mesh vertices, the frame of the Morton codes
+  SignMethod sign_method_ = SignMethod::winding_number;
+  std::string sign_reason_;
 };
 
 }  // namespace hifa

@@ -7,16 +7,22 @@
 //   auto surface = hifa::marching_cubes(space, values, grid);
 //
 // MeshSdf<MemorySpace, ExecSpace>        value = signed distance: closest-point distance, negative
-//                                        where the generalized winding number is >= 0.5 (inside)
-// MeshOccupancy<MemorySpace, ExecSpace>  value = 1 where the winding number is >= 0.5, else 0
+//                                        inside (MeshBvh::signed_distances)
+// MeshOccupancy<MemorySpace, ExecSpace>  value = 1 where the generalized winding number is >= 0.5,
+//                                        else 0 (MeshBvh::occupancies)
 //
 // Inputs:  a TriMesh<float> (as MeshBvh; outward-oriented faces for a meaningful inside), or an
-//          existing MeshBvh<MemorySpace> to share; beta, the winding-number accuracy (MeshBvh::
-//          default_beta = 2, Barill et al. 2018); ExecSpace defaults to MemorySpace's execution space.
+//          existing MeshBvh<MemorySpace> to share; sign, how MeshSdf tells inside from outside
+//          (hifa::SignMethod, see mesh_bvh.hpp; default automatic: the closest feature's
+//          pseudo-normal on a closed, manifold mesh without self-intersections, else the winding
+//          number; MeshOccupancy builds its BVH with winding_number, the only one it uses); beta,
+//          the winding-number accuracy (MeshBvh::default_beta = 2, Barill et al. 2018); ExecSpace
+//          defaults to MemorySpace's execution space.
 // Outputs: both model hifa::BatchField (scalar float): evaluate(points N x 3, values N) runs on a
 //          default ExecSpace instance and fences it, so values are ready on return. Robust to
-//          holes, self-intersections and several shells (winding number, not ray parity); a mesh
-//          stored with both windings of every face has winding number ~0: outside everywhere.
+//          holes, self-intersections and several shells (the winding number decides wherever the
+//          pseudo-normal cannot); a mesh stored with both windings of every face has winding
+//          number ~0: outside everywhere.
 // Copies are cheap and share the BVH (its Views are reference-counted).
 // Errors:  as MeshBvh's constructor and its signed_distances / occupancies.
 
@@ -42,7 +48,10 @@ class MeshField {
                 "hifa::MeshSdf/MeshOccupancy: ExecSpace's memory space must be the BVH's MemorySpace");
 
   explicit MeshField(const TriMesh<float>& mesh, float beta = MeshBvh<MemorySpace>::default_beta)
-      : bvh_(ExecSpace{}, mesh), beta_(beta) {}
+      : MeshField(mesh, kind == MeshFieldKind::signed_distance ? SignMethod::automatic : SignMethod::winding_number,
+                  beta) {}
+  MeshField(const TriMesh<float>& mesh, SignMethod sign, float beta = MeshBvh<MemorySpace>::default_beta)
+      : bvh_(ExecSpace{}, mesh, sign), beta_(beta) {}
   explicit MeshField(MeshBvh<MemorySpace> bvh, float beta = MeshBvh<MemorySpace>::default_beta)
       : bvh_(std::move(bvh)), beta_(beta) {}
 

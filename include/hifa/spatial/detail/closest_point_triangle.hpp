@@ -15,6 +15,21 @@ struct Float3 {
 KOKKOS_INLINE_FUNCTION Float3 operator-(const Float3& a, const Float3& b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
 KOKKOS_INLINE_FUNCTION float dot(const Float3& a, const Float3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 
+// The same in double, for the exact-leaning predicates of self_intersection.hpp and the normals of
+// pseudo_normal.hpp.
+struct Double3 {
+  double x, y, z;
+};
+
+KOKKOS_INLINE_FUNCTION Double3 operator-(const Double3& a, const Double3& b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
+KOKKOS_INLINE_FUNCTION Double3 operator+(const Double3& a, const Double3& b) { return {a.x + b.x, a.y + b.y, a.z + b.z}; }
+KOKKOS_INLINE_FUNCTION Double3 operator*(double s, const Double3& a) { return {s * a.x, s * a.y, s * a.z}; }
+KOKKOS_INLINE_FUNCTION double dot(const Double3& a, const Double3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
+KOKKOS_INLINE_FUNCTION Double3 cross(const Double3& a, const Double3& b) {
+  return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+KOKKOS_INLINE_FUNCTION double norm(const Double3& a) { return Kokkos::Experimental::sqrt(dot(a, a)); }
+
 // Weights (u, v, w) of a, b, c (all in [0, 1], summing to 1 up to rounding) and the closest point q = a + v·ab + w·ac
 // (written from a so q is exact at the vertex a and accurate near it).
 struct TriangleClosest {
