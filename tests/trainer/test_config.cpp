@@ -132,8 +132,8 @@ TEST_CASE("a misspelled key is an error naming the key, its line and the file") 
 }
 
 TEST_CASE("a value of the wrong type or out of range names the key") {
-  const fs::path p = write_temp("type.yaml", replace(tiny_text(), "lr: 1.0e-3, lr_decay: 0.1, lr_step_epochs: 10, batch: 4, epochs: 10}\n  fine",
-                                                     "lr: fast, lr_decay: 0.1, lr_step_epochs: 10, batch: 4, epochs: 10}\n  fine"));
+  const fs::path p = write_temp("type.yaml", replace(tiny_text(), "lr: 1.0e-3, lr_decay: 0.1, lr_step_epochs: 20, batch: 4, epochs: 30}\n  fine",
+                                                     "lr: fast, lr_decay: 0.1, lr_step_epochs: 20, batch: 4, epochs: 30}\n  fine"));
   CHECK_THROWS_WITH(load_config(p), Catch::Contains("'train.coarse.lr' must be a number, got 'fast'"));
   const fs::path q = write_temp("skip.yaml", replace(tiny_text(), "skips: [1, 2, 3]", "skips: [1, 2, 7]"));
   CHECK_THROWS_WITH(load_config(q), Catch::Contains("model.coarse.mlp.skips") && Catch::Contains("7"));
