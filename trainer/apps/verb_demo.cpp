@@ -16,8 +16,9 @@
 // and the run took no training step in this invocation. Ctrl-C (or SIGTERM) stops synth, prepare
 // and training cleanly (interrupt_guard.hpp): what is complete or checkpointed stays for the rerun.
 // The budget: 16 views of the 20 training figures and 8 synthetic subjects (448 items, 112 batches
-// of 4 per epoch) and the configs' own epochs (tiny.yaml: normal 5, coarse 10, fine 10: 560, 1120
-// and 1120 steps), a 128^3 grid. (With 20 synthetic subjects at 8 views, the same 320 items as the
+// of 4 per epoch) and the configs' own epochs (tiny.yaml: normal 5, coarse 30, fine 10: 560, 3360
+// and 1120 steps; 30 coarse epochs because with 10 the coarse level had not learned depth,
+// docs/depth.md), a 128^3 grid. (With 20 synthetic subjects at 8 views, the same 320 items as the
 // figures alone at 16, the tiny PIFuHD did worse on the real test five: the figures' views count.) Measured on this 2-core machine with little load, a step took about 0.05 s (normal), 0.08 s
 // (coarse) and 0.16 s (fine); docs/demo.md has the stage times. --quick is a much smaller one for tests. The two runs train the normal nets each:
 // a run folder holds one model and its optimizers, so one run's stage cannot be reused by another.
