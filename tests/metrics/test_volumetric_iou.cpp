@@ -6,6 +6,7 @@
 #include "hifa/grid/grid_spec.hpp"
 #include "hifa/grid/marching_cubes.hpp"
 #include "hifa/metrics/reconstruction.hpp"
+#include "support/implicit_meshes.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -22,9 +23,7 @@ using Bvh = hifa::MeshBvh<Kokkos::HostSpace>;
 
 template <class Field>
 TriMeshf surface_of(const Field& field, int resolution = 64) {
-  const Space space;
-  const auto grid = hifa::GridSpec<float>::cube(hifa::AABBf(Vec3f(-1, -1, -1), Vec3f(1, 1, 1)), resolution);
-  return hifa::marching_cubes(space, hifa::evaluate_grid(space, field, grid), grid);
+  return hifa::test::marching_cubes_of(field, resolution);
 }
 
 TriMeshf sphere(float radius, Vec3f centre = Vec3f::Zero()) { return surface_of(hifa::Sphere<float>{centre, radius}); }

@@ -15,6 +15,7 @@
 #include "hifa/mesh/weld.hpp"
 #include "support/box_mesh.hpp"
 #include "support/execution_spaces.hpp"
+#include "support/implicit_meshes.hpp"
 
 #include <CGAL/Exact_predicates_inexact_constructions_kernel.h>
 #include <CGAL/Polygon_mesh_processing/self_intersections.h>
@@ -36,14 +37,8 @@ using hifa::TriMeshf;
 using hifa::Vec3f;
 using Points = Kokkos::View<float* [3], Kokkos::HostSpace>;
 
-template <class Field>
-TriMeshf marching_cubes_of(const Field& field, int resolution) {
-  const Kokkos::DefaultHostExecutionSpace space;
-  const auto grid = hifa::GridSpec<float>::cube(hifa::AABBf(Vec3f(-1, -1, -1), Vec3f(1, 1, 1)), resolution);
-  return hifa::marching_cubes(space, hifa::evaluate_grid(space, field, grid), grid);
-}
-
-TriMeshf torus() { return marching_cubes_of(hifa::Torus<float>{Vec3f(0.05f, -0.02f, 0.03f), 0.6f, 0.25f}, 40); }
+using hifa::test::marching_cubes_of;
+TriMeshf torus() { return hifa::test::test_torus(); }
 TriMeshf sphere(const Vec3f& centre, float radius, int resolution) {
   return marching_cubes_of(hifa::Sphere<float>{centre, radius}, resolution);
 }

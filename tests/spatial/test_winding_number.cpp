@@ -14,6 +14,7 @@
 #include "hifa/mesh/topology.hpp"
 #include "mesh/cgal_mesh.hpp"
 #include "support/execution_spaces.hpp"
+#include "support/implicit_meshes.hpp"
 
 #include <CGAL/Side_of_triangle_mesh.h>
 #include "spatial/soup.hpp"
@@ -35,14 +36,8 @@ static_assert(hifa::BatchField<hifa::MeshSdf<Kokkos::HostSpace>>);
 static_assert(hifa::BatchField<hifa::MeshOccupancy<Kokkos::HostSpace>>);
 static_assert(hifa::AnyField<hifa::MeshSdf<Kokkos::HostSpace>>);
 
-template <class Field>
-TriMeshf marching_cubes_of(const Field& field, int resolution) {
-  const Kokkos::DefaultHostExecutionSpace space;
-  const auto grid = hifa::GridSpec<float>::cube(hifa::AABBf(Vec3f(-1, -1, -1), Vec3f(1, 1, 1)), resolution);
-  return hifa::marching_cubes(space, hifa::evaluate_grid(space, field, grid), grid);
-}
-
-TriMeshf torus() { return marching_cubes_of(hifa::Torus<float>{Vec3f(0.05f, -0.02f, 0.03f), 0.6f, 0.25f}, 40); }
+using hifa::test::marching_cubes_of;
+TriMeshf torus() { return hifa::test::test_torus(); }
 TriMeshf sphere() { return marching_cubes_of(hifa::Sphere<float>{Vec3f(0.02f, -0.03f, 0.01f), 0.6f}, 32); }
 
 using hifa::test::random_soup;

@@ -31,6 +31,23 @@ namespace {
 
 const std::string configs = HIFA_SOURCE_DIR "/configs/";
 
+// The scans under dir/scans prepared unlit at the tiny config's sizes (64 coarse, 128 fine) into
+// dir/data, `views` views each.
+fs::path prepare_scans(const fs::path& dir, int views, double test_fraction) {
+  hifa::prepare::PrepareOptions o;
+  o.scans = {dir / "scans"};
+  o.out = dir / "data";
+  o.views = views;
+  o.resolution = 64;
+  o.fine_resolution = 128;
+  o.samples = 2000;
+  o.test_fraction = test_fraction;
+  o.lighting = false;
+  o.jobs = 1;
+  hifa::prepare::run_prepare(o);
+  return o.out;
+}
+
 // Three box "people" prepared at the tiny config's sizes (64 coarse, 128 fine), 4 views each,
 // unlit: two train subjects and one test subject. Made once per test process.
 const fs::path& tiny_dataset() {
@@ -40,18 +57,7 @@ const fs::path& tiny_dataset() {
     hifa::write_obj(dir / "scans" / "alpha.obj", hifa::test::box_person(0.5f, 1.7f, 0.3f, 0.1f));
     hifa::write_obj(dir / "scans" / "beta.obj", hifa::test::box_person(0.35f, 1.6f, 0.25f, -0.2f));
     hifa::write_obj(dir / "scans" / "gamma.obj", hifa::test::box_person(0.6f, 1.8f, 0.4f, 0));
-    hifa::prepare::PrepareOptions o;
-    o.scans = {dir / "scans"};
-    o.out = dir / "data";
-    o.views = 4;
-    o.resolution = 64;
-    o.fine_resolution = 128;
-    o.samples = 2000;
-    o.test_fraction = 0.34;
-    o.lighting = false;
-    o.jobs = 1;
-    hifa::prepare::run_prepare(o);
-    return o.out;
+    return prepare_scans(dir.path(), 4, 0.34);
   }();
   return data;
 }
@@ -246,20 +252,9 @@ TEST_CASE("at every yaw of an asymmetric subject, inside points project onto its
   const hifa::test::TempDir dir;
   fs::create_directories(dir / "scans");
   hifa::write_obj(dir / "scans" / "armed.obj", hifa::test::box_person_with_arm());
-  hifa::prepare::PrepareOptions o;
-  o.scans = {dir / "scans"};
-  o.out = dir / "data";
-  o.views = 8;
-  o.resolution = 64;
-  o.fine_resolution = 128;
-  o.samples = 2000;
-  o.test_fraction = 0;
-  o.lighting = false;
-  o.jobs = 1;
-  hifa::prepare::run_prepare(o);
   Config c = tiny_config();
   c.train.fine_crop = 128;  // the whole fine image
-  const ViewLoader loader(o.out, c, "all");
+  const ViewLoader loader(prepare_scans(dir.path(), 8, 0), c, "all");
   REQUIRE(loader.items() == 8);
   const ViewBatch b = loader.batch(0, 0, 8, false);
   for (int64_t k = 0; k < 8; ++k) {
