@@ -5,7 +5,7 @@
 //   pifu_train_step_peer <config.yaml> <out-folder> [threads = 2] [warmup = 2] [steps = 5] [heap]
 //
 // heap: "keep" (default) applies runtime/heap.hpp's keep_freed_memory() as a training loop
-//   does; "default" leaves glibc's policy (for the before/after figure in bench/README.md).
+//   does; "default" leaves glibc's policy (for the before/after figure in runtime/heap.hpp).
 // Model: model.coarse of the config (encoder + surface MLP, training mode: every stack queried).
 // Inputs (seeded by train.seed): B = train.coarse.batch images of in_channels x image_size^2,
 //   uniform in [0, 1); N = train.coarse_sampler.points points per image, uniform in [-1, 1]^3 (scan

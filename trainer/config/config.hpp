@@ -6,7 +6,7 @@
 //   hifa::trainer::Config t = hifa::trainer::parse_config(yaml_text, "inline.yaml");
 //
 // Every width, depth, learning rate and sampler mix comes from the file; a key that is absent takes
-// the default below (the PIFuHD paper's value, reference.md). Each section's `type:` picks the
+// the default below (the PIFuHD paper's value). Each section's `type:` picks the
 // implementation (tiny-cuda-nn's `otype` idea); the known types are listed next to each field.
 //
 // Errors: hifa::Error naming the file and the full key path (and its line) for an unknown or

@@ -1,6 +1,6 @@
 #pragma once
-// One image -> one mesh with a trained PIFuHD (hifa reconstruct; PIFuHD section 3.4, reference.md
-// "Reconstruction").
+// One image -> one mesh with a trained PIFuHD (hifa reconstruct; PIFuHD section 3.4, and the public
+// code's coarse-to-fine grid evaluation).
 //
 //   RunModel run = load_run_model("runs/x", torch::kCPU);
 //   Image<float> image = read_input_image("person.png");           // checked: square RGB

@@ -1,5 +1,5 @@
 #pragma once
-// PIFuHD's training stages (section 3.4; reference.md "Training") as single optimizer steps on a
+// PIFuHD's training stages (section 3.4) as single optimizer steps on a
 // ViewBatch, with the model, losses and optimizers they share.
 //
 //   StageTrainer t(config, torch::kCPU);      // make_model seeded with train.seed, moved to the device

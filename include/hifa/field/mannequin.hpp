@@ -1,6 +1,6 @@
 #pragma once
 // An analytic mannequin: a body-like signed distance field (negative inside) in the image cube
-// [-1, 1]³ of design.md (y up, facing +z, about 1.75 units tall, feet near y = -0.9), made of a
+// [-1, 1]³ of hifa/render/camera.hpp (y up, facing +z, about 1.75 units tall, feet near y = -0.9), made of a
 // sphere head, capsule neck and limbs and an ellipsoid torso joined by smooth unions (blend 0.04).
 // For demos, tests and benchmarks that need a shape with a person's proportions and no data.
 //
