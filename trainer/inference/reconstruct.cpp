@@ -142,13 +142,13 @@ ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, con
   const torch::Tensor coarse = level_image(image, run.config.coarse.image_size, run.device);
   const bool fine = level == FieldLevel::fine;
   const torch::Tensor fine_image = fine ? level_image(image, run.config.fine->image_size, run.device) : torch::Tensor();
-  if (normals != nullptr) {
-    if (!model->has_normal_nets()) throw Error("normal maps", "given, but this model takes none (normal_net.type: none)");
-    check_input_image(normals->front, "front normal map");
-    check_input_image(normals->back, "back normal map");
+  if (normals != nullptr && !model->has_normal_nets()) {
+    throw Error("normal maps", "given, but this model takes none (normal_net.type: none)");
   }
   if (model->has_normal_nets()) {
     if (normals != nullptr) {
+      check_input_image(normals->front, "front normal map");
+      check_input_image(normals->back, "back normal map");
       in.normal_front = to_tensor(normals->front).to(run.device);
       in.normal_back = to_tensor(normals->back).to(run.device);
     } else {
