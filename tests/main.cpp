@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "hifa/core/runtime.hpp"
+#include "support/skip.hpp"
 
 int main(int argc, char** argv) {
   hifa::KokkosRuntime runtime;
-  return Catch::Session().run(argc, argv);
+  const int failed = Catch::Session().run(argc, argv);
+  return failed == 0 && hifa::test::test_skipped() ? hifa::test::skip_return_code : failed;
 }

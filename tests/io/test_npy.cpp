@@ -129,10 +129,7 @@ TEST_CASE("malformed .npy data are refused with the file named") {
 }
 
 TEST_CASE("numpy reads what write_npy writes and hifa reads what numpy writes") {
-  if (!hifa::test::numpy_available()) {
-    WARN("skipped: /usr/bin/python3 with numpy is not installed (Debian: python3-numpy)");
-    return;
-  }
+  if (!hifa::test::numpy_available()) HIFA_SKIP("/usr/bin/python3 with numpy is not installed (Debian: python3-numpy)");
   const hifa::test::TempDir dir;
   hifa::write_npy(dir / "h_f4.npy", hifa::make_npy(std::vector<float>{0.5f, -1.0f, 2.0f, 3.5f, 4.0f, -5.0f}, {3, 2}));
   hifa::write_npy(dir / "h_i8.npy", hifa::make_npy(std::vector<std::int64_t>{-1, 0, 1LL << 40}, {3}));

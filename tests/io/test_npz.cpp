@@ -108,10 +108,7 @@ TEST_CASE("missing, foreign and damaged archives are refused with the file named
 }
 
 TEST_CASE("numpy.load reads what write_npz writes") {
-  if (!hifa::test::numpy_available()) {
-    WARN("skipped: /usr/bin/python3 with numpy is not installed (Debian: python3-numpy)");
-    return;
-  }
+  if (!hifa::test::numpy_available()) HIFA_SKIP("/usr/bin/python3 with numpy is not installed (Debian: python3-numpy)");
   const hifa::test::TempDir dir;
   const std::vector<hifa::NpzEntry> arrays = {{"v", hifa::make_npy(v_values, {2, 3})},
                                               {"i", hifa::make_npy(std::vector<std::int64_t>{-3, 4}, {2})},

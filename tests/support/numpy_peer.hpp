@@ -1,7 +1,8 @@
 #pragma once
 // Runs a Python script with Debian's /usr/bin/python3 and numpy, for tests that check hifa's files
-// against numpy's own reader and writer. Tests skip (with a WARN) where numpy is not installed.
+// against numpy's own reader and writer. Tests skip (HIFA_SKIP) where numpy is not installed.
 
+#include "support/skip.hpp"
 #include "support/temp_dir.hpp"
 
 #include <cstdlib>

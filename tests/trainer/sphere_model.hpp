@@ -4,9 +4,10 @@
 // occupancy of the sphere |p| < radius in the normalized frame, conditioned on a synthetic image
 // whose red channel is the distance from the image centre (so the encoders see where the
 // sphere's silhouette is). Deterministic for a seed on one thread count.
-// (cached_sphere_run below: the same, fitted once per machine.)
+// (cached_sphere_run below: the same, fitted once per build.)
 
 #include "config/factory.hpp"
+#include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/render/image.hpp"
 #include "inference/reconstruct.hpp"
@@ -17,6 +18,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 namespace hifa::test {
 
@@ -62,19 +65,37 @@ inline trainer::RunModel fit_sphere(const trainer::Config& config, const Image<f
   return run;
 }
 
-// fit_sphere(config, radial_image(128), 120), kept as a run folder in the temp directory: CTest runs
-// each TEST_CASE in its own process and the fit takes minutes on a loaded machine, so it is done
-// once. save_run_model writes each file atomically; a missing, unreadable or mismatching one (another
-// config) means fit again and overwrite.
+// The running executable's size and modification time: it is relinked whenever the trainer
+// library or the test's own code changes, so a cache keyed by it never outlives the code that made it.
+inline std::string executable_stamp() {
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
+  return std::to_string(std::filesystem::file_size(exe)) + " " +
+         std::to_string(std::filesystem::last_write_time(exe).time_since_epoch().count());
+}
+
+// fit_sphere(config, radial_image(128), 120), kept as a run folder beside the executable in the build
+// tree: CTest runs each TEST_CASE in its own process and the fit takes minutes on a loaded machine,
+// so it is done once per build. The folder is used only when its config text and its build stamp
+// (executable_stamp, written last) both match; otherwise the sphere is fitted again and overwrites it.
 inline trainer::RunModel cached_sphere_run(const trainer::Config& config) {
-  const auto cache = std::filesystem::temp_directory_path() / "hifa-test-sphere-run-120";
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
+  const std::filesystem::path cache = exe.parent_path() / (exe.filename().string() + ".sphere-run-120");
+  const std::filesystem::path stamp_file = cache / "build_stamp.txt";
+  const std::string stamp = executable_stamp();
   try {
-    trainer::RunModel run = trainer::load_run_model(cache);
-    if (run.config.text == config.text) return run;
+    std::ifstream in(stamp_file);
+    std::string cached_stamp;
+    std::getline(in, cached_stamp);
+    if (cached_stamp == stamp) {
+      trainer::RunModel run = trainer::load_run_model(cache);
+      if (run.config.text == config.text) return run;
+    }
   } catch (const Error&) {
   }
   trainer::RunModel fitted = fit_sphere(config, radial_image(128), 120);
+  std::filesystem::remove(stamp_file);
   trainer::save_run_model(cache, fitted.config, fitted.model);
+  write_file_atomically(stamp_file, [&](std::ostream& os) { os << stamp << "\n"; });
   return fitted;
 }
 
