@@ -11,6 +11,8 @@
 //     height), huge.obj (40 km tall: no person's height in any unit)
 //   make_test_scans none DIR   only bad scans (prepare must fail with exit code 1)
 //   make_test_scans big DIR    one ~100k-face textured scan (1024² texture) for bench/prepare_goal.sh
+//   make_test_scans twins DIR  person.obj and twin.obj: the same asymmetric box person with an arm
+//                              (tests/apps/end_to_end.sh trains on one and evaluates on the other)
 
 #include "hifa/core/runtime.hpp"
 #include "hifa/mesh/obj_io.hpp"
@@ -134,7 +136,7 @@ void bad(const fs::path& dir) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: make_test_scans good|bad|none DIR\n");
+    std::fprintf(stderr, "usage: make_test_scans good|bad|none|big|twins DIR\n");
     return 2;
   }
   const hifa::KokkosRuntime runtime(1);
@@ -163,6 +165,10 @@ int main(int argc, char** argv) {
     m.materials = {hifa::Material{"skin", hifa::Vec3f::Ones(), dir / "big.png"}};
     hifa::write_obj(dir / "big.obj", m);
     std::printf("%ld faces\n", long(m.face_count()));
+  } else if (kind == "twins") {
+    const TriMeshf person = hifa::test::box_person_with_arm();
+    hifa::write_obj(dir / "person.obj", person);
+    hifa::write_obj(dir / "twin.obj", person);
   } else if (kind == "none") {
     bad(dir);
   } else {

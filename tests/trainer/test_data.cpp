@@ -23,6 +23,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace hifa::trainer;
 namespace fs = std::filesystem;
@@ -362,6 +363,36 @@ TEST_CASE("the loader's errors name the file", "[data]") {
     odd.train.coarse_sampler.sigma_cm = 4;
     fails_with([&] { ViewLoader(copy, odd); }, "train.coarse_sampler.sigma_cm");
   }
+}
+
+TEST_CASE("draws that fall back (a class missing, a crop without samples) are counted in the batch", "[data]") {
+  const Config c = tiny_config();
+  const hifa::test::TempDir dir;
+  const fs::path copy = copy_of_dataset(dir);
+  {
+    const ViewLoader loader(copy, c, "all");
+    CHECK_FALSE(loader.batch(0, 0, int(loader.items())).fallbacks.any());
+  }
+  // Every coarse sample labelled outside; every fine sample moved far above the image (y = 5, at
+  // every yaw).
+  const PreparedDataset dataset(copy);
+  for (const std::string& subject : dataset.subjects("all")) {
+    for (const auto& [file, column, value] : {std::tuple{"samples_coarse.bin", 3, 0.0f}, std::tuple{"samples_fine.bin", 1, 5.0f}}) {
+      const fs::path path = copy / "subjects" / subject / file;
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      const std::size_t records = (fs::file_size(path) - 32) / 16;
+      for (std::size_t r = 0; r < records; ++r) {
+        f.seekp(std::streamoff(32 + 16 * r + 4 * column));
+        f.write(reinterpret_cast<const char*>(&value), sizeof value);
+      }
+    }
+  }
+  const ViewLoader loader(copy, c, "all");
+  const int items = int(loader.items());
+  const DrawFallbacks f = loader.batch(0, 0, items).fallbacks;
+  CHECK(f.coarse_unbalanced == items);
+  CHECK(f.fine_outside_crop == items);
+  CHECK(f.fine_unbalanced == 0);
 }
 
 TEST_CASE("train.augment takes PIFu's defaults and its keys are strict", "[data]") {

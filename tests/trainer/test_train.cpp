@@ -14,6 +14,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -305,6 +306,35 @@ TEST_CASE("a run interrupted after a checkpoint and resumed computes the losses 
   CHECK(fs::exists(cut.run / "loss_curves.png"));
   fs::remove_all(whole.run);
   fs::remove_all(cut.run);
+}
+
+TEST_CASE("an epoch's point-draw fallbacks are reported in the log, for the stages whose losses use them", "[train]") {
+  const OneThread one_thread;
+  const Config c = small_config();
+  BatchSource source = synthetic_source(c, 6);  // 3 batches of 2 per epoch
+  // Every batch: one coarse draw with a class missing, both fine crops without samples.
+  source.open = [open = source.open](std::int64_t epoch, std::int64_t first, int batch) {
+    return std::function<std::optional<ViewBatch>()>([next = open(epoch, first, batch)]() {
+      std::optional<ViewBatch> b = next();
+      if (b) b->fallbacks = DrawFallbacks{1, 0, 2};
+      return b;
+    });
+  };
+  TrainOptions o;
+  o.run = temp_dir("fallbacks");
+  std::vector<std::string> lines;
+  TrainEvents log;
+  log.log = [&](const std::string& line) { lines.push_back(line); };
+  train(c, source, o, log);
+  const auto has = [&](const std::string& text) { return std::find(lines.begin(), lines.end(), text) != lines.end(); };
+  std::string all;
+  for (const std::string& line : lines) all += line + "\n";
+  INFO(all);
+  CHECK(has("coarse epoch 0, point-draw fallbacks among 6 items: 3 coarse draws with one class only (not balanced)"));
+  CHECK(has("fine epoch 0, point-draw fallbacks among 6 items: 3 coarse draws with one class only (not balanced); "
+            "6 fine crops without samples (points from the whole subject)"));
+  CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("normal epoch"); }));
+  fs::remove_all(o.run);
 }
 
 TEST_CASE("an interrupt after step k checkpoints step k, and resuming computes the losses of an uninterrupted run", "[train]") {

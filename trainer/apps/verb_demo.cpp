@@ -84,7 +84,7 @@ struct DemoBudget {
 };
 
 DemoBudget budget(bool quick) {
-  if (quick) return {4, 500, 64, 2, 32, 1};
+  if (quick) return {4, 500, 64, 20, 32, 1};
   return {16, 2000, 128, -1, 128, 1};
 }
 

@@ -16,6 +16,22 @@
 
 namespace hifa::trainer {
 
+// Items of a batch whose point draw fell back (view_loader.hpp, "points" and "fine"), counted so that
+// training reports them (per epoch) instead of hiding them: a balanced draw that found one class
+// (inside or outside) empty and drew from the other alone, and a fine crop in which no fine sample
+// falls, whose points then come from the whole subject.
+struct DrawFallbacks {
+  int64_t coarse_unbalanced = 0, fine_unbalanced = 0, fine_outside_crop = 0;
+
+  DrawFallbacks& operator+=(const DrawFallbacks& o) {
+    coarse_unbalanced += o.coarse_unbalanced;
+    fine_unbalanced += o.fine_unbalanced;
+    fine_outside_crop += o.fine_outside_crop;
+    return *this;
+  }
+  bool any() const { return coarse_unbalanced + fine_unbalanced + fine_outside_crop > 0; }
+};
+
 struct ViewBatch {
   // Coarse level (--res of the dataset, resized to the config's coarse image_size if they differ).
   torch::Tensor image;         // B x 3 x R x R
@@ -37,6 +53,7 @@ struct ViewBatch {
 
   std::vector<std::string> subjects;  // per item: subject name
   std::vector<int> views;             // per item: view index
+  DrawFallbacks fallbacks;            // items whose point draws fell back
 };
 
 }  // namespace hifa::trainer

@@ -53,9 +53,10 @@ void draw_from(const std::vector<std::size_t>& pool, std::size_t k, const Counte
   for (std::size_t n = 0; n < k; ++n) out.push_back(keyed[n % keyed.size()].second);
 }
 
-// Record indices for one sampler: see "points" in the header.
+// Record indices for one sampler: see "points" in the header. `unbalanced` is set when a balanced
+// draw found a class empty.
 std::vector<std::size_t> draw_points(const SubjectSamples& s, const SamplerConfig& c, const std::vector<bool>* allowed,
-                                     const CounterRng& rng, std::uint64_t stream) {
+                                     const CounterRng& rng, std::uint64_t stream, bool& unbalanced) {
   // members[r][l]: the allowed records of range r (0 surface, 1 uniform; one range when unordered)
   // with label l.
   const std::size_t ranges = s.ordered ? 2 : 1;
@@ -95,7 +96,9 @@ std::vector<std::size_t> draw_points(const SubjectSamples& s, const SamplerConfi
   const std::size_t n = std::size_t(c.points);
   // Balanced: half inside, half outside; a class with no records (or none the weights allow) leaves
   // the whole draw to the other.
+  unbalanced = false;
   if (!c.balance || !draw_class(1, n / 2) || !draw_class(0, n - n / 2)) {
+    unbalanced = c.balance;
     out.clear();
     if (!draw_class(2, n)) throw Error("ViewLoader", "no samples to draw from");
   }
@@ -133,6 +136,7 @@ struct ViewLoader::Item {
   std::vector<float> points, labels;            // N x 3 (view frame), N
   std::vector<float> fine_points, fine_crop, fine_labels;
   int64_t crop_x = 0, crop_y = 0;  // the fine crop's top-left pixel
+  bool coarse_unbalanced = false, fine_unbalanced = false, fine_outside_crop = false;
 };
 
 ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std::string& split)
@@ -218,7 +222,7 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
     return aug.affine.apply(R * p);
   };
   const auto coarse = dataset_.samples(view.subject, coarse_file_);
-  for (const std::size_t i : draw_points(*coarse, coarse_sampler_, nullptr, rng, coarse_points_stream)) {
+  for (const std::size_t i : draw_points(*coarse, coarse_sampler_, nullptr, rng, coarse_points_stream, out.coarse_unbalanced)) {
     const Vec3f p = to_view(*coarse, i);
     out.points.insert(out.points.end(), {p.x(), p.y(), p.z()});
     out.labels.push_back(coarse->records[4 * i + 3]);
@@ -237,7 +241,9 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
       inside[i] = std::abs(c.x()) <= 1 && std::abs(c.y()) <= 1;
       any = any || inside[i];
     }
-    for (const std::size_t i : draw_points(*fine, fine_sampler_, any ? &inside : nullptr, rng, fine_points_stream)) {
+    out.fine_outside_crop = !any;
+    for (const std::size_t i :
+         draw_points(*fine, fine_sampler_, any ? &inside : nullptr, rng, fine_points_stream, out.fine_unbalanced)) {
       const Vec3f p = to_view(*fine, i), c = to_crop(p);
       out.fine_points.insert(out.fine_points.end(), {p.x(), p.y(), p.z()});
       out.fine_crop.insert(out.fine_crop.end(), {c.x(), c.y(), c.z()});
@@ -262,6 +268,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
     const Item it = load_item(epoch, item, augment);
     b.subjects.push_back(items_[std::size_t(item)].subject);
     b.views.push_back(items_[std::size_t(item)].view);
+    b.fallbacks += DrawFallbacks{it.coarse_unbalanced, it.fine_unbalanced, it.fine_outside_crop};
     coarse.add(it.coarse);
     const auto n = int64_t(it.labels.size());
     pts.push_back(torch::tensor(it.points).view({n, 3}).t());

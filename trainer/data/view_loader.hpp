@@ -27,16 +27,18 @@
 //            in/out"), each half split over the ranges by weight x the range's fraction of that
 //            class -- the mix that PIFu's weighted draw followed by its balancing gives in
 //            expectation (uniform points, mostly outside, end up mostly in the outside half); a
-//            class with no records leaves the whole draw to the other. Without replacement while a
-//            pool lasts, cycling through its shuffled order beyond. A file prepared with --balance
-//            has lost the range boundary: it is drawn as one range (its own mix kept).
+//            class with no records leaves the whole draw to the other (counted in the batch's
+//            fallbacks, batch.hpp). Without replacement while a pool lasts, cycling through its
+//            shuffled order beyond. A file prepared with --balance has lost the range boundary: it
+//            is drawn as one range (its own mix kept).
 //            xyz_view = R xyz with R = subject_to_view, then the augmentation's affine; labels
 //            B x 1 x N.
 //   fine     a random fine_crop x fine_crop window of the (warped) fine maps, at a seeded position
 //            (its top-left pixel: fine_crop_origin);
 //            `fine_points` drawn (as above, fine sampler) only among the fine samples whose
 //            projection falls inside the window (|x|, |y| <= 1 in the crop frame) -- PIFuHD's fine
-//            level is supervised where its crop sees the point -- or among all when none does;
+//            level is supervised where its crop sees the point -- or among all when none does
+//            (counted in the batch's fallbacks);
 //            `fine_points` in the coarse view frame (where the coarse level gives Omega),
 //            `fine_points_crop` = ((x - cx) k, (y - cy) k, z k), k = fine size / crop, (cx, cy) the
 //            window's centre in the view frame (batch.hpp).

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <sstream>
 #include <system_error>
 
 namespace hifa::trainer {
@@ -17,6 +18,26 @@ namespace fs = std::filesystem;
 
 void say(const TrainEvents& events, const std::string& line) {
   if (events.log) events.log(line);
+}
+
+// The epoch's point-draw fallbacks that the stage's losses saw (the normal nets use no points; the
+// coarse stage only the coarse draw), as one log line; empty when there were none.
+std::string fallback_line(Stage stage, std::int64_t epoch, std::int64_t items, DrawFallbacks f) {
+  if (stage == Stage::normal) return {};
+  if (stage == Stage::coarse) f.fine_unbalanced = f.fine_outside_crop = 0;
+  if (!f.any()) return {};
+  std::ostringstream line;
+  line << stage_name(stage) << " epoch " << epoch << ", point-draw fallbacks among " << items << " items:";
+  const char* separator = " ";
+  const auto part = [&](std::int64_t n, const char* what) {
+    if (n == 0) return;
+    line << separator << n << " " << what;
+    separator = "; ";
+  };
+  part(f.coarse_unbalanced, "coarse draws with one class only (not balanced)");
+  part(f.fine_unbalanced, "fine draws with one class only (not balanced)");
+  part(f.fine_outside_crop, "fine crops without samples (points from the whole subject)");
+  return line.str();
 }
 
 std::vector<Stage> chosen_stages(const Config& config, const std::vector<Stage>& asked) {
@@ -121,6 +142,8 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
     while (state.iteration < total) {
       trainer.set_epoch(stage, state.epoch);
       auto next = source.open(state.epoch, state.index, oc.batch);
+      DrawFallbacks fallbacks;  // this epoch's, since the start or the resume
+      std::int64_t items = 0;
       while (state.iteration < total) {
         std::optional<ViewBatch> batch = next();
         if (!batch) {
@@ -128,6 +151,8 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
                                            " of " + std::to_string(per_epoch) + " batches");
         }
         const auto t0 = std::chrono::steady_clock::now();
+        fallbacks += batch->fallbacks;
+        items += batch->points.size(0);
         const LossTerms losses = trainer.step(stage, *batch, state.iteration);
         state.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         for (std::size_t c = 0; c < losses.size(); ++c) state.window_sums[c] += losses[c];  // NaN stays NaN
@@ -159,6 +184,8 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
         }
         if (epoch_end) break;  // the next epoch's rate and stream
       }
+      const std::string fallback = fallback_line(stage, state.epoch - (state.index == 0 ? 1 : 0), items, fallbacks);
+      if (!fallback.empty()) say(events, fallback);
     }
     if (events.stage_end) events.stage_end(stage);
   }
