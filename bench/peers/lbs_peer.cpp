@@ -87,20 +87,22 @@ int main(int argc, char** argv) {
       warp.inverse_points(space, posed, back);
       space.fence();
     });
-    // The sparse layout on the same weights; its results equal the dense ones (tests/skinning).
+    // The sparse layout on the same weights; its results are written too and checked against the
+    // peers' by lbs_vs_numpy_torch.py, as the dense ones are.
     hifa::SparseWeights<Host> pairs;
     const double sparsify = hifa::bench::best_seconds(runs, [&] {
       pairs = hifa::sparsify_weights(space, weights);
       space.fence();
     });
     const hifa::SparseLbsWarper<Host> sparse_warp{warp.transforms, pairs};
-    const Kokkos::View<float* [3], Kokkos::LayoutRight, Host> sparse_out("lbs_peer::sparse_out", n);
+    const Kokkos::View<float* [3], Kokkos::LayoutRight, Host> sparse_posed("lbs_peer::sparse_posed", n),
+        sparse_back("lbs_peer::sparse_back", n);
     const double sparse_forward = hifa::bench::best_seconds(runs, [&] {
-      sparse_warp.forward_points(space, points, sparse_out);
+      sparse_warp.forward_points(space, points, sparse_posed);
       space.fence();
     });
     const double sparse_inverse = hifa::bench::best_seconds(runs, [&] {
-      sparse_warp.inverse_points(space, posed, sparse_out);
+      sparse_warp.inverse_points(space, posed, sparse_back);
       space.fence();
     });
     hifa::bench::write_raw(out / "points.raw", points);
@@ -108,6 +110,8 @@ int main(int argc, char** argv) {
     hifa::bench::write_raw(out / "transforms.raw", host_a);
     hifa::bench::write_raw(out / "forward.raw", posed);
     hifa::bench::write_raw(out / "inverse.raw", back);
+    hifa::bench::write_raw(out / "sparse_forward.raw", sparse_posed);
+    hifa::bench::write_raw(out / "sparse_inverse.raw", sparse_back);
     std::printf("{\"threads\": %d, \"points\": %d, \"joints\": %d, \"weights\": \"%s\", \"forward_seconds\": %.6f, "
                 "\"inverse_seconds\": %.6f, \"sparse_width\": %d, \"sparsify_seconds\": %.6f, "
                 "\"sparse_forward_seconds\": %.6f, \"sparse_inverse_seconds\": %.6f}\n",

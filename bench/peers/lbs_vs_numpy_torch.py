@@ -8,8 +8,9 @@ formulations on the same arrays (best of `runs` each):
            x' = T[:3, :3] x + T[:3, 3]
   inverse  the same T, inverted per point (numpy.linalg.inv / torch.linalg.inv on N x 4 x 4),
            applied to the posed points
-Prints each side's time, the ratios numpy / hifa and torch / hifa, and the agreement (largest
-difference of the results). Weights: "sparse" (1-4 non-zero joints per point, like SMPL's) and
+Prints each side's time, the ratios numpy / hifa and torch / hifa, and the agreement of both hifa
+warpers' results with both peers' (largest difference; the run fails beyond 1e-4 forward, 1e-3
+inverse). Weights: "sparse" (1-4 non-zero joints per point, like SMPL's) and
 "dense" (all 24 non-zero); numpy, torch and hifa's LbsWarper do the same dense work either way.
 hifa runs twice: LbsWarper over the dense N x 24 weights and SparseLbsWarper over their
 (joint, weight) pairs (sparsify_weights, timed apart: it is done once per body).
@@ -68,6 +69,7 @@ def run(args, kind):
         n, k = hifa["points"], hifa["joints"]
         x, w, a = load("points.raw", (n, 3)), load("weights.raw", (n, k)), load("transforms.raw", (k, 4, 4))
         hifa_y, hifa_back = load("forward.raw", (n, 3)), load("inverse.raw", (n, 3))
+        sparse_y, sparse_back = load("sparse_forward.raw", (n, 3)), load("sparse_inverse.raw", (n, 3))
 
     threads = hifa["threads"]
     torch.set_num_threads(threads)
@@ -91,12 +93,17 @@ def run(args, kind):
         fwd, inv = hifa[prefix + "forward_seconds"], hifa[prefix + "inverse_seconds"]
         print(f"  ratio numpy / hifa {name:6s}: forward {np_fwd_s / fwd:.1f}x, inverse {np_inv_s / inv:.1f}x   (goal >= 5x)")
         print(f"  ratio torch / hifa {name:6s}: forward {torch_fwd_s / fwd:.1f}x, inverse {torch_inv_s / inv:.1f}x   (goal >= 2x)")
-    fwd_err = max(np.abs(hifa_y - np_y).max(), np.abs(hifa_y - torch_y.numpy()).max())
-    inv_err = max(np.abs(hifa_back - np_back).max(), np.abs(hifa_back - torch_back.numpy()).max())
-    round_trip = np.abs(hifa_back - x).max()
-    print(f"  agreement: max |hifa - peer| forward {fwd_err:.2g}, inverse {inv_err:.2g}; "
-          f"hifa max |inverse(forward(x)) - x| = {round_trip:.2g}")
-    return fwd_err < 1e-4 and inv_err < 1e-3
+    # Both hifa warpers against both peers: the inverse maps hifa's dense forward result back.
+    peers_y, peers_back = (np_y, torch_y.numpy()), (np_back, torch_back.numpy())
+    ok = True
+    for name, y, back in (("dense", hifa_y, hifa_back), ("sparse", sparse_y, sparse_back)):
+        fwd_err = max(np.abs(y - p).max() for p in peers_y)
+        inv_err = max(np.abs(back - p).max() for p in peers_back)
+        round_trip = np.abs(back - x).max()
+        print(f"  agreement, hifa {name:6s}: max |hifa - peer| forward {fwd_err:.2g}, inverse {inv_err:.2g}; "
+              f"max |inverse(forward(x)) - x| = {round_trip:.2g}")
+        ok = ok and fwd_err < 1e-4 and inv_err < 1e-3
+    return ok
 
 
 def main():
