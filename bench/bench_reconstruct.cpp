@@ -5,9 +5,10 @@
 //
 // BM_dense_vs_c2f_256: configs/tiny.yaml fitted for 120 steps to a sphere of radius 0.5
 //   (tests/trainer/sphere_model.hpp cached_sphere_run: fitted on the first run after each build),
-//   reconstructed at 256^3 cells (257^3 points) densely and coarse to fine (64^3 start, PIFuHD's 0.05 band): field queries of each, their ratio, the seconds of
-//   each, and how far apart the meshes are: the largest distance from a vertex of one to the surface
-//   of the other (both ways), in voxels (goal: <= 0.5).
+//   reconstructed at 256^3 cells (257^3 points) densely and coarse to fine (64^3 start, PIFuHD's
+//   0.05 band): field queries of each, their ratio, the seconds of each, and how far apart the
+//   meshes are: the largest distance from a vertex of one to the surface of the other (both ways),
+//   in voxels (goal: <= 0.5).
 // BM_paper_1024_512: the user's number: one 1024^2 image at 512^3 with configs/pifuhd.yaml (the
 //   paper-size networks, untrained weights): normal nets, both encoders, the coarse-to-fine field,
 //   marching cubes, largest component; seconds and the process's peak RSS (getrusage, so run it
