@@ -65,10 +65,9 @@ inline trainer::RunModel fit_sphere(const trainer::Config& config, const Image<f
   return run;
 }
 
-// The running executable's size and modification time: it is relinked whenever the trainer
-// library or the test's own code changes, so a cache keyed by it never outlives the code that made it.
-inline std::string executable_stamp() {
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
+// An executable's size and modification time: it is relinked whenever the trainer library or the
+// test's own code changes, so a cache keyed by it never outlives the code that made it.
+inline std::string executable_stamp(const std::filesystem::path& exe) {
   return std::to_string(std::filesystem::file_size(exe)) + " " +
          std::to_string(std::filesystem::last_write_time(exe).time_since_epoch().count());
 }
@@ -81,7 +80,7 @@ inline trainer::RunModel cached_sphere_run(const trainer::Config& config) {
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe");
   const std::filesystem::path cache = exe.parent_path() / (exe.filename().string() + ".sphere-run-120");
   const std::filesystem::path stamp_file = cache / "build_stamp.txt";
-  const std::string stamp = executable_stamp();
+  const std::string stamp = executable_stamp(exe);
   try {
     std::ifstream in(stamp_file);
     std::string cached_stamp;
