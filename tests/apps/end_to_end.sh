@@ -5,7 +5,8 @@
 # differ from the training ones in background and lighting only, so a pipeline that works must
 # reconstruct it: volumetric IoU >= 0.5 against the scan (measured 0.73; a solid as deep as the
 # silhouette is wide, which a model blind to depth gives, scores about 0.3). Also eval-run's table,
-# metrics.json, meshes, and a wrong --scans folder. One thread (about 90 s).
+# metrics.json, meshes, the coarse level's evaluation, and a wrong --scans folder. One thread
+# (about 90 s).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
 script_args HIFA MAKE_SCANS WORK CONFIG -- "$@"
@@ -44,6 +45,14 @@ FINE=$WORK/data/subjects/twin/fine
 "$HIFA" reconstruct --run "$WORK/run" --image "$FINE/image/002.png" --mask "$FINE/mask/002.png" --res 64 \
   --threads 1 --out "$WORK/view2.obj" > /dev/null 2>&1 || fail "reconstruct failed"
 cmp -s "$WORK/view2.obj" "$WORK/run/eval/twin_002.obj" || fail "hifa reconstruct and eval-run differ on view 2"
+
+# --level coarse on this two-level model: the coarse level's own table, written to RUN/eval_coarse/
+# beside the model's results, which stay as they were.
+cp "$WORK/run/eval/metrics.json" "$WORK/fine_metrics.json"
+"$HIFA" "${EVAL[@]}" --scans "$WORK/scans" --level coarse > "$WORK/coarse.txt" 2>&1 || fail "coarse eval-run failed: $(cat "$WORK/coarse.txt")"
+grep -Eq '^twin( +[0-9]+\.[0-9]+){6}$' "$WORK/coarse.txt" || fail "no numbers for the coarse level: $(cat "$WORK/coarse.txt")"
+[ -s "$WORK/run/eval_coarse/metrics.json" ] || fail "no RUN/eval_coarse/metrics.json"
+cmp -s "$WORK/fine_metrics.json" "$WORK/run/eval/metrics.json" || fail "the coarse evaluation changed RUN/eval"
 
 # A --scans folder that is missing, or is not the one the dataset came from: one line naming it.
 expect_error 1 "^hifa: error: $WORK/nowhere: no such folder" "${EVAL[@]}" --scans "$WORK/nowhere"

@@ -1,7 +1,8 @@
 // hifa eval-run: a trained run on the test split of a prepared dataset (trainer/inference/
 // eval_run.hpp). Prints P2S, Chamfer (cm) and normal consistency per test subject (the mean over its
 // views) and their mean, and writes RUN/eval/metrics.{csv,json}, RUN/eval/views.csv (one row per
-// view) and the reconstructions RUN/eval/<subject>_<view>.obj with their normal maps.
+// view) and the reconstructions RUN/eval/<subject>_<view>.obj with their normal maps (RUN/eval_coarse/
+// for --level coarse on a two-level model).
 
 #include "eval_report.hpp"
 #include "progress.hpp"
@@ -28,14 +29,18 @@ namespace fs = std::filesystem;
 
 struct EvalRunVerbOptions {
   fs::path run;
-  std::string device = "cpu";
+  std::string level = "auto", device = "cpu";
   trainer::EvalRunOptions eval;
 };
 
 void run_eval_run(EvalRunVerbOptions options) {
   torch::set_num_threads(KokkosRuntime::concurrency());  // Debian's LibTorch starts with one
   trainer::RunModel run = trainer::load_run_model(options.run, trainer::parse_device(options.device));
-  options.eval.out = options.run / "eval";
+  options.eval.reconstruct.level = trainer::field_level_named(options.level);
+  // The coarse level of a two-level model is a diagnosis: its results go beside the model's own.
+  const bool below_finest = trainer::resolve_level(run, options.eval.reconstruct) == trainer::FieldLevel::coarse &&
+                            run.model->has_fine();
+  options.eval.out = options.run / (below_finest ? "eval_coarse" : "eval");
   std::error_code ec;
   fs::create_directories(options.eval.out, ec);
   if (ec) throw Error(options.eval.out.string(), "cannot create the folder: " + ec.message());
@@ -88,6 +93,11 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
       ->capture_default_str();
   verb->add_flag("--gt-normals", options->eval.ground_truth_normals,
                  "Condition on each view's rendered normal maps instead of the normal nets' (the oracle)");
+  verb->add_option("--level", options->level,
+                   "Field level: coarse, fine, or auto (fine when the model has it); a two-level model's coarse "
+                   "level writes RUN/eval_coarse/")
+      ->check(CLI::IsMember({"auto", "coarse", "fine"}))
+      ->capture_default_str();
   verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
   verb->callback([&action, options] { action = [options] { run_eval_run(*options); }; });
 }

@@ -26,16 +26,10 @@ struct ReconstructVerbOptions {
   trainer::ReconstructOptions reconstruct;
 };
 
-std::optional<trainer::FieldLevel> level_of(const std::string& name) {
-  if (name == "coarse") return trainer::FieldLevel::coarse;
-  if (name == "fine") return trainer::FieldLevel::fine;
-  return std::nullopt;  // auto: the finest level the model has
-}
-
 void run_reconstruct(ReconstructVerbOptions options) {
   // Debian's LibTorch starts with one thread: give it the threads Kokkos runs with (--threads).
   torch::set_num_threads(KokkosRuntime::concurrency());
-  options.reconstruct.level = level_of(options.level);
+  options.reconstruct.level = trainer::field_level_named(options.level);
   // The inputs first: a bad image is found before the networks are built.
   const Image<float> image = trainer::read_input_image(options.image);
   std::optional<Image<float>> mask;

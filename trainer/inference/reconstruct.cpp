@@ -129,6 +129,13 @@ FieldLevel resolve_level(const RunModel& run, const ReconstructOptions& options)
   return level;
 }
 
+std::optional<FieldLevel> field_level_named(const std::string& name) {
+  if (name == "coarse") return FieldLevel::coarse;
+  if (name == "fine") return FieldLevel::fine;
+  if (name == "auto") return std::nullopt;
+  throw Error("--level", "'" + name + "' is not one of: auto, coarse, fine");
+}
+
 ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, const Image<float>* mask, FieldLevel level,
                                    const GivenNormals* normals) {
   check_input_image(image, "image");

@@ -44,6 +44,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace hifa::trainer {
 
@@ -93,6 +94,8 @@ ConditionedInputs condition_inputs(RunModel& run, const Image<float>& image, con
 
 // The level used for `options` on this model (checks that a requested fine level exists).
 FieldLevel resolve_level(const RunModel& run, const ReconstructOptions& options);
+// The level a command line names: "coarse", "fine", or "auto" (unset: resolve_level's default).
+std::optional<FieldLevel> field_level_named(const std::string& name);
 
 Reconstruction reconstruct(RunModel& run, const Image<float>& image, const Image<float>* mask,
                            const ReconstructOptions& options = {}, const GivenNormals* normals = nullptr);
