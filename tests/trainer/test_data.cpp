@@ -366,7 +366,8 @@ TEST_CASE("the loader's errors name the file", "[data]") {
 }
 
 TEST_CASE("draws that fall back (a class missing, a crop without samples) are counted in the batch", "[data]") {
-  const Config c = tiny_config();
+  Config c = tiny_config();
+  c.train.fine_sampler.sigma_cm = 3.0;  // each level its own file: samples_coarse.bin, samples_fine.bin
   const hifa::test::TempDir dir;
   const fs::path copy = copy_of_dataset(dir);
   {
