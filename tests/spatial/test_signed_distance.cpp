@@ -14,6 +14,7 @@
 #include "hifa/mesh/topology.hpp"
 #include "hifa/mesh/weld.hpp"
 #include "support/box_mesh.hpp"
+#include "support/closest_points.hpp"
 #include "support/execution_spaces.hpp"
 #include "support/implicit_meshes.hpp"
 
@@ -163,11 +164,7 @@ std::vector<float> exact_winding_numbers(const hifa::MeshBvh<typename Space::mem
 
 // Which feature of its face each point's closest point lies on: 0 face, 1 edge, 2 vertex.
 std::vector<int> closest_features(const TriMeshf& mesh, const Points& points) {
-  const Kokkos::DefaultHostExecutionSpace space;
-  const hifa::MeshBvh<Kokkos::HostSpace> bvh(space, mesh);
-  const auto out = hifa::ClosestPoints<Kokkos::HostSpace>::allocate(space, points.extent(0));
-  bvh.closest_points(space, points, out);
-  space.fence();
+  const auto out = hifa::test::host_closest_points(mesh, points);
   std::vector<int> feature(points.extent(0));
   for (std::size_t q = 0; q < points.extent(0); ++q) {
     int ones = 0, zeros = 0;

@@ -13,6 +13,7 @@
 #include "hifa/mesh/measures.hpp"
 #include "hifa/mesh/topology.hpp"
 #include "mesh/cgal_mesh.hpp"
+#include "support/closest_points.hpp"
 #include "support/execution_spaces.hpp"
 #include "support/implicit_meshes.hpp"
 
@@ -73,11 +74,7 @@ std::vector<float> query(const TriMeshf& mesh, const Points& host_points, Query 
 }
 
 std::vector<float> distances(const TriMeshf& mesh, const Points& points) {
-  const Kokkos::DefaultHostExecutionSpace space;
-  const hifa::MeshBvh<Kokkos::HostSpace> bvh(space, mesh);
-  const auto out = hifa::ClosestPoints<Kokkos::HostSpace>::allocate(space, points.extent(0));
-  bvh.closest_points(space, points, out);
-  space.fence();
+  const auto out = hifa::test::host_closest_points(mesh, points);
   return std::vector<float>(out.distance.data(), out.distance.data() + points.extent(0));
 }
 
