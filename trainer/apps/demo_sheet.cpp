@@ -4,6 +4,7 @@
 #include "hifa/mesh/obj_io.hpp"
 #include "hifa/render/contact_sheet.hpp"
 #include "hifa/render/image_io.hpp"
+#include "hifa/render/image_ops.hpp"
 #include "hifa/render/rasterize.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -32,12 +33,11 @@ std::string yaw_label(int view, int views) { return std::to_string(int(std::lrou
 }  // namespace
 
 Image<float> shade_normals(const Image<float>& normals, const Image<float>& alpha) {
-  const Vec3f light = Vec3f(-0.4f, 0.5f, 1.0f).normalized();
   Image<float> out(normals.width(), normals.height(), 3);
   for (int y = 0; y < normals.height(); ++y) {
     for (int x = 0; x < normals.width(); ++x) {
       const Vec3f n(normals(x, y, 0), normals(x, y, 1), normals(x, y, 2));
-      const float shade = 0.2f + 0.75f * std::max(0.0f, n.dot(light));
+      const float shade = clay_shade(n);
       const float a = std::clamp(alpha(x, y), 0.0f, 1.0f);
       for (int c = 0; c < 3; ++c) out(x, y, c) = a * shade + (1 - a) * sheet_grey[c];
     }

@@ -11,6 +11,7 @@
 #include "hifa/io/assimp.hpp"
 #include "hifa/render/camera.hpp"
 #include "hifa/render/contact_sheet.hpp"
+#include "hifa/render/image_ops.hpp"
 #include "hifa/render/rasterize.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -57,12 +58,11 @@ const std::array<SheetPose, 6>& sheet_poses() {
 
 // Grey clay shading from the rendered normals (a light from the upper left front), over alpha.
 Image<float> clay(const RenderMaps& maps) {
-  const Vec3f light = Vec3f(-0.4f, 0.5f, 1.0f).normalized();
   Image<float> out(maps.alpha.width(), maps.alpha.height(), 4);
   for (int y = 0; y < out.height(); ++y) {
     for (int x = 0; x < out.width(); ++x) {
       const Vec3f n(2 * maps.front_normal(x, y, 0) - 1, 2 * maps.front_normal(x, y, 1) - 1, 2 * maps.front_normal(x, y, 2) - 1);
-      const float shade = 0.25f + 0.75f * std::max(0.0f, n.dot(light));
+      const float shade = clay_shade(n);
       for (int c = 0; c < 3; ++c) out(x, y, c) = shade * (c == 0 ? 0.92f : c == 1 ? 0.86f : 0.78f);
       out(x, y, 3) = maps.alpha(x, y);
     }

@@ -24,5 +24,8 @@ void add_reconstruct(CLI::App& app, VerbAction& action);
 void add_eval_run(CLI::App& app, VerbAction& action);
 void add_demo(CLI::App& app, VerbAction& action);
 #endif
+#ifdef HIFA_WITH_FIT_BODY  // LibTorch and the optional hifa::body
+void add_fit_body(CLI::App& app, VerbAction& action);
+#endif
 
 }  // namespace hifa::app

@@ -24,7 +24,7 @@ std::string number(double v) {
 
 // Picks the unit (see normalize.hpp); throws for an absurd size.
 void choose_unit(NormalizedScan& scan, const std::string& unit, const std::string& where) {
-  const double h = scan.height;
+  const double h = scan.length;
   if (unit == "auto") {
     if (h >= 0.3 && h <= 3) {
       scan.unit = "m";
@@ -33,18 +33,18 @@ void choose_unit(NormalizedScan& scan, const std::string& unit, const std::strin
     } else if (h > 300 && h <= 3000) {
       scan.unit = "mm";
     } else {
-      throw Error(where, "absurd size: height " + number(h) +
-                             " units is no person's height in m, cm or mm (pass --unit to override)");
+      throw Error(where, "absurd size: length " + number(h) +
+                             " units is no person's size in m, cm or mm (pass --unit to override)");
     }
-    scan.unit_reason = "auto: height " + number(h) + " units -> " + scan.unit;
+    scan.unit_reason = "auto: length " + number(h) + " units -> " + scan.unit;
   } else {
     scan.unit = unit;
     scan.unit_reason = "given (--unit " + unit + ")";
   }
   scan.cm_per_unit = scan.unit == "m" ? 100 : scan.unit == "cm" ? 1 : 0.1;
-  const double height_cm = h * scan.cm_per_unit;
-  if (!(height_cm >= 5 && height_cm <= 1000)) {
-    throw Error(where, "absurd size: height " + number(height_cm) + " cm with --unit " + unit);
+  const double length_cm = h * scan.cm_per_unit;
+  if (!(length_cm >= 5 && length_cm <= 1000)) {
+    throw Error(where, "absurd size: length " + number(length_cm) + " cm with --unit " + unit);
   }
 }
 
@@ -92,6 +92,7 @@ NormalizedScan load_scan(const ScanSource& source, const std::string& unit) {
   if (!(double(surface_area(scan.mesh)) > 0)) throw Error(where, "degenerate: every face has zero area");
   const AABBf box = bounding_box(scan.mesh);
   scan.height = double(box.max().y()) - double(box.min().y());
+  scan.length = double((box.max() - box.min()).maxCoeff());
   if (!(scan.height > 0)) throw Error(where, "degenerate: zero height (a flat mesh in y)");
   choose_unit(scan, unit, where);
   try {

@@ -17,10 +17,11 @@
 //      image but for a 6% margin above and below) unless the box's x-z diagonal is larger than its
 //      height (lying figures): then the diagonal fills it, so every yaw stays in the image; yaw 0: `calibration` maps scan units to the subject's normalized
 //      frame, in which the point samples are stored; view v's calibration adds its yaw and pitch.
-// Units: --unit m|cm|mm gives centimetres per scan unit (100, 1, 0.1); auto guesses from the height
-//   h of the bounding box (y up) for a person: h in [0.3, 3] -> m, [30, 300] -> cm, [300, 3000] -> mm;
-//   any other height fits no unit and the scan is skipped as "absurd size" (pass --unit to override).
-//   With an explicit unit a height outside 5 cm .. 10 m is absurd.
+// Units: --unit m|cm|mm gives centimetres per scan unit (100, 1, 0.1); auto guesses from the length
+//   h of the bounding box's longest side (the height of a standing person, the length of a lying
+//   one, whatever the file's up axis): h in [0.3, 3] -> m, [30, 300] -> cm, (300, 3000] -> mm; any
+//   other length fits no unit and the scan is skipped as "absurd size" (pass --unit to override).
+//   With an explicit unit a length outside 5 cm .. 10 m is absurd.
 //   A length of L cm is L / cm_per_unit scan units and L / cm_per_unit * calibration.scale
 //   normalized units (sigma_in_normalized).
 
@@ -43,7 +44,8 @@ struct NormalizedScan {
   std::string unit;              // m, cm or mm
   std::string unit_reason;       // how the unit was chosen
   double cm_per_unit = 1;
-  double height = 0;             // bounding-box height, scan units
+  double height = 0;             // bounding-box height (y), scan units
+  double length = 0;             // the bounding box's longest side, scan units
   Eigen::Index faces_loaded = 0, opposite_pairs_removed = 0, flipped_faces = 0;
   int pieces = 0;
   bool normals_replaced = false;

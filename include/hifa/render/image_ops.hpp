@@ -16,12 +16,15 @@
 // composite_over: out = alpha fg + (1 - alpha) bg per channel, with alpha of the rasterizer's
 //   straight (not premultiplied) colour; fg and bg of the same size and channel count, alpha 1 channel
 //   of that size. Values are not clamped (inputs in [0, 1] stay there).
+// clay_shade: the grey of a clay render (contact sheets) at a unit camera-space normal n:
+//   0.25 + 0.75 max(0, n · l), one light from the upper left front, l ∝ (-0.4, 0.5, 1).
 // Errors: hifa::Error naming "resize_area" / "resize_cover" for an empty source or a target size < 1;
 //   "composite_over" for sizes or channel counts that differ.
 // Cost: O(source + target pixels) · channels; serial (cheap next to rendering), so the same bytes
 //   everywhere.
 
 #include "hifa/core/error.hpp"
+#include "hifa/core/types.hpp"
 #include "hifa/render/image.hpp"
 
 #include <algorithm>
@@ -136,6 +139,11 @@ inline Image<float> composite_over(const Image<float>& foreground, const Image<f
     }
   }
   return out;
+}
+
+inline float clay_shade(const Vec3f& n) {
+  const Vec3f light = Vec3f(-0.4f, 0.5f, 1.0f).normalized();
+  return 0.25f + 0.75f * std::max(0.0f, n.dot(light));
 }
 
 }  // namespace hifa

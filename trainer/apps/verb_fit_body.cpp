@@ -1,0 +1,69 @@
+// hifa fit-body --scan SCAN [--body open|X.npz] [--unit auto|m|cm|mm] --out FIT.json [--sheet PNG]:
+// registers the body model to a clothed scan (trainer/body/scan_fit.hpp, docs/body_fit.md) and
+// writes the fit as hifa-body-fit JSON, atomically; --sheet draws the scan with the body in red
+// from four sides.
+
+#include "verbs.hpp"
+
+#include "body/fit_json.hpp"
+#include "body/fit_sheet.hpp"
+#include "body/scan_fit.hpp"
+#include "prepare/normalize.hpp"
+
+#include "hifa/body/smpl_model.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace hifa::app {
+namespace {
+
+struct FitBodyArgs {
+  std::filesystem::path scan, out, sheet;
+  std::string body = "open", unit = "auto";
+  trainer::ScanFitOptions options;
+};
+
+void run_fit_body(const FitBodyArgs& a) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::filesystem::path body_path = a.body == "open" ? std::string("data/body/open_body.npz") : a.body;
+  const auto model = SmplModel<float>::load(body_path);
+  prepare::ScanSource source;
+  source.name = a.scan.stem().string();
+  source.mesh = a.scan;
+  const prepare::NormalizedScan scan = prepare::load_scan(source, a.unit);
+  const trainer::ScanFit fit = trainer::fit_body_to_scan(scan.mesh, scan.cm_per_unit / 100, model.data(), a.options);
+  prepare::write_json(a.out, trainer::fit_json(fit, body_path.stem().string(), scan.unit, a.scan.string()));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("%s -> %s: %s (%s), up %s, %.1f%% of the body inside, energy %.4f, %.1f s%s\n", a.scan.string().c_str(),
+              a.out.string().c_str(), scan.unit.c_str(), scan.unit_reason.c_str(), fit.up.c_str(),
+              100 * fit.inside_fraction, fit.energies.total, seconds, fit.doubts.empty() ? "" : ", DOUBTFUL:");
+  for (const std::string& d : fit.doubts) std::printf("  %s\n", d.c_str());
+  if (!a.sheet.empty()) {
+    TriMeshf body;
+    body.vertices = fit.posed_vertices;
+    body.faces = model.data().faces;
+    trainer::write_fit_sheet(a.sheet, scan.mesh, body, source.name);
+    std::printf("contact sheet: %s\n", a.sheet.string().c_str());
+  }
+}
+
+}  // namespace
+
+void add_fit_body(CLI::App& app, VerbAction& action) {
+  auto a = std::make_shared<FitBodyArgs>();
+  auto* verb = app.add_subcommand("fit-body", "Fit the body model to a clothed scan (no landmarks needed)");
+  verb->add_option("--scan", a->scan, "The scan: OBJ, PLY or any format the importer reads")->required();
+  verb->add_option("--out", a->out, "The fit, hifa-body-fit JSON")->required();
+  verb->add_option("--body", a->body, "Body model: 'open' (data/body/open_body.npz) or an SMPL-layout .npz")
+      ->capture_default_str();
+  verb->add_option("--unit", a->unit, "The scan's unit")->check(CLI::IsMember({"auto", "m", "cm", "mm"}))->capture_default_str();
+  verb->add_option("--sheet", a->sheet, "Also draw the fit on the scan from four sides (PNG)");
+  verb->add_option("--seed", a->options.seed, "Seed of the scan's surface samples")->capture_default_str();
+  verb->callback([&action, a] { action = [a] { run_fit_body(*a); }; });
+}
+
+}  // namespace hifa::app

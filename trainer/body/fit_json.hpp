@@ -1,0 +1,18 @@
+#pragma once
+// A ScanFit (scan_fit.hpp) as the `hifa-body-fit` JSON that `hifa synth` writes (docs/synth.md),
+// with what only a fit has (docs/body_fit.md): posed_joints (24 x 3, scan units), each energy
+// term's final value, the fraction of the body inside the scan, the up axis and start found, and
+// "doubtful" with the reasons.
+//
+//   write_json(path, fit_json(fit, "open_body", "cm", "scans/alice.obj"));   // prepare/dataset_writer.hpp
+
+#include "body/scan_fit.hpp"
+#include "prepare/dataset_writer.hpp"
+
+#include <string>
+
+namespace hifa::trainer {
+
+prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::string& units, const std::string& scan);
+
+}  // namespace hifa::trainer
