@@ -107,6 +107,8 @@ int main(int argc, char** argv) {
     fitted.vertices = fit.posed_vertices;
     fitted.faces = model.data().faces;
     trainer::write_fit_sheet(out / (name + ".png"), scan, fitted, name);
+    fitted.vertices = moved(truth.vertices, r, shift);
+    trainer::write_fit_sheet(out / (name + "_truth.png"), scan, fitted, name + " truth");
   }
   const double n = double(std::max<std::size_t>(1, subjects.size()));
   std::printf("mean over %zu subjects: MPJPE %.2f cm, per-vertex %.2f cm, %.1f s per fit\n", subjects.size(),

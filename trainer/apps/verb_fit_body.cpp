@@ -29,12 +29,12 @@ struct FitBodyArgs {
 
 void run_fit_body(const FitBodyArgs& a) {
   const auto started = std::chrono::steady_clock::now();
-  const std::filesystem::path body_path = a.body == "open" ? std::string("data/body/open_body.npz") : a.body;
-  const auto model = SmplModel<float>::load(body_path);
   prepare::ScanSource source;
   source.name = a.scan.stem().string();
   source.mesh = a.scan;
   const prepare::NormalizedScan scan = prepare::load_scan(source, a.unit);
+  const std::filesystem::path body_path = a.body == "open" ? std::string("data/body/open_body.npz") : a.body;
+  const auto model = SmplModel<float>::load(body_path);
   const trainer::ScanFit fit = trainer::fit_body_to_scan(scan.mesh, scan.cm_per_unit / 100, model.data(), a.options);
   prepare::write_json(a.out, trainer::fit_json(fit, body_path.stem().string(), scan.unit, a.scan.string()));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

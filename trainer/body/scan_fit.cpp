@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 namespace hifa::trainer {
 namespace {
@@ -45,6 +46,9 @@ using UnmanagedPoints = Kokkos::View<const float**, Kokkos::LayoutRight, Kokkos:
 //            over most of the body the shape is the least constrained part, so it stays near the
 //            mean unless the scan says otherwise.
 constexpr float pull_sigma = 0.03f, outside_scale = 0.01f, limit_scale = 0.1f;
+// Closest points on the body are found anew every this many steps (a step moves the body by
+// millimetres; finding them costs a BVH build and a query per sample, most of a step's time).
+constexpr int correspondence_every = 4;
 constexpr float outside_weight = 0.5f, pose_weight = 0.01f, shape_weight = 0.002f;
 // "Inside" for the fraction reported: within 5 mm of the clothing counts (skin is the surface).
 constexpr float inside_tolerance_m = 0.005f;
@@ -162,12 +166,13 @@ class Fitter {
     return torch::exp(p.log_scale) * layer_.pose(p.betas, p.rotations(), p.trans).vertices.squeeze(0);
   }
 
-  Terms energy(const Params& p, const Tensor& samples, const Stage& stage) const {
-    const Tensor v = vertices(p);
-    Terms e;
-    e.outside_weight_used = stage.outside;
-    // Scan point -> closest point on the current body surface (found on the body as it is now;
-    // the point's position on the body moves with the parameters).
+  // Scan point -> closest point on the body as it is now: the face and barycentric weights, kept
+  // fixed for a few steps while the point they name moves with the parameters.
+  struct Correspondence {
+    Tensor corners;  // N x 3 body vertex ids
+    Tensor bary;     // N x 3
+  };
+  Correspondence correspond(const Tensor& v, const Tensor& samples) const {
     TriMeshf body;
     body.faces = faces_;
     body.vertices = RowMatrix3<float>(v.size(0), 3);
@@ -178,16 +183,27 @@ class Fitter {
     bvh.closest_points(space_, UnmanagedPoints(samples.data_ptr<float>(), std::size_t(samples.size(0)), 3), hits);
     space_.fence();
     const int64_t n = samples.size(0);
-    Tensor corners = torch::empty({n, 3}, torch::kInt64);
-    Tensor bary = torch::empty({n, 3}, torch::kFloat32);
-    auto c = corners.accessor<int64_t, 2>();
-    auto b = bary.accessor<float, 2>();
+    Correspondence out{torch::empty({n, 3}, torch::kInt64), torch::empty({n, 3}, torch::kFloat32)};
+    auto c = out.corners.accessor<int64_t, 2>();
+    auto b = out.bary.accessor<float, 2>();
     for (int64_t i = 0; i < n; ++i) {
       for (int j = 0; j < 3; ++j) {
         c[i][j] = faces_(hits.face(i), j);
         b[i][j] = hits.barycentric(i, j);
       }
     }
+    return out;
+  }
+
+  Terms energy(const Params& p, const Tensor& samples, const Stage& stage, const Correspondence* given = nullptr) const {
+    const Tensor v = vertices(p);
+    Terms e;
+    e.outside_weight_used = stage.outside;
+    const Correspondence found = given ? Correspondence{} : correspond(v, samples);
+    const Correspondence& match = given ? *given : found;
+    const Tensor& corners = match.corners;
+    const Tensor& bary = match.bary;
+    const int64_t n = samples.size(0);
     const Tensor on_body = (v.index_select(0, corners.view({-1})).view({n, 3, 3}) * bary.unsqueeze(-1)).sum(1);
     const Tensor r2 = (samples - on_body).pow(2).sum(1);
     e.pull = (r2 / (r2 + stage.sigma * stage.sigma)).mean();
@@ -217,20 +233,23 @@ class Fitter {
     torch::optim::Adam adam(std::move(groups), torch::optim::AdamOptions(0.01));
     std::vector<double> base_lr;
     for (auto& g : adam.param_groups()) base_lr.push_back(static_cast<torch::optim::AdamOptions&>(g.options()).lr());
+    Correspondence match;
     for (int step = 0; step < stage.steps; ++step) {
       const double decay = 1.0 - 0.9 * double(step) / std::max(1, stage.steps - 1);
       for (std::size_t g = 0; g < base_lr.size(); ++g)
         static_cast<torch::optim::AdamOptions&>(adam.param_groups()[g].options()).lr(base_lr[g] * decay);
       adam.zero_grad();
-      energy(p, samples, stage).total().backward();
+      if (step % correspondence_every == 0) {
+        torch::NoGradGuard no_grad;
+        match = correspond(vertices(p), samples);
+      }
+      energy(p, samples, stage, &match).total().backward();
       if (!stage.joints.empty()) p.theta.mutable_grad().mul_(joint_mask);
       adam.step();
     }
     for (Tensor* t : {&p.root6, &p.theta, &p.trans, &p.log_scale, &p.betas}) *t = t->detach();
     torch::NoGradGuard no_grad;
-    Terms e = energy(p, samples, stage);
-    if (std::getenv("HIFA_FIT_DEBUG")) std::fprintf(stderr, "DBG %s pull %.4f out %.4f lim %.4f pose %.4f shape %.4f scale %.4f\n", stage.name, value(e.pull), value(e.outside), value(e.limits), value(e.pose), value(e.shape), std::exp(value(p.log_scale)));
-    return e;
+    return energy(p, samples, stage);
   }
 
   // The rest body with β = 0 turned by `orientation`, scaled to the scan's length along `up` and
@@ -249,7 +268,6 @@ class Fitter {
     const double body_length = (v_max - v_min)[up_axis].item<double>();
     const double scan_length = double(target_.box.max()[up_axis] - target_.box.min()[up_axis]);
     const double scale = scan_length / body_length;
-    if (std::getenv("HIFA_FIT_DEBUG")) std::fprintf(stderr, "DBG start axis %d scan %.3f body %.3f\n", up_axis, scan_length, body_length);
     p.log_scale.fill_(std::log(scale));
     // vertices = scale (X + trans): centre (v_min + v_max) / 2 · scale + scale · trans = scan centre.
     const Vec3f scan_centre = t_centre();
@@ -340,9 +358,13 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   const Fitter fitter(space, body, target, shape_count);
 
   // Starts: every yaw about each up direction tried; the lowest energy after the global stage wins.
-  const Tensor start_samples = target.samples.narrow(0, 0, std::min<int64_t>(options.start_samples, target.samples.size(0)));
+  // Philox samples are independent draws, so a prefix of them is a smaller uniform sample.
+  const auto first = [&target](int n) { return target.samples.narrow(0, 0, std::min<int64_t>(n, target.samples.size(0))); };
+  const Tensor start_samples = first(options.start_samples), pose_samples = first(options.pose_samples);
   const std::vector<int> signs = up_axis == 1 ? std::vector<int>{1} : std::vector<int>{1, -1};
-  const Stage global{"global", {}, false, options.start_steps, 0.10f, 0.0f, true};
+  // The size stays the length-matched one until the last stage: pulled by the scan alone (the
+  // outside term is off while the body is far from its place) a body only grows.
+  const Stage global{"global", {}, false, options.start_steps, 0.15f, 0.0f};
   struct Start {
     Params params;
     double energy;
@@ -358,24 +380,47 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
       starts.push_back({std::move(p), e, sign, yaw});
     }
   }
-  // The two best starts go through the torso and limb stages (front and back can look alike to
-  // the global stage; bent knees and elbows cannot), then the better one through the last stage.
+  // Front and back (and head and feet of a lying figure) look alike to the rigid body of the
+  // global stage; bent knees and elbows, feet and joint limits tell them apart. So the best start
+  // and the best one facing the other way (and, where both up signs were tried, the best one the
+  // other way up) go through the torso and limb stages, and the best of those through the last.
   std::stable_sort(starts.begin(), starts.end(), [](const Start& a, const Start& b) { return a.energy < b.energy; });
-  const Stage torso{"torso", {1, 2, 3, 6, 9, 12, 13, 14, 15}, false, options.torso_steps, 0.06f, 0.05f};
-  const Stage limbs{"limbs", {1, 2, 4, 5, 7, 8, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23}, false, options.limb_steps, 0.04f, 0.2f};
+  const auto axis_of = [](const Params& p, int column) {
+    return rotation_6d_to_matrix(p.root6).squeeze(0).select(1, column);
+  };
+  std::vector<std::size_t> finalists{0};
+  for (const int column : {2, 1}) {  // the body's front (+z), then its up (+y)
+    for (std::size_t i = 1; i < starts.size(); ++i) {
+      if (value(axis_of(starts[i].params, column).dot(axis_of(starts[0].params, column))) < 0) {
+        if (std::find(finalists.begin(), finalists.end(), i) == finalists.end()) finalists.push_back(i);
+        break;
+      }
+    }
+  }
+  const Stage torso{"torso", {1, 2, 3, 6, 9, 12, 13, 14, 15}, false, options.torso_steps, 0.10f, 0.0f};
+  // Limbs from the body out: hips and shoulders swing straight limbs towards the scan's before the
+  // knees and elbows bend (bending first lets a limb fold into the torso to reach nearby points).
+  const Stage upper_limbs{"upper limbs", {1, 2, 13, 14, 16, 17}, false, options.limb_steps, 0.10f, 0.0f};
+  const std::vector<int> limb_joints{1, 2, 4, 5, 7, 8, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23};
+  const Stage limbs{"limbs", limb_joints, false, options.limb_steps, 0.12f, 0.0f};
+  const Stage limbs_closer{"limbs closer", limb_joints, false, options.limb_steps, 0.05f, 0.02f};
   std::vector<int> all_joints;
   for (int k = 1; k < smpl_joint_count; ++k) all_joints.push_back(k);
   const Stage final_stage{"all", all_joints, true, options.final_steps, pull_sigma, outside_weight, true};
-  const std::size_t finalists = std::min<std::size_t>(2, starts.size());
   std::size_t best = 0;
   double best_energy = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < finalists; ++i) {
-    fitter.run(starts[i].params, torso, target.samples);
-    const double e = value(fitter.run(starts[i].params, limbs, target.samples).total());
-    if (e < best_energy) best_energy = e, best = i;
+  std::optional<Terms> best_terms;
+  for (const std::size_t i : finalists) {
+    Params& q = starts[i].params;
+    fitter.run(q, torso, pose_samples);
+    fitter.run(q, upper_limbs, pose_samples);
+    fitter.run(q, limbs, pose_samples);
+    fitter.run(q, limbs_closer, pose_samples);
+    Terms e = fitter.run(q, final_stage, target.samples);
+    if (value(e.total()) < best_energy) best_energy = value(e.total()), best = i, best_terms = std::move(e);
   }
-  Params p = starts[best].params.copy();
-  const Terms terms = fitter.run(p, final_stage, target.samples);
+  const Params& p = starts[best].params;
+  const Terms& terms = *best_terms;
   fit.energies = energies_of(terms);
   fit.up = std::string(starts[best].sign > 0 ? "+" : "-") + "xyz"[up_axis];
   fit.start_yaw_degrees = starts[best].yaw * 180.0f / 3.14159265f;

@@ -11,12 +11,16 @@
 //      length); +y for y-up files, both signs tried otherwise. The scan is taken to metres and
 //      centred; its signed distance is sampled once on a grid (toolkit MeshSdf: winding-number
 //      sign on open or multi-part meshes), and `samples` points are drawn on its surface.
-//   2. Multi-start: the rest body scaled to the scan's length and centred in it, turned about the
-//      up axis by `yaw_starts` yaws (and both up signs where tried); each start fits scale,
-//      orientation and translation; the lowest energy wins.
-//   3. Stages from there (Adam on all free parameters of the stage, LibTorch autograd): torso
-//      (spine, neck, head, collars, hips) -> limbs (hips to feet, shoulders to hands) -> every
-//      joint, β and scale together. Correspondences are found anew at every step.
+//   2. Multi-start: the rest body (β = 0, A-pose) scaled to the scan's length and centred in it,
+//      turned about the up axis by `yaw_starts` yaws (and both up signs where tried); each start
+//      fits orientation and translation (the size stays the length-matched one) on a wide pull.
+//   3. The best start, the best one facing the other way and (both up signs tried) the best one
+//      the other way up each go through the pose stages, Adam on the stage's parameters (LibTorch
+//      autograd), the pull narrowing and the push inwards growing from stage to stage:
+//      torso (spine, neck, head, collars, hips) -> hips, collars and shoulders (straight limbs
+//      swing into place) -> all limb joints (wide pull, then narrower) -> every joint, β and the
+//      size together. The lowest final energy wins. Closest points on the body are found anew
+//      every few steps.
 // Energy (each term in scan_fit.cpp with its reason): scan points pull the nearest body surface
 //   point (Geman-McClure), body vertices outside the scan are pushed in, joint limits
 //   (fit_limits.hpp), a pose prior and a shape prior.
@@ -39,9 +43,10 @@ namespace hifa::trainer {
 struct ScanFitOptions {
   int samples = 6000;                 // scan surface points in the pull term
   int start_samples = 1500;           // ... while comparing the starts
+  int pose_samples = 3000;            // ... in the torso and limb stages
   int yaw_starts = 8;                 // yaws per up direction
   int start_steps = 60;               // Adam steps per start (scale, orientation, translation)
-  int torso_steps = 80, limb_steps = 120, final_steps = 160;
+  int torso_steps = 80, limb_steps = 120, final_steps = 300;
   float grid_spacing_m = 0.015f;      // the scan's signed-distance grid
   int shape_count = 10;               // β fitted (the model's first ones)
   std::uint64_t seed = 0;             // surface samples
