@@ -270,7 +270,7 @@ class Fitter {
     const double scale = scan_length / body_length;
     p.log_scale.fill_(std::log(scale));
     // vertices = scale (X + trans): centre (v_min + v_max) / 2 · scale + scale · trans = scan centre.
-    const Vec3f scan_centre = t_centre();
+    const Vec3f scan_centre = target_.box.center();
     const Tensor body_centre = (v_min + v_max) / 2;
     for (int c = 0; c < 3; ++c) {
       p.trans[0][c] = (double(scan_centre[c]) - body_centre[c].item<double>() * scale) / scale;
@@ -281,8 +281,6 @@ class Fitter {
   const BodyLayer& layer() const { return layer_; }
 
  private:
-  Vec3f t_centre() const { return target_.box.center(); }
-
   HostExec space_;
   BodyLayer layer_;
   const ScanTarget& target_;
