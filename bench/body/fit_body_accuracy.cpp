@@ -5,9 +5,13 @@
 // true body turned and shifted the same way:
 //   MPJPE         mean over the 24 joints of |fitted posed joint - true posed joint|
 //   per-vertex    mean over the body's vertices of |fitted - true| (the same model, vertex for vertex)
+//   canonical     mean over the scan's vertices of |canonicalize_scan with the fit, times the fit's
+//                 size - synth's canonical.obj| (vertex for vertex, metres), and the fraction of
+//                 them landing inside the rest body
 // Prints one row per subject and the means; writes OUT_DIR/<subject>.json (the fit) and a fit sheet
 // OUT_DIR/<subject>.png for each.
 
+#include "body/canonical_scan.hpp"
 #include "body/fit_json.hpp"
 #include "body/fit_sheet.hpp"
 #include "body/scan_fit.hpp"
@@ -81,7 +85,9 @@ int main(int argc, char** argv) {
 
   const CounterRng rng(seed);
   double sum_joint = 0, sum_vertex = 0, sum_seconds = 0;
-  std::printf("%-14s %8s %8s %10s %8s %7s %s\n", "subject", "yaw_deg", "MPJPE_cm", "vertex_cm", "inside", "sec", "doubts");
+  double sum_canonical = 0;
+  std::printf("%-14s %8s %8s %10s %8s %7s %9s %7s %s\n", "subject", "yaw_deg", "MPJPE_cm", "vertex_cm", "inside", "sec",
+              "canon_cm", "in_body", "doubts");
   for (std::size_t i = 0; i < subjects.size(); ++i) {
     const std::string name = subjects[i].filename().string();
     const float yaw = float(-3.14159265 + 2 * 3.14159265 * rng.uniform(0, i));
@@ -96,11 +102,15 @@ int main(int argc, char** argv) {
     const Truth truth = true_body(model, prepare::read_json(subjects[i] / "body.json"));
     const double joint = mean_distance(fit.posed_joints, moved(truth.joints, r, shift));
     const double vertex = mean_distance(fit.posed_vertices, moved(truth.vertices, r, shift));
-    sum_joint += joint, sum_vertex += vertex, sum_seconds += seconds;
+    const trainer::CanonicalScan canonical = trainer::canonicalize_scan(scan, fit, model.data());
+    // The canonical scan is in the fitted body's units (its size divided out); synth's in metres.
+    const RowMatrix3<float> canonical_m = canonical.mesh.vertices * float(fit.body_scale);
+    const double canonical_error = mean_distance(canonical_m, load_mesh<float>(subjects[i] / "canonical.obj").vertices);
+    sum_joint += joint, sum_vertex += vertex, sum_seconds += seconds, sum_canonical += canonical_error;
     std::string doubts;
     for (const auto& d : fit.doubts) doubts += d + "; ";
-    std::printf("%-14s %8.1f %8.2f %10.2f %8.3f %7.1f %s\n", name.c_str(), yaw * 180 / 3.14159265, 100 * joint,
-                100 * vertex, fit.inside_fraction, seconds, doubts.c_str());
+    std::printf("%-14s %8.1f %8.2f %10.2f %8.3f %7.1f %9.2f %7.3f %s\n", name.c_str(), yaw * 180 / 3.14159265, 100 * joint,
+                100 * vertex, fit.inside_fraction, seconds, 100 * canonical_error, canonical.inside_body_fraction, doubts.c_str());
     std::fflush(stdout);
     prepare::write_json(out / (name + ".json"), trainer::fit_json(fit, body.stem().string(), "m", name));
     TriMeshf fitted;
@@ -111,7 +121,7 @@ int main(int argc, char** argv) {
     trainer::write_fit_sheet(out / (name + "_truth.png"), scan, fitted, name + " truth");
   }
   const double n = double(std::max<std::size_t>(1, subjects.size()));
-  std::printf("mean over %zu subjects: MPJPE %.2f cm, per-vertex %.2f cm, %.1f s per fit\n", subjects.size(),
-              100 * sum_joint / n, 100 * sum_vertex / n, sum_seconds / n);
+  std::printf("mean over %zu subjects: MPJPE %.2f cm, per-vertex %.2f cm, %.1f s per fit, canonical scan %.2f cm\n",
+              subjects.size(), 100 * sum_joint / n, 100 * sum_vertex / n, sum_seconds / n, 100 * sum_canonical / n);
   return 0;
 }

@@ -5,12 +5,14 @@
 
 #include "verbs.hpp"
 
+#include "body/canonical_scan.hpp"
 #include "body/fit_json.hpp"
 #include "body/fit_sheet.hpp"
 #include "body/scan_fit.hpp"
 #include "prepare/normalize.hpp"
 
 #include "hifa/body/smpl_model.hpp"
+#include "hifa/mesh/load.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -22,7 +24,7 @@ namespace hifa::app {
 namespace {
 
 struct FitBodyArgs {
-  std::filesystem::path scan, out, sheet;
+  std::filesystem::path scan, out, sheet, canonical;
   std::string body = "open", unit = "auto";
   trainer::ScanFitOptions options;
 };
@@ -42,6 +44,12 @@ void run_fit_body(const FitBodyArgs& a) {
               a.out.string().c_str(), scan.unit.c_str(), scan.unit_reason.c_str(), fit.up.c_str(),
               100 * fit.inside_fraction, fit.energies.total, seconds, fit.doubts.empty() ? "" : ", DOUBTFUL:");
   for (const std::string& d : fit.doubts) std::printf("  %s\n", d.c_str());
+  if (!a.canonical.empty()) {
+    const trainer::CanonicalScan c = trainer::canonicalize_scan(scan.mesh, fit, model.data());
+    save_mesh(a.canonical, c.mesh);
+    std::printf("canonical scan (rest pose, body metres): %s, %.1f%% of its vertices land inside the rest body\n",
+                a.canonical.string().c_str(), 100 * c.inside_body_fraction);
+  }
   if (!a.sheet.empty()) {
     TriMeshf body;
     body.vertices = fit.posed_vertices;
@@ -62,6 +70,7 @@ void add_fit_body(CLI::App& app, VerbAction& action) {
       ->capture_default_str();
   verb->add_option("--unit", a->unit, "The scan's unit")->check(CLI::IsMember({"auto", "m", "cm", "mm"}))->capture_default_str();
   verb->add_option("--sheet", a->sheet, "Also draw the fit on the scan from four sides (PNG)");
+  verb->add_option("--canonical", a->canonical, "Also write the scan moved to the body's rest pose (OBJ or PLY)");
   verb->add_option("--seed", a->options.seed, "Seed of the scan's surface samples")->capture_default_str();
   verb->callback([&action, a] { action = [a] { run_fit_body(*a); }; });
 }
