@@ -1,12 +1,13 @@
 // hifa fit-body's fit (trainer/body/scan_fit.hpp) on a 117k-face scan, 2 cores (OMP_NUM_THREADS):
-// the goal is 30 s per 100k-face scan. The scan is OpenBody in a walking stance with bent elbows,
-// turned and shifted, each triangle split in four (29 196 -> 116 784 faces). A clothed scan costs
+// the goal is 30 s per 100k-face scan. The scan is OpenBody in tests/support/walking_stance.hpp's
+// pose (turned and shifted), each triangle split in four (29 196 -> 116 784 faces). A clothed scan costs
 // the same per step: the steps see the scan only through its surface samples and its signed-distance
 // grid, built once (its cost, the winding numbers over the scan, grows with the face count).
 // Accuracy on clothed scans: bench/body/fit_body_accuracy.cpp.
 #include "body/scan_fit.hpp"
 
 #include "hifa/body/smpl_model.hpp"
+#include "support/walking_stance.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -50,16 +51,11 @@ void fit_body_to_scan_117k_faces(benchmark::State& state) {
     return;
   }
   const auto model = hifa::SmplModel<float>::load(file);
-  std::vector<float> theta(3 * hifa::smpl_joint_count, 0.0f);
-  const std::map<int, hifa::Vec3f> stance = {{0, {0, 2.0f, 0}},      {1, {-0.5f, 0, 0.1f}}, {2, {0.3f, 0, -0.05f}},
-                                             {5, {0.6f, 0, 0}},      {16, {0.2f, 0.3f, 0.3f}}, {18, {0, -0.9f, 0}},
-                                             {17, {0, 0, 0.4f}}};
-  for (const auto& [k, r] : stance)
-    for (int c = 0; c < 3; ++c) theta[std::size_t(3 * k + c)] = r[c];
-  const hifa::TriMeshf scan = split_in_four(
-      hifa::pose_body_axis_angle(Kokkos::DefaultHostExecutionSpace{}, model, std::span<const float>(),
-                                 std::span<const float>(theta), hifa::Vec3f(0.3f, 0.9f, -0.4f))
-          .mesh);
+  const std::vector<float> theta = hifa::test::walking_stance();
+  const hifa::TriMeshf scan = split_in_four(hifa::pose_body_axis_angle(Kokkos::DefaultHostExecutionSpace{}, model,
+                                                                       std::span<const float>(), std::span<const float>(theta),
+                                                                       hifa::test::walking_shift)
+                                                .mesh);
   for (auto _ : state) {
     const hifa::trainer::ScanFit fit = hifa::trainer::fit_body_to_scan(scan, 1.0, model.data(), {});
     benchmark::DoNotOptimize(fit.posed_joints.data());

@@ -10,6 +10,7 @@
 #include "hifa/body/smpl_model.hpp"
 #include "hifa/core/error.hpp"
 #include "support/skip.hpp"
+#include "support/walking_stance.hpp"
 
 #include <torch/torch.h>
 
@@ -23,28 +24,17 @@ namespace {
 
 const std::filesystem::path open_body_file = std::filesystem::path(HIFA_SOURCE_DIR) / "data/body/open_body.npz";
 
-// The body in a walking stance with bent elbows, turned by 2 rad about y, shifted, in centimetres.
+// The body in support/walking_stance.hpp's pose with β = (0.8, -0.5), in centimetres.
 struct KnownBody {
   hifa::TriMeshf scan;
   hifa::RowMatrix3<float> joints;  // centimetres
 };
 
 KnownBody posed_open_body(const hifa::SmplModel<float>& model) {
-  std::vector<float> theta(3 * hifa::smpl_joint_count, 0.0f);
-  const auto set = [&theta](int joint, float x, float y, float z) {
-    theta[std::size_t(3 * joint)] = x, theta[std::size_t(3 * joint + 1)] = y, theta[std::size_t(3 * joint + 2)] = z;
-  };
-  set(0, 0.0f, 2.0f, 0.0f);     // the whole body turned
-  set(1, -0.5f, 0.0f, 0.1f);    // left hip forwards
-  set(2, 0.3f, 0.0f, -0.05f);   // right hip back
-  set(5, 0.6f, 0.0f, 0.0f);     // right knee bent
-  set(16, 0.2f, 0.3f, 0.3f);    // left arm raised and forwards (the forearm clear of the torso)
-  set(18, 0.0f, -0.9f, 0.0f);   // left elbow bent
-  set(17, 0.0f, 0.0f, 0.4f);    // right arm lowered
-  set(3, 0.1f, 0.1f, 0.0f);     // spine bent and turned
+  const std::vector<float> theta = hifa::test::walking_stance();
   const std::vector<float> betas = {0.8f, -0.5f};
   const auto posed = hifa::pose_body_axis_angle(Kokkos::DefaultHostExecutionSpace{}, model, std::span<const float>(betas),
-                                                std::span<const float>(theta), hifa::Vec3f(0.3f, 0.9f, -0.4f));
+                                                std::span<const float>(theta), hifa::test::walking_shift);
   KnownBody k;
   k.scan = posed.mesh;
   k.scan.vertices *= 100.0f;
@@ -106,12 +96,8 @@ TEST_CASE("canonicalize_scan takes a fitted body scan back to the rest body", "[
   // A fit given exactly (not fitted): the scan is the posed body itself, in centimetres.
   ScanFit fit;
   fit.betas = {0.8f, -0.5f};
-  fit.pose.assign(3 * hifa::smpl_joint_count, 0.0f);
-  fit.pose[1] = 2.0f;                          // turned
-  fit.pose[3 * 1] = -0.5f;                     // left hip forwards
-  fit.pose[3 * 5] = 0.6f;                      // right knee bent
-  fit.pose[3 * 18 + 1] = -0.9f;                // left elbow bent
-  fit.translation = hifa::Vec3f(0.3f, 0.9f, -0.4f);
+  fit.pose = hifa::test::walking_stance();
+  fit.translation = hifa::test::walking_shift;
   fit.scale = 100;
   const auto posed = hifa::pose_body_axis_angle(Kokkos::DefaultHostExecutionSpace{}, model, std::span<const float>(fit.betas),
                                                 std::span<const float>(fit.pose), fit.translation);

@@ -1,6 +1,7 @@
 #pragma once
-// A fitted scan moved to the body's rest pose: CAR's canonical space (reference.md's CAR section:
-// the canonical SDF is learnt on scans unposed by the fitted body).
+// A fitted scan moved to the body's rest pose: CAR's canonical space (Liao et al., "High-Fidelity
+// Clothed Avatar Reconstruction from a Single Image", CVPR 2023, section 3: the canonical SDF is
+// learnt on scans unposed by their fitted body; docs/body_fit.md).
 //
 //   CanonicalScan c = canonicalize_scan(scan, fit, model);   // fit: scan_fit.hpp, in scan units
 //   c.mesh      the scan's vertices in the rest pose, body metres, the scan's faces

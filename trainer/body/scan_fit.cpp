@@ -56,6 +56,7 @@ constexpr float inside_tolerance_m = 0.005f;
 // The scan in the fit's frame: metres, centred on its bounding box.
 struct ScanTarget {
   TriMeshf mesh;
+  std::optional<MeshSdf<Kokkos::HostSpace>> sdf_field;  // exact signed distance (its BVH, built once)
   Vec3d centre_m = Vec3d::Zero();  // subtracted from the scan (in metres)
   Tensor samples;                  // N x 3 surface points
   Tensor sdf;                      // 1 x 1 x nx x ny x nz signed distances at the grid points
@@ -79,8 +80,8 @@ ScanTarget make_target(const HostExec& space, const TriMeshf& scan, double metre
   const Vec3f low = t.box.min() - Vec3f::Constant(margin);
   const Vec3i res = ((t.box.max() - t.box.min() + Vec3f::Constant(2 * margin)) / h).array().ceil().cast<int>() + 1;
   const GridSpec<float> grid{AABBf(low, low + (res - Vec3i::Ones()).cast<float>() * h), res};
-  const MeshSdf<Kokkos::HostSpace> field(t.mesh);
-  const auto values = evaluate_grid(space, field, grid);
+  t.sdf_field.emplace(t.mesh);
+  const auto values = evaluate_grid(space, *t.sdf_field, grid);
   space.fence();
   t.sdf = torch::from_blob(values.data(), {1, 1, res.x(), res.y(), res.z()}, torch::kFloat32).clone();
   t.low = torch::tensor({grid.bounds.min().x(), grid.bounds.min().y(), grid.bounds.min().z()});
@@ -110,10 +111,6 @@ struct Params {
   Tensor log_scale;  // 1
   Tensor betas;      // 1 x B
 
-  Params copy() const {
-    return {root6.detach().clone(), theta.detach().clone(), trans.detach().clone(), log_scale.detach().clone(),
-            betas.detach().clone()};
-  }
   Tensor rotations() const {
     return torch::cat({rotation_6d_to_matrix(root6).unsqueeze(1), axis_angle_to_matrix(theta).unsqueeze(0)}, 1);
   }
@@ -125,7 +122,6 @@ struct Params {
 // strong push from the start would shrink the body inside the clothing, where nothing pulls it
 // out again).
 struct Stage {
-  const char* name;
   std::vector<int> joints;
   bool shape = false;
   int steps = 0;
@@ -362,7 +358,7 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   const std::vector<int> signs = up_axis == 1 ? std::vector<int>{1} : std::vector<int>{1, -1};
   // The size stays the length-matched one until the last stage: pulled by the scan alone (the
   // outside term is off while the body is far from its place) a body only grows.
-  const Stage global{"global", {}, false, options.start_steps, 0.15f, 0.0f};
+  const Stage global{{}, false, options.start_steps, 0.15f, 0.0f};
   struct Start {
     Params params;
     double energy;
@@ -395,16 +391,16 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
       }
     }
   }
-  const Stage torso{"torso", {1, 2, 3, 6, 9, 12, 13, 14, 15}, false, options.torso_steps, 0.10f, 0.0f};
+  const Stage torso{{1, 2, 3, 6, 9, 12, 13, 14, 15}, false, options.torso_steps, 0.10f, 0.0f};
   // Limbs from the body out: hips and shoulders swing straight limbs towards the scan's before the
   // knees and elbows bend (bending first lets a limb fold into the torso to reach nearby points).
-  const Stage upper_limbs{"upper limbs", {1, 2, 13, 14, 16, 17}, false, options.limb_steps, 0.10f, 0.0f};
+  const Stage upper_limbs{{1, 2, 13, 14, 16, 17}, false, options.limb_steps, 0.10f, 0.0f};
   const std::vector<int> limb_joints{1, 2, 4, 5, 7, 8, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23};
-  const Stage limbs{"limbs", limb_joints, false, options.limb_steps, 0.12f, 0.0f};
-  const Stage limbs_closer{"limbs closer", limb_joints, false, options.limb_steps, 0.05f, 0.02f};
+  const Stage limbs{limb_joints, false, options.limb_steps, 0.12f, 0.0f};
+  const Stage limbs_closer{limb_joints, false, options.limb_steps, 0.05f, 0.02f};
   std::vector<int> all_joints;
   for (int k = 1; k < smpl_joint_count; ++k) all_joints.push_back(k);
-  const Stage final_stage{"all", all_joints, true, options.final_steps, pull_sigma, outside_weight, true};
+  const Stage final_stage{all_joints, true, options.final_steps, pull_sigma, outside_weight, true};
   std::size_t best = 0;
   double best_energy = std::numeric_limits<double>::infinity();
   std::optional<Terms> best_terms;
@@ -459,9 +455,8 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   // How much of the body is inside the clothing, by the exact signed distance (not the grid's).
   {
     const Tensor v = fitter.vertices(p).contiguous();
-    const MeshSdf<Kokkos::HostSpace> sdf(target.mesh);
     Kokkos::View<float*, Kokkos::HostSpace> d("hifa::fit::body_sdf", std::size_t(v.size(0)));
-    sdf.evaluate(UnmanagedPoints(v.data_ptr<float>(), std::size_t(v.size(0)), 3), d);
+    target.sdf_field->evaluate(UnmanagedPoints(v.data_ptr<float>(), std::size_t(v.size(0)), 3), d);
     int64_t inside = 0;
     for (std::size_t i = 0; i < d.extent(0); ++i) inside += d(i) <= inside_tolerance_m;
     fit.inside_fraction = double(inside) / double(v.size(0));
