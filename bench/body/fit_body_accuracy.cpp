@@ -11,10 +11,10 @@
 // Prints one row per subject and the means; writes OUT_DIR/<subject>.json (the fit) and a fit sheet
 // OUT_DIR/<subject>.png for each.
 
-#include "body/canonical_scan.hpp"
 #include "body/fit_json.hpp"
-#include "body/fit_sheet.hpp"
 #include "body/scan_fit.hpp"
+#include "prepare/body_xray.hpp"
+#include "prepare/canonical_scan.hpp"
 #include "prepare/dataset_writer.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
     const Truth truth = true_body(model, prepare::read_json(subjects[i] / "body.json"));
     const double joint = mean_distance(fit.posed_joints, moved(truth.joints, r, shift));
     const double vertex = mean_distance(fit.posed_vertices, moved(truth.vertices, r, shift));
-    const trainer::CanonicalScan canonical = trainer::canonicalize_scan(scan, fit, model.data());
+    const prepare::CanonicalScan canonical =
+        prepare::canonicalize_scan(scan, prepare::fitted_body(model, trainer::body_fit_of(fit, body.stem().string(), "m")));
     // The canonical scan is in the fitted body's units (its size divided out); synth's in metres.
     const RowMatrix3<float> canonical_m = canonical.mesh.vertices * float(fit.body_scale);
     const double canonical_error = mean_distance(canonical_m, load_mesh<float>(subjects[i] / "canonical.obj").vertices);
@@ -116,9 +117,9 @@ int main(int argc, char** argv) {
     TriMeshf fitted;
     fitted.vertices = fit.posed_vertices;
     fitted.faces = model.data().faces;
-    trainer::write_fit_sheet(out / (name + ".png"), scan, fitted, name);
+    prepare::write_fit_sheet(out / (name + ".png"), scan, fitted, name);
     fitted.vertices = moved(truth.vertices, r, shift);
-    trainer::write_fit_sheet(out / (name + "_truth.png"), scan, fitted, name + " truth");
+    prepare::write_fit_sheet(out / (name + "_truth.png"), scan, fitted, name + " truth");
   }
   const double n = double(std::max<std::size_t>(1, subjects.size()));
   std::printf("mean over %zu subjects: MPJPE %.2f cm, per-vertex %.2f cm, %.1f s per fit, canonical scan %.2f cm\n",

@@ -37,7 +37,7 @@ cmp "$D/subjects/twosided/body.json" "$WORK/scans/twosided/body.json" || fail "t
 import json, struct, sys, math
 d = sys.argv[1]
 m = json.load(open(f"{d}/manifest.json"))
-assert m["format"] == "hifa-pifu-dataset" and m["version"] == 1, m
+assert m["format"] == "hifa-pifu-dataset" and m["version"] == 2, m
 assert [s["status"] for s in m["subjects"]] == ["done"] * 3, m["subjects"]
 r = json.load(open(f"{d}/report.json"))
 assert r["prepared"] == 3 and r["skipped"] == [], r
@@ -47,6 +47,9 @@ units = {}
 for s in ["tall", "twosided", "parts"]:
     j = json.load(open(f"{d}/subjects/{s}/subject.json"))
     units[s] = j["unit"]
+    # Their body files are not hifa-body-fit JSON: copied through, no canonical data.
+    assert j["body_source"] == (None if s == "parts" else "given") and j["canonical"] is None, j
+    assert j["canonical_missing"].startswith("no body fit" if s == "parts" else "the body file is not"), j
     for level, cm in [("coarse", 5), ("fine", 3)]:
         b = open(f"{d}/subjects/{s}/samples_{level}.bin", "rb").read()
         n, width = struct.unpack_from("<II", b, 12)

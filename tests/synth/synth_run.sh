@@ -35,9 +35,14 @@ if "$HIFA" synth "${SMALL[@]}" --out "$WORK/a" --preset loose > "$WORK/other.log
 grep -q "synth.json" "$WORK/other.log" || fail "the refusal does not name synth.json"
 
 # hifa prepare reads the folder as scans with body fits: posed.obj is the scan, body.json its fit.
-"$HIFA" prepare --scans "$WORK/a" --out "$WORK/p" --views 2 --res 32 --samples 100 --unlit > "$WORK/p.log" 2>&1 || { cat "$WORK/p.log"; fail "prepare on the synth folder failed"; }
+# With the body model the fits name, each subject also gets its canonical data.
+"$HIFA" prepare --scans "$WORK/a" --out "$WORK/p" --views 2 --res 32 --samples 100 --unlit --body "$WORK/body.npz" > "$WORK/p.log" 2>&1 || { cat "$WORK/p.log"; fail "prepare on the synth folder failed"; }
 grep -q '"source": "subject_00000/posed.obj"' "$WORK/p/subjects/subject_00000/subject.json" || fail "prepare did not take posed.obj"
 [ -s "$WORK/p/subjects/subject_00000/body.json" ] || fail "prepare did not carry body.json"
+for f in scan.ply weights.npy samples.bin preview.png; do
+  [ -s "$WORK/p/subjects/subject_00000/canonical/$f" ] || fail "prepare wrote no canonical/$f"
+done
+[ -s "$WORK/p/canonical_sheet.png" ] || fail "prepare wrote no canonical_sheet.png"
 
 "$HIFA" synth --body "$WORK/body.npz" --motion "$MOTION" --count 1 --res 48 --out "$WORK/m" > "$WORK/m.log" 2>&1 || { cat "$WORK/m.log"; fail "motion run failed"; }
 grep -q '"motion"' "$WORK/m/subject_00000/metadata.json" || fail "the motion library was not used"

@@ -5,12 +5,14 @@
 // (a soft nearest-bone assignment: exp(-(d_k - d_min) / 2 cm)). Crude next to bone heat, but every
 // vertex is bound to the limb it lies on, which is what the garment regions and posing need.
 
+#include "hifa/body/body_model.hpp"
 #include "hifa/field/mannequin.hpp"
 #include "hifa/grid/evaluate.hpp"
 #include "hifa/grid/marching_cubes.hpp"
 #include "hifa/skinning/skeleton.hpp"
 #include "hifa/skinning/weights.hpp"
 
+#include <Eigen/Dense>
 #include <Kokkos_Core.hpp>
 
 #include <array>
@@ -74,6 +76,52 @@ inline RiggedBody mannequin_body(int resolution = 96) {
     body.weights.row(i) /= body.weights.row(i).sum();
   }
   return body;
+}
+
+// The mannequin as an SMPL-layout body model (what make_test_body writes as .npz): one shape
+// parameter (5% uniform scale about the floor point below the pelvis, OpenBody's "height"), no pose
+// correctives, and a joint regressor that gives back the mannequin's joints exactly: each joint an
+// affine combination of four vertices around it.
+inline BodyModelData<float> mannequin_model() {
+  const RiggedBody body = mannequin_body();
+  BodyModelData<float> m;
+  m.v_template = body.mesh.vertices;
+  m.faces = body.mesh.faces;
+  m.weights = body.weights;
+  m.parents.assign(smpl_parents.begin(), smpl_parents.end());
+  for (const auto name : smpl_joint_names) m.joint_names.emplace_back(name);
+  const Eigen::Index v = body.mesh.vertex_count();
+  const float floor = body.mesh.vertices.col(1).minCoeff();
+  m.shapedirs.setZero(3 * v, 1);
+  for (Eigen::Index i = 0; i < v; ++i) {
+    const Vec3f d = body.mesh.vertex(i) - Vec3f(0, floor, 0);
+    for (int c = 0; c < 3; ++c) m.shapedirs(3 * i + c, 0) = 0.05f * d[c];
+  }
+  m.posedirs.resize(3 * v, 0);
+  m.J_regressor.setZero(24, v);
+  for (int k = 0; k < 24; ++k) {
+    const Vec3f j = body.joints.row(k).transpose();
+    // The nearest vertex in each of four directions around the joint: a tetrahedron holding it.
+    const Vec3f dirs[4] = {{1, 1, 1}, {-1, -1, 1}, {-1, 1, -1}, {1, -1, -1}};
+    Eigen::Index pick[4];
+    for (int d = 0; d < 4; ++d) {
+      float best = INFINITY;
+      for (Eigen::Index i = 0; i < v; ++i) {
+        const Vec3f off = body.mesh.vertex(i) - j;
+        if (off.dot(dirs[d]) <= 0.5f * off.norm() * dirs[d].norm()) continue;
+        if (off.norm() < best) {
+          best = off.norm();
+          pick[d] = i;
+        }
+      }
+    }
+    Eigen::Matrix4d a;
+    Eigen::Vector4d rhs(j.x(), j.y(), j.z(), 1.0);
+    for (int d = 0; d < 4; ++d) a.col(d) << body.mesh.vertex(pick[d]).cast<double>(), 1.0;
+    const Eigen::Vector4d lambda = a.fullPivLu().solve(rhs);
+    for (int d = 0; d < 4; ++d) m.J_regressor(k, pick[d]) += float(lambda[d]);
+  }
+  return m;
 }
 
 }  // namespace hifa::test

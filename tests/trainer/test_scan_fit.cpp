@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include "body/body_layer.hpp"
-#include "body/canonical_scan.hpp"
 #include "body/rotations.hpp"
 #include "body/scan_fit.hpp"
 #include "hifa/body/smpl_model.hpp"
@@ -87,35 +86,5 @@ TEST_CASE("fit_body_to_scan refuses bad input with one clear error", "[body][fit
   }
   SECTION("a scan no person's size") {
     CHECK_THROWS_WITH(fit_body_to_scan(scan, 1.0, model.data(), {}), Catch::Contains("no person's size"));
-  }
-}
-
-TEST_CASE("canonicalize_scan takes a fitted body scan back to the rest body", "[body][fit]") {
-  if (!std::filesystem::exists(open_body_file)) HIFA_SKIP(open_body_file.string() << " is missing (scripts/fetch-data builds it)");
-  const auto model = hifa::SmplModel<float>::load(open_body_file);
-  // A fit given exactly (not fitted): the scan is the posed body itself, in centimetres.
-  ScanFit fit;
-  fit.betas = {0.8f, -0.5f};
-  fit.pose = hifa::test::walking_stance();
-  fit.translation = hifa::test::walking_shift;
-  fit.scale = 100;
-  const auto posed = hifa::pose_body_axis_angle(Kokkos::DefaultHostExecutionSpace{}, model, std::span<const float>(fit.betas),
-                                                std::span<const float>(fit.pose), fit.translation);
-  hifa::TriMeshf scan = posed.mesh;
-  scan.vertices *= 100.0f;
-
-  const CanonicalScan canonical = canonicalize_scan(scan, fit, model.data());
-  const hifa::RowMatrix3<float> rest = model.rest_vertices(std::span<const float>(fit.betas));
-  // Every vertex takes its own weights (its nearest body point is itself) and comes back exactly.
-  CHECK((canonical.mesh.vertices - rest).cwiseAbs().maxCoeff() < 1e-4f);
-  CHECK((canonical.weights - model.data().weights).cwiseAbs().maxCoeff() < 1e-4f);
-  CHECK(canonical.inside_body_fraction == 0.0);
-
-  // A vertex pushed into the thigh from outside lands inside the rest body and is counted.
-  SECTION("a vertex inside another part is reported") {
-    ScanFit wrong = fit;
-    wrong.translation.x() += 0.05f;  // the whole scan 5 cm off the body it is unposed with
-    const CanonicalScan off = canonicalize_scan(scan, wrong, model.data());
-    CHECK(off.inside_body_fraction > 0.05);
   }
 }

@@ -20,6 +20,7 @@
 // Every file is written atomically; errors (a malformed BVH with its line, a body without SMPL's
 // joints, weights of the wrong shape) are one line and exit code 1.
 
+#include "body_model_path.hpp"
 #include "verbs.hpp"
 
 #include "hifa/body/body_model.hpp"
@@ -37,7 +38,6 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -55,19 +55,6 @@ struct AnimateOptions {
 
 using Space = Kokkos::DefaultExecutionSpace;
 using Memory = Space::memory_space;
-
-// "open": the OpenBody in SMPL's layout at $HIFA_DATA/body/open_body.npz (HIFA_DATA defaults to
-// ./data, where scripts/fetch-data puts the data); anything else: a path to an SMPL-layout .npz.
-SmplModel<float> load_body(const std::string& body) {
-  if (body != "open") return SmplModel<float>::load(body);
-  const char* data = std::getenv("HIFA_DATA");
-  const std::filesystem::path path = std::filesystem::path(data != nullptr && *data != '\0' ? data : "data") / "body" / "open_body.npz";
-  if (!std::filesystem::exists(path)) {
-    throw Error("--body open", "OpenBody not built yet (no " + path.string() +
-                                   "); give an SMPL-layout body file (--body BODY.npz)");
-  }
-  return SmplModel<float>::load(path);
-}
 
 // The mesh's skinning weights: from W.npy (#V x 24), or the nearest body surface point's.
 WeightMatrix mesh_weights(const Space& space, const AnimateOptions& options, const TriMesh<float>& mesh,
@@ -107,7 +94,7 @@ WeightMatrix mesh_weights(const Space& space, const AnimateOptions& options, con
 void run_animate(const AnimateOptions& options) {
   const Space space;
   const BvhMotion motion = load_bvh(options.motion);  // first: a bad file fails before the body is read
-  const SmplModel<float> model = load_body(options.body);
+  const auto model = SmplModel<float>::load(body_model_path(options.body));
   const Skeleton<float> skeleton_f = rest_skeleton(model, std::span<const float>());
   Skeleton<double> skeleton{skeleton_f.parents, skeleton_f.names, skeleton_f.rest_joints.cast<double>()};
   const PoseLibrary library = retarget(motion, skeleton, options.every);
@@ -169,7 +156,7 @@ void run_animate(const AnimateOptions& options) {
 void add_animate(CLI::App& app, VerbAction& action) {
   auto options = std::make_shared<AnimateOptions>();
   auto* verb = app.add_subcommand("animate", "Repose a body or a canonical avatar with BVH motion: posed OBJ frames and a skinned, animated GLB");
-  verb->add_option("--body", options->body, "'open' (hifa's OpenBody) or a body model in SMPL's .npz layout")->required();
+  verb->add_option("--body", options->body, body_option_help)->required();
   verb->add_option("--mesh", options->mesh, "Canonical mesh to pose (OBJ/PLY, in the body's rest pose); default: the body itself")
       ->check(CLI::ExistingFile);
   verb->add_option("--weights", options->weights, "Skinning weights of --mesh, .npy (#V, 24); default: the nearest body surface point's")

@@ -150,6 +150,7 @@ void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::C
   p.resolution = pifuhd.coarse.image_size;  // the images the levels take, so nothing is resized
   p.fine_resolution = pifuhd.fine->image_size;
   p.samples = b.samples;
+  p.body_model = synth_body(o);  // the synthetic subjects' fits
   const prepare::PrepareSummary s = run_prepare_with_progress(p);
   say("prepared " + std::to_string(s.prepared) + " subjects (" + std::to_string(s.resumed) + " already complete) into " +
       dataset.string());

@@ -3,12 +3,14 @@
 // writes the fit as hifa-body-fit JSON, atomically; --sheet draws the scan with the body in red
 // from four sides.
 
+#include "body_fitter.hpp"
+#include "body_model_path.hpp"
 #include "verbs.hpp"
 
-#include "body/canonical_scan.hpp"
 #include "body/fit_json.hpp"
-#include "body/fit_sheet.hpp"
 #include "body/scan_fit.hpp"
+#include "prepare/body_xray.hpp"
+#include "prepare/canonical_scan.hpp"
 #include "prepare/normalize.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -18,6 +20,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace hifa::app {
@@ -35,38 +38,52 @@ void run_fit_body(const FitBodyArgs& a) {
   source.name = a.scan.stem().string();
   source.mesh = a.scan;
   const prepare::NormalizedScan scan = prepare::load_scan(source, a.unit);
-  const std::filesystem::path body_path = a.body == "open" ? std::string("data/body/open_body.npz") : a.body;
+  const std::filesystem::path body_path = body_model_path(a.body);
   const auto model = SmplModel<float>::load(body_path);
   const trainer::ScanFit fit = trainer::fit_body_to_scan(scan.mesh, scan.cm_per_unit / 100, model.data(), a.options);
-  prepare::write_json(a.out, trainer::fit_json(fit, body_path.stem().string(), scan.unit, a.scan.string()));
+  const std::string model_name = body_path.stem().string();
+  prepare::write_json(a.out, trainer::fit_json(fit, model_name, scan.unit, a.scan.string()));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("%s -> %s: %s (%s), up %s, %.1f%% of the body inside, energy %.4f, %.1f s%s\n", a.scan.string().c_str(),
               a.out.string().c_str(), scan.unit.c_str(), scan.unit_reason.c_str(), fit.up.c_str(),
               100 * fit.inside_fraction, fit.energies.total, seconds, fit.doubts.empty() ? "" : ", DOUBTFUL:");
   for (const std::string& d : fit.doubts) std::printf("  %s\n", d.c_str());
   if (!a.canonical.empty()) {
-    const trainer::CanonicalScan c = trainer::canonicalize_scan(scan.mesh, fit, model.data());
+    const prepare::FittedBody body = prepare::fitted_body(model, trainer::body_fit_of(fit, model_name, scan.unit));
+    const prepare::CanonicalScan c = prepare::canonicalize_scan(scan.mesh, body);
     save_mesh(a.canonical, c.mesh);
-    std::printf("canonical scan (rest pose, body metres): %s, %.1f%% of its vertices land inside the rest body\n",
-                a.canonical.string().c_str(), 100 * c.inside_body_fraction);
+    std::printf("canonical scan (rest pose, body metres): %s; of its vertices %.1f%% caught where body parts touch "
+                "(inside another part or on a torn face), %.1f%% inside the rest body\n",
+                a.canonical.string().c_str(), 100 * c.touching_fraction, 100 * c.inside_body_fraction);
   }
   if (!a.sheet.empty()) {
     TriMeshf body;
     body.vertices = fit.posed_vertices;
     body.faces = model.data().faces;
-    trainer::write_fit_sheet(a.sheet, scan.mesh, body, source.name);
+    prepare::write_fit_sheet(a.sheet, scan.mesh, body, source.name);
     std::printf("contact sheet: %s\n", a.sheet.string().c_str());
   }
 }
 
 }  // namespace
 
+prepare::BodyFitter make_body_fitter(const std::filesystem::path& body_model) {
+  auto model = std::make_shared<std::optional<SmplModel<float>>>();
+  return [model, body_model](const prepare::BodyFitRequest& r) {
+    if (!*model) model->emplace(SmplModel<float>::load(body_model));
+    trainer::ScanFitOptions options;
+    options.seed = r.seed;
+    const trainer::ScanFit fit = trainer::fit_body_to_scan(r.scan, r.metres_per_unit, (*model)->data(), options);
+    return trainer::fit_json(fit, body_model.stem().string(), r.unit, r.source);
+  };
+}
+
 void add_fit_body(CLI::App& app, VerbAction& action) {
   auto a = std::make_shared<FitBodyArgs>();
   auto* verb = app.add_subcommand("fit-body", "Fit the body model to a clothed scan (no landmarks needed)");
   verb->add_option("--scan", a->scan, "The scan: OBJ, PLY or any format the importer reads")->required();
   verb->add_option("--out", a->out, "The fit, hifa-body-fit JSON")->required();
-  verb->add_option("--body", a->body, "Body model: 'open' (data/body/open_body.npz) or an SMPL-layout .npz")
+  verb->add_option("--body", a->body, body_option_help)
       ->capture_default_str();
   verb->add_option("--unit", a->unit, "The scan's unit")->check(CLI::IsMember({"auto", "m", "cm", "mm"}))->capture_default_str();
   verb->add_option("--sheet", a->sheet, "Also draw the fit on the scan from four sides (PNG)");

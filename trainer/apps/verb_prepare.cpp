@@ -4,6 +4,10 @@
 // Ctrl-C (or SIGTERM) stops after the view in progress: the subject in progress is lost, every
 // complete one stays, and the same command resumes.
 
+#include "body_model_path.hpp"
+#ifdef HIFA_WITH_FIT_BODY
+#include "body_fitter.hpp"
+#endif
 #include "interrupt_guard.hpp"
 #include "prepare_with_progress.hpp"
 #include "progress.hpp"
@@ -33,7 +37,19 @@ prepare::PrepareSummary run_prepare_with_progress(const prepare::PrepareOptions&
 
 namespace {
 
-void run_prepare_verb(prepare::PrepareOptions options) {
+struct PrepareArgs {
+  prepare::PrepareOptions options;
+  std::string body = "open";
+  bool fit_body = false;
+};
+
+void run_prepare_verb(const PrepareArgs& args) {
+  prepare::PrepareOptions options = args.options;
+  // OpenBody is needed only by subjects with body fits: its absence is their error, not the run's.
+  options.body_model = args.body == "open" && !args.fit_body ? open_body_path() : body_model_path(args.body);
+#ifdef HIFA_WITH_FIT_BODY
+  if (args.fit_body) options.fit_body = make_body_fitter(options.body_model);
+#endif
   const InterruptGuard guard;
   options.interrupt = guard.flag();
   const auto start = std::chrono::steady_clock::now();
@@ -49,7 +65,8 @@ void run_prepare_verb(prepare::PrepareOptions options) {
 }  // namespace
 
 void add_prepare(CLI::App& app, VerbAction& action) {
-  auto o = std::make_shared<prepare::PrepareOptions>();
+  auto args = std::make_shared<PrepareArgs>();
+  prepare::PrepareOptions* o = &args->options;
   auto* verb = app.add_subcommand(
       "prepare", "Render views, normal maps and labelled point samples of a folder of scans: a PIFu training dataset");
   verb->add_option("--scans", o->scans, "Folder of scans: one .obj/.ply per file or per subfolder; repeat it to prepare several folders as one dataset")
@@ -94,7 +111,14 @@ void add_prepare(CLI::App& app, VerbAction& action) {
       ->capture_default_str();
   verb->add_flag("--balance", o->balance, "Keep as many inside as outside points (PIFu)");
   verb->add_flag("--unlit{false}", o->lighting, "Render the albedo, without SH lighting and PRT");
-  verb->callback([&action, o] { action = [o] { run_prepare_verb(*o); }; });
+  verb->add_option("--body", args->body, std::string(body_option_help) +
+                                             ": the model of the scans' body fits, for their canonical data")
+      ->capture_default_str();
+#ifdef HIFA_WITH_FIT_BODY
+  verb->add_flag("--fit-body", args->fit_body,
+                 "Fit the body model to every scan without a body file (cached in DATASET/cache, about 25 s a scan)");
+#endif
+  verb->callback([&action, args] { action = [args] { run_prepare_verb(*args); }; });
 }
 
 }  // namespace hifa::app

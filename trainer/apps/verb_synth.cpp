@@ -2,6 +2,7 @@
 // (trainer/synth/synth.hpp, docs/synth.md). Ctrl-C (or SIGTERM) stops after the subject in
 // progress: every complete subject stays, and the same command resumes.
 
+#include "body_model_path.hpp"
 #include "interrupt_guard.hpp"
 #include "progress.hpp"
 #include "synth_with_progress.hpp"
@@ -32,11 +33,13 @@ namespace {
 struct SynthArgs {
   synth::SynthOptions options;
   std::string preset = "default";
+  std::string body = "open";
 };
 
 void run_synth_verb(SynthArgs args) {
   synth::SynthOptions& o = args.options;
   o.preset = synth::parse_preset(args.preset);
+  o.body = body_model_path(args.body);
   const InterruptGuard guard;
   o.interrupt = guard.flag();
   const auto start = std::chrono::steady_clock::now();
@@ -52,7 +55,6 @@ void run_synth_verb(SynthArgs args) {
 
 void add_synth(CLI::App& app, VerbAction& action) {
   auto a = std::make_shared<SynthArgs>();
-  a->options.body = "data/body/open_body.npz";
   a->options.motion = "data/motion";
   auto* verb = app.add_subcommand(
       "synth", "Generate clothed subjects (posed + canonical mesh, colours, body fit, skinning weights) as a scan folder");
@@ -68,8 +70,7 @@ void add_synth(CLI::App& app, VerbAction& action) {
   verb->add_option("--res", a->options.resolution, "Canonical grid points along the subject's height")
       ->check(CLI::Range(16, 2048))
       ->capture_default_str();
-  verb->add_option("--body", a->options.body, "Body model .npz in SMPL's layout (OpenBody: hifa make-body)")
-      ->capture_default_str();
+  verb->add_option("--body", a->body, body_option_help)->capture_default_str();
   verb->add_option("--motion", a->options.motion, "Folder of .bvh files for poses (missing: random poses)")
       ->capture_default_str();
   verb->callback([&action, a] { action = [a] { run_synth_verb(*a); }; });

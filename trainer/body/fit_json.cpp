@@ -47,4 +47,8 @@ prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::
               {"doubts", fit.doubts}};
 }
 
+prepare::BodyFit body_fit_of(const ScanFit& fit, const std::string& model, const std::string& units) {
+  return {model, units, fit.betas, fit.pose, fit.translation, fit.scale};
+}
+
 }  // namespace hifa::trainer

@@ -5,8 +5,10 @@
 // "doubtful" with the reasons.
 //
 //   write_json(path, fit_json(fit, "open_body", "cm", "scans/alice.obj"));   // prepare/dataset_writer.hpp
+//   prepare::BodyFit f = body_fit_of(fit, "open_body", "cm");   // what the JSON reads back as
 
 #include "body/scan_fit.hpp"
+#include "prepare/body_fit_file.hpp"
 #include "prepare/dataset_writer.hpp"
 
 #include <string>
@@ -14,5 +16,7 @@
 namespace hifa::trainer {
 
 prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::string& units, const std::string& scan);
+
+prepare::BodyFit body_fit_of(const ScanFit& fit, const std::string& model, const std::string& units);
 
 }  // namespace hifa::trainer

@@ -74,9 +74,10 @@ PreparedDataset::PreparedDataset(const fs::path& root) : root_(root) {
   if (!manifest.is_object() || manifest.value("format", "") != prepare::dataset_format) {
     throw Error(manifest_path.string(), "format is not " + std::string(prepare::dataset_format));
   }
-  if (int_field(manifest, "version", manifest_path) != prepare::dataset_version) {
-    throw Error(manifest_path.string(), "dataset version " + manifest["version"].dump() + ", this hifa reads version " +
-                                            std::to_string(prepare::dataset_version));
+  // Version 1 is version 2 without body fits and canonical data: read as such.
+  if (const int version = int_field(manifest, "version", manifest_path); version < 1 || version > prepare::dataset_version) {
+    throw Error(manifest_path.string(), "dataset version " + manifest["version"].dump() + ", this hifa reads versions 1 to " +
+                                            std::to_string(prepare::dataset_version) + " (a newer hifa wrote it)");
   }
   const Json& options = field(manifest, "options", manifest_path);
   views_ = int_field(options, "views", manifest_path);
@@ -156,15 +157,22 @@ Mat3<float> PreparedDataset::subject_to_view(const ViewItem& item) const {
   return R;
 }
 
-std::shared_ptr<const SubjectSamples> PreparedDataset::samples(const std::string& subject, const std::string& file) const {
-  std::shared_ptr<CacheEntry> entry;
+template <class T, class Load>
+std::shared_ptr<const T> PreparedDataset::cached(Cache<T>& cache, const std::pair<std::string, std::string>& key,
+                                                 Load&& load) const {
+  std::shared_ptr<CacheEntry<T>> entry;
   {
     const std::lock_guard lock(cache_mutex_);
-    auto& slot = cache_[{subject, file}];
-    if (!slot) slot = std::make_shared<CacheEntry>();
+    auto& slot = cache[key];
+    if (!slot) slot = std::make_shared<CacheEntry<T>>();
     entry = slot;
   }
-  std::call_once(entry->once, [&] {
+  std::call_once(entry->once, [&] { entry->value = load(); });
+  return entry->value;
+}
+
+std::shared_ptr<const SubjectSamples> PreparedDataset::samples(const std::string& subject, const std::string& file) const {
+  return cached(samples_cache_, {subject, file}, [&]() -> std::shared_ptr<const SubjectSamples> {
     const fs::path folder = subject_folder(subject);
     const fs::path path = folder / file;
     if (!fs::exists(path)) throw Error(path.string(), "missing (the dataset is incomplete)");
@@ -193,9 +201,19 @@ std::shared_ptr<const SubjectSamples> PreparedDataset::samples(const std::string
                    spec.components[1].kind == SamplerKind::box;
       if (!s->ordered) s->surface = s->uniform = 0;
     }
-    entry->value = std::move(s);
+    return s;
   });
-  return entry->value;
+}
+
+std::shared_ptr<const prepare::CanonicalSamples> PreparedDataset::canonical_samples(const std::string& subject) const {
+  return cached(canonical_cache_, {subject, "canonical"}, [&]() -> std::shared_ptr<const prepare::CanonicalSamples> {
+    const fs::path folder = subject_folder(subject);
+    const Json meta = prepare::read_json(folder / "subject.json");
+    if (!meta.contains("canonical") || !meta["canonical"].is_object()) return nullptr;
+    const fs::path path = folder / field(meta["canonical"], "samples", folder / "subject.json").get<std::string>();
+    if (!fs::exists(path)) throw Error(path.string(), "missing (the dataset is incomplete)");
+    return std::make_shared<prepare::CanonicalSamples>(prepare::read_canonical_samples(path));
+  });
 }
 
 }  // namespace hifa::trainer

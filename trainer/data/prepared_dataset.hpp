@@ -10,7 +10,7 @@
 //     auto samples = d.samples(item.subject, "samples_coarse.bin");  // read once, then cached
 //   }
 //
-// Opening reads manifest.json (format "hifa-pifu-dataset", version 1; its options give views,
+// Opening reads manifest.json (format "hifa-pifu-dataset", version 1 or 2; its options give views,
 //   resolution, fine_resolution and the two sigmas) and split.json, and checks that every subject named in the split
 //   has its folder with subject.json.
 // items(split): "train", "test" or "all" (train then test); per subject in the split's order, its
@@ -24,9 +24,15 @@
 //   writer concatenates components in order, so the split is the mixture's largest-remainder counts)
 //   unless the file was balanced, when the order is lost. Read once per (subject, file) and cached;
 //   safe to call from several threads (the first caller reads, the others wait for it).
+// canonical_samples(subject): the subject's canonical SDF samples for CAR (canonical/samples.bin,
+//   prepare/canonical_samples.hpp's checked reader), null when subject.json says it has no canonical
+//   data (no body fit; every subject of a version-1 dataset, which PIFuHD training reads as before).
+//   Cached like samples().
 // Errors: hifa::Error naming the file: a missing DATASET, manifest or split; a manifest of another
 //   format or version; a subject of the split without its folder; a missing or undecodable PNG, one
 //   of the wrong size or channel count; a missing or corrupt calib or samples file.
+
+#include "prepare/canonical_samples.hpp"
 
 #include "hifa/core/types.hpp"
 #include "hifa/render/image.hpp"
@@ -79,6 +85,7 @@ class PreparedDataset {
   ViewMaps read_view(const ViewItem& item, bool fine) const;
   Mat3<float> subject_to_view(const ViewItem& item) const;
   std::shared_ptr<const SubjectSamples> samples(const std::string& subject, const std::string& file) const;
+  std::shared_ptr<const prepare::CanonicalSamples> canonical_samples(const std::string& subject) const;
 
   std::filesystem::path subject_folder(const std::string& subject) const { return root_ / "subjects" / subject; }
   std::string view_name(int view) const;
@@ -89,12 +96,20 @@ class PreparedDataset {
   double sigma_coarse_cm_ = 0, sigma_fine_cm_ = 0;
   std::vector<std::string> train_, test_, all_;
 
+  template <class T>
   struct CacheEntry {
     std::once_flag once;
-    std::shared_ptr<const SubjectSamples> value;
+    std::shared_ptr<const T> value;
   };
+  template <class T>
+  using Cache = std::map<std::pair<std::string, std::string>, std::shared_ptr<CacheEntry<T>>>;
+  // The cached value of `key`, made by `load` (returning shared_ptr<const T>) on the first call.
+  template <class T, class Load>
+  std::shared_ptr<const T> cached(Cache<T>& cache, const std::pair<std::string, std::string>& key, Load&& load) const;
+
   mutable std::mutex cache_mutex_;
-  mutable std::map<std::pair<std::string, std::string>, std::shared_ptr<CacheEntry>> cache_;
+  mutable Cache<SubjectSamples> samples_cache_;
+  mutable Cache<prepare::CanonicalSamples> canonical_cache_;
 };
 
 }  // namespace hifa::trainer

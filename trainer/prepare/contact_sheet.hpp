@@ -33,4 +33,12 @@ std::vector<int> contact_sheet_views(int views);
 void write_dataset_contact_sheet(const Layout& layout, const std::vector<std::string>& subjects, int views,
                                  int resolution);
 
+// DATASET/canonical_sheet.png: every subject with canonical data (docs/dataset.md), one row each, its
+// canonical/preview.png (the canonical scan over the rest body from 4 sides; red where the body
+// pokes through, i.e. where scan vertices landed inside it) labelled with the fractions of its scan
+// vertices caught where body parts touch (inside another part, on a torn face) and inside the rest
+// body (canonical_scan.hpp), worst first by the touching fraction, so those subjects come on top.
+// Read back from the subjects' files like the sheet above; nothing when no subject has canonical data.
+void write_canonical_contact_sheet(const Layout& layout, const std::vector<std::string>& subjects);
+
 }  // namespace hifa::prepare

@@ -26,7 +26,7 @@ namespace hifa::prepare {
 using Json = nlohmann::ordered_json;  // keys in insertion order: the same bytes every run
 
 inline constexpr const char* dataset_format = "hifa-pifu-dataset";
-inline constexpr int dataset_version = 1;
+inline constexpr int dataset_version = 2;  // 2: body fits and canonical data (docs/dataset.md)
 
 struct Layout {
   std::filesystem::path root;

@@ -74,6 +74,16 @@ ScanSource scan_of_folder(const fs::path& folder, const std::string& relative_fo
   scan.relative = relative_folder + "/" + scan.mesh.filename().string();
   scan.body = file_with_prefix("body.", entries);
   if (scan.body.empty()) scan.body = file_with_prefix(scan.name + ".body.", entries);
+  // hifa synth's rest-pose twin of posed.obj and its skinning weights.
+  if (scan.mesh.stem() == "posed") {
+    const fs::path canonical = folder / ("canonical" + scan.mesh.extension().string());
+    const fs::path weights = folder / "weights.npy";
+    std::error_code ec;
+    if (fs::is_regular_file(canonical, ec) && fs::is_regular_file(weights, ec)) {
+      scan.canonical_mesh = canonical;
+      scan.canonical_weights = weights;
+    }
+  }
   return scan;
 }
 

@@ -14,8 +14,9 @@
 //                                                                 synth's posed.obj + canonical.obj)
 // Mesh files are .obj and .ply in any letter case (and the scene formats of is_mesh_file when built
 // with hifa::assimp). A body-fit file (for CAR) is "<stem>.body.<ext>"
-// beside a mesh file, or "body.<ext>" / "<folder>.body.<ext>" inside a subfolder; it is copied
-// through untouched. Hidden entries (a leading '.') are ignored, as are subfolders without any mesh
+// beside a mesh file, or "body.<ext>" / "<folder>.body.<ext>" inside a subfolder. Beside a
+// subfolder's posed.<ext>, canonical.<ext> and weights.npy are hifa synth's rest-pose scan and its
+// skinning weights (docs/synth.md). Hidden entries (a leading '.') are ignored, as are subfolders without any mesh
 // (e.g. a textures folder): those are listed in `ignored` so the report can say so.
 // Outputs: scans sorted by name. A scan that cannot be used as found (two scans with one name, a
 //   subfolder with several meshes) is returned with `problem` set, so it is reported like a bad mesh.
@@ -31,6 +32,7 @@ struct ScanSource {
   std::string name;                // subject name (file stem or folder name)
   std::filesystem::path mesh;      // the mesh file
   std::filesystem::path body;      // body-fit file, or empty
+  std::filesystem::path canonical_mesh, canonical_weights;  // hifa synth's rest-pose scan and weights, or empty
   std::string relative;            // the mesh's path relative to the scans folder (for reports)
   std::string problem;             // why this scan cannot be used as found; empty when fine
 };

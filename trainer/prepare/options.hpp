@@ -1,13 +1,31 @@
 #pragma once
 // What `hifa prepare` is asked to do (the verb's flags), shared by every stage of the pipeline.
 
+#include "hifa/mesh/tri_mesh.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace hifa::prepare {
+
+// A scan handed to the body fitter (hifa prepare --fit-body).
+struct BodyFitRequest {
+  const TriMeshf& scan;       // cleaned, in the scan's units
+  double metres_per_unit = 1;
+  std::string unit;           // "m", "cm", "mm"
+  std::string source;         // the scan's path under its folder, for the fit's "fitted_from"
+  std::uint64_t seed = 0;
+};
+
+// Fits the body model to a scan: the `hifa-body-fit` JSON (docs/body_fit.md). The fitter lives in
+// the trainer (LibTorch); this library, which has none, takes it as a function.
+using BodyFitter = std::function<nlohmann::ordered_json(const BodyFitRequest&)>;
 
 struct PrepareOptions {
   std::vector<std::filesystem::path> scans;  // folders of scans: one per file or per subfolder
@@ -28,6 +46,10 @@ struct PrepareOptions {
   std::filesystem::path split_file;   // JSON with a "test" list of names: a fixed split instead
   int jobs = 0;                       // encoding/writing threads; 0: one per core
   bool lighting = true;               // random SH light per view through per-scan PRT; false: albedo
+  // The body model (SMPL-layout .npz) the scans' body fits were made with: the canonical data of a
+  // subject with a fit needs it (docs/dataset.md). Loaded when the first such subject comes.
+  std::filesystem::path body_model = "data/body/open_body.npz";
+  BodyFitter fit_body;                // set: fit every scan without a body file (cached per scan)
   // Set (from a signal handler) to stop after the view in progress; the subject in progress is lost.
   const std::atomic<bool>* interrupt = nullptr;
 };

@@ -1,6 +1,7 @@
 #include "prepare/prepare.hpp"
 
 #include "prepare/backgrounds.hpp"
+#include "prepare/canonical_data.hpp"
 #include "prepare/contact_sheet.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/discovery.hpp"
@@ -153,6 +154,8 @@ Json options_json(const PrepareOptions& o) {
   j["seed"] = o.seed;
   j["backgrounds"] = o.backgrounds.empty() ? Json("procedural") : Json(fs::absolute(o.backgrounds).lexically_normal().string());
   j["lighting"] = o.lighting ? Json({{"model", "sh-prt"}, {"rays", prt_rays}}) : Json("albedo");
+  j["body_model"] = o.body_model.stem().string();
+  j["fit_body"] = bool(o.fit_body);
   return j;
 }
 
@@ -282,6 +285,11 @@ void check_output(const Layout& layout, const PrepareOptions& options) {
     if (manifest.value("format", "") != dataset_format) {
       throw Error(layout.manifest().string(), "not a hifa prepare manifest (format is not " + std::string(dataset_format) + ")");
     }
+    if (manifest.value("version", 0) != dataset_version) {
+      throw Error(layout.root.string(), "is a dataset of version " + manifest.value("version", Json(0)).dump() +
+                                            "; this hifa prepares version " + std::to_string(dataset_version) +
+                                            " (with canonical data): prepare into a new --out");
+    }
     const Json wanted = options_json(options);
     const Json& had = manifest.contains("options") ? manifest["options"] : Json();
     for (const auto& [key, value] : wanted.items()) {
@@ -296,12 +304,6 @@ void check_output(const Layout& layout, const PrepareOptions& options) {
   if (!fs::is_empty(layout.root, ec)) {
     throw Error(layout.root.string(), "exists, is not empty and has no manifest.json: not a dataset hifa prepare wrote");
   }
-}
-
-void copy_through(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) throw Error(from.string(), "cannot copy to " + to.string() + ": " + ec.message());
 }
 
 // The mesh in the subject's normalized frame (what the samples live in).
@@ -326,7 +328,8 @@ class SubjectWriter {
  public:
   SubjectWriter(const PrepareOptions& options, const Layout& layout, const Backgrounds& backgrounds, WritePool& pool,
                 const PrepareEvents& events)
-      : options_(options), layout_(layout), backgrounds_(backgrounds), pool_(pool), events_(events) {
+      : options_(options), layout_(layout), backgrounds_(backgrounds), pool_(pool), events_(events),
+        canonical_(options, layout) {
     settings_.views = options.views;
     settings_.resolution = options.resolution;
     settings_.fine_resolution = options.fine_resolution;
@@ -407,18 +410,16 @@ class SubjectWriter {
     write_samples(folder / "samples_coarse.bin", coarse);
     write_samples(folder / "samples_fine.bin", fine);
 
-    std::string body;
-    if (!scan.body.empty()) {
-      body = "body" + scan.body.extension().string();
-      copy_through(scan.body, folder / body);
-    }
+    // The body fit and its canonical data (the fit may take a while: the pool finishes meanwhile).
+    const Json body = canonical_.write(scan, s, seed, folder);
     if (const auto failure = pool_.wait()) throw Error(scan.mesh.string(), "writing a view failed: " + *failure);
     if (interrupted()) throw Interrupted{};
 
     Json j;
     j["name"] = scan.name;
     j["source"] = scan.relative;
-    j["body"] = body.empty() ? Json(nullptr) : Json(body);
+    j["body"] = body["body"];
+    j["body_source"] = body["body_source"];
     j["unit"] = s.unit;
     j["unit_reason"] = s.unit_reason;
     j["cm_per_unit"] = s.cm_per_unit;
@@ -455,6 +456,8 @@ class SubjectWriter {
                     {"balanced", options_.balance},
                     {"coarse", samples_json("samples_coarse.bin", coarse)},
                     {"fine", samples_json("samples_fine.bin", fine)}};
+    j["canonical"] = body["canonical"];
+    if (body.contains("canonical_missing")) j["canonical_missing"] = body["canonical_missing"];
     write_json(folder / "subject.json", j);
   }
 
@@ -490,6 +493,7 @@ class SubjectWriter {
   WritePool& pool_;
   const PrepareEvents& events_;
   RenderSettings settings_;
+  CanonicalData canonical_;
 };
 
 void check_options(const PrepareOptions& o) {
@@ -594,6 +598,7 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
       if (e.status == Status::done) names.push_back(e.scan->name);
     }
     write_dataset_contact_sheet(layout, names, options.views, options.resolution);
+    write_canonical_contact_sheet(layout, names);
   }
   if (interrupted) {
     throw Error(options.out.string(), "interrupted with " + std::to_string(done) + " of " +

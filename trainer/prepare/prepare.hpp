@@ -7,7 +7,8 @@
 // Per scan, in name order: skip it when its subject folder is complete (resume); otherwise load and
 // clean it (normalize.hpp), render its views (render_views.hpp) on this thread -- the one that owns
 // the Kokkos runtime -- while `jobs` worker threads composite, encode and write them, draw and label
-// its point samples (samples.hpp), copy its body-fit file, write subject.json and rename the staging
+// its point samples (samples.hpp), write its body fit and canonical data (canonical_data.hpp: a given
+// body file, or with options.fit_body a cached fit), write subject.json and rename the staging
 // folder into place. A scan that fails anywhere is skipped with one reason; nothing of it remains.
 // Determinism: everything random is a pure function of (seed, subject name, view/sample index) and
 // every file's bytes depend on nothing else, so --jobs and the thread count change only the speed.

@@ -1,5 +1,7 @@
 #include "prepare/samples.hpp"
 
+#include "prepare/little_endian.hpp"
+
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/sampling/labels.hpp"
@@ -7,7 +9,6 @@
 #include "hifa/spatial/mesh_fields.hpp"
 
 #include <array>
-#include <bit>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -15,21 +16,14 @@
 namespace hifa::prepare {
 namespace {
 
+using le::get_f32;
+using le::get_u32;
+using le::put_f32;
+using le::put_u32;
+
 constexpr char magic[8] = {'H', 'I', 'F', 'A', 'S', 'M', 'P', 'L'};
 constexpr std::uint32_t version = 1;
 constexpr std::size_t header_bytes = 32;
-
-void put_u32(std::string& out, std::uint32_t v) {
-  for (int b = 0; b < 4; ++b) out.push_back(char((v >> (8 * b)) & 0xFF));  // little-endian on any host
-}
-void put_f32(std::string& out, float v) { put_u32(out, std::bit_cast<std::uint32_t>(v)); }
-
-std::uint32_t get_u32(const std::vector<char>& in, std::size_t at) {
-  std::uint32_t v = 0;
-  for (int b = 0; b < 4; ++b) v |= std::uint32_t(static_cast<unsigned char>(in[at + std::size_t(b)])) << (8 * b);
-  return v;
-}
-float get_f32(const std::vector<char>& in, std::size_t at) { return std::bit_cast<float>(get_u32(in, at)); }
 
 }  // namespace
 
