@@ -53,6 +53,8 @@ constexpr float outside_weight = 0.5f, pose_weight = 0.01f, shape_weight = 0.002
 // "Inside" for the fraction reported: within 5 mm of the clothing counts (skin is the surface).
 constexpr float inside_tolerance_m = 0.005f;
 
+constexpr int left_shoulder = 16, right_shoulder = 17, left_elbow = 18, right_elbow = 19;
+
 // The scan in the fit's frame: metres, centred on its bounding box.
 struct ScanTarget {
   TriMeshf mesh;
@@ -248,6 +250,36 @@ class Fitter {
     return energy(p, samples, stage);
   }
 
+  // Tries rotations of one arm's shoulder (and elbow), the rest of the body fixed, and keeps the
+  // one of lowest energy (`scoring`, with closest points found anew for each). The robust pull
+  // barely draws points more than 2σ away, so an arm the torso stage left inside the torso or
+  // behind the back never reaches a sleeve held out from the body; one of these candidates is in
+  // it. Shoulder: swung about y and raised about z on a grid within the joint's limits (the right
+  // arm mirrored); elbow: straight or bent a right angle; the arm as it was is a candidate too.
+  void search_arm(Params& p, int shoulder, int elbow, const Tensor& samples, const Stage& scoring) const {
+    torch::NoGradGuard no_grad;
+    const float side = shoulder == left_shoulder ? 1.0f : -1.0f;
+    const float degrees = 3.14159265f / 180.0f;
+    const Tensor kept_shoulder = p.theta[shoulder - 1].clone(), kept_elbow = p.theta[elbow - 1].clone();
+    Tensor best_shoulder = kept_shoulder, best_elbow = kept_elbow;
+    double best = value(energy(p, samples, scoring).total());
+    for (const float swing : {-90.0f, -45.0f, 0.0f, 45.0f}) {
+      for (const float raise : {-45.0f, 0.0f, 45.0f, 90.0f, 120.0f}) {
+        const Eigen::AngleAxisf turn(Eigen::AngleAxisf(side * swing * degrees, Vec3f::UnitY()) *
+                                     Eigen::AngleAxisf(side * raise * degrees, Vec3f::UnitZ()));
+        const Vec3f w = turn.axis() * turn.angle();
+        for (const float bend : {0.0f, -90.0f}) {
+          p.theta[shoulder - 1] = torch::tensor({w.x(), w.y(), w.z()});
+          p.theta[elbow - 1] = torch::tensor({0.0f, side * bend * degrees, 0.0f});
+          const double e = value(energy(p, samples, scoring).total());
+          if (e < best) best = e, best_shoulder = p.theta[shoulder - 1].clone(), best_elbow = p.theta[elbow - 1].clone();
+        }
+      }
+    }
+    p.theta[shoulder - 1] = best_shoulder;
+    p.theta[elbow - 1] = best_elbow;
+  }
+
   // The rest body with β = 0 turned by `orientation`, scaled to the scan's length along `up` and
   // centred in the scan's box.
   Params start(const Mat3<float>& orientation, int up_axis) const {
@@ -398,6 +430,9 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   const std::vector<int> limb_joints{1, 2, 4, 5, 7, 8, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23};
   const Stage limbs{limb_joints, false, options.limb_steps, 0.12f, 0.0f};
   const Stage limbs_closer{limb_joints, false, options.limb_steps, 0.05f, 0.02f};
+  // The arm search scores with the upper-limb stage's pull and a little of the push inwards, so an
+  // arm held out in empty air loses to one in its sleeve (scored with closest points, no steps).
+  const Stage arm_scoring{{}, false, 0, 0.10f, 0.02f};
   std::vector<int> all_joints;
   for (int k = 1; k < smpl_joint_count; ++k) all_joints.push_back(k);
   const Stage final_stage{all_joints, true, options.final_steps, pull_sigma, outside_weight, true};
@@ -407,6 +442,8 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   for (const std::size_t i : finalists) {
     Params& q = starts[i].params;
     fitter.run(q, torso, pose_samples);
+    fitter.search_arm(q, left_shoulder, left_elbow, start_samples, arm_scoring);
+    fitter.search_arm(q, right_shoulder, right_elbow, start_samples, arm_scoring);
     fitter.run(q, upper_limbs, pose_samples);
     fitter.run(q, limbs, pose_samples);
     fitter.run(q, limbs_closer, pose_samples);

@@ -17,7 +17,8 @@
 //   3. The best start, the best one facing the other way and (both up signs tried) the best one
 //      the other way up each go through the pose stages, Adam on the stage's parameters (LibTorch
 //      autograd), the pull narrowing and the push inwards growing from stage to stage:
-//      torso (spine, neck, head, collars, hips) -> hips, collars and shoulders (straight limbs
+//      torso (spine, neck, head, collars, hips) -> an arm search (each arm tried at 40 shoulder
+//      and elbow rotations, the lowest energy kept) -> hips, collars and shoulders (straight limbs
 //      swing into place) -> all limb joints (wide pull, then narrower) -> every joint, β and the
 //      size together. The lowest final energy wins. Closest points on the body are found anew
 //      every few steps.
