@@ -98,6 +98,8 @@ TEST_CASE("read_body_fit reads hifa-body-fit files and names what is wrong with 
   CHECK_FALSE(is_body_fit_file(dir / "smpl_params.json"));  // copied through, no canonical data
   write_text(dir / "notes.txt", "x");
   CHECK_FALSE(is_body_fit_file(dir / "notes.txt"));
+  write_text(dir / "broken.json", "{\"format\": \"hifa-body-fit\",");
+  CHECK_THROWS_WITH(is_body_fit_file(dir / "broken.json"), Catch::Contains("broken.json") && Catch::Contains("not valid JSON"));
 
   const auto bad = [&](const std::string& from, const std::string& to, const std::string& message) {
     std::string text = good_fit;

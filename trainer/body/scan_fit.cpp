@@ -430,9 +430,10 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   const std::vector<int> limb_joints{1, 2, 4, 5, 7, 8, 10, 11, 16, 17, 18, 19, 20, 21, 22, 23};
   const Stage limbs{limb_joints, false, options.limb_steps, 0.12f, 0.0f};
   const Stage limbs_closer{limb_joints, false, options.limb_steps, 0.05f, 0.02f};
-  // The arm search scores with the upper-limb stage's pull and a little of the push inwards, so an
-  // arm held out in empty air loses to one in its sleeve (scored with closest points, no steps).
-  const Stage arm_scoring{{}, false, 0, 0.10f, 0.02f};
+  // The arm search scores as the upper-limb stage that follows it weighs: the pull alone. With the
+  // push inwards too, an arm hanging inside a dress beat the forearm held out in its sleeve
+  // (holdingFemale01).
+  const Stage arm_scoring{{}, false, 0, 0.10f, 0.0f};
   std::vector<int> all_joints;
   for (int k = 1; k < smpl_joint_count; ++k) all_joints.push_back(k);
   const Stage final_stage{all_joints, true, options.final_steps, pull_sigma, outside_weight, true};

@@ -42,6 +42,7 @@ Json parse(const std::filesystem::path& path) {
 bool is_body_fit_file(const std::filesystem::path& path) {
   if (path.extension() != ".json") return false;
   const Json j = parse(path);
+  if (j.is_discarded()) throw Error(path.string(), "is not valid JSON");
   return j.is_object() && j.value("format", "") == "hifa-body-fit";
 }
 

@@ -8,7 +8,8 @@
 // Eq. 2; hifa/body/smpl_model.hpp's pose_body_axis_angle) in body metres and `scale` the scan's
 // units per body metre (1 for a synth subject in metres; the fitted size times the unit for a fit).
 // is_body_fit_file: a JSON object whose "format" is "hifa-body-fit" (other body files, e.g. a
-//   user's SMPL parameters in their own layout, are copied into the dataset untouched).
+//   user's SMPL parameters in their own layout, are copied into the dataset untouched); a .json
+//   file that does not parse is an error naming it.
 // Errors (read_body_fit): hifa::Error naming the file: not JSON, another format or a newer version,
 //   a missing or non-numeric field, a pose that is not K x 3, a non-finite value, scale <= 0.
 

@@ -52,17 +52,12 @@ void copy_through(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-#ifdef HIFA_PREPARE_WITH_BODY
+// The body model, loaded when the first subject with a fit needs it.
 struct CanonicalData::Model {
+#ifdef HIFA_PREPARE_WITH_BODY
   std::optional<SmplModel<float>> smpl;
-};
-
-bool canonical_data_supported() { return true; }
-#else
-struct CanonicalData::Model {};
-
-bool canonical_data_supported() { return false; }
 #endif
+};
 
 CanonicalData::CanonicalData(const PrepareOptions& options, const Layout& layout)
     : options_(options), layout_(layout), model_(std::make_unique<Model>()) {}

@@ -51,7 +51,4 @@ class CanonicalData {
   std::unique_ptr<Model> model_;  // the body model, loaded on first use
 };
 
-// Whether this build writes canonical data (hifa::body, which reads body models, was built).
-bool canonical_data_supported();
-
 }  // namespace hifa::prepare
