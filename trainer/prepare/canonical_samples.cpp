@@ -7,6 +7,7 @@
 #include "hifa/core/rng.hpp"
 #include "hifa/mesh/measures.hpp"
 #include "hifa/sampling/box.hpp"
+#include "hifa/sampling/concepts.hpp"  // detail::host_rows, detail::mix_seed
 #include "hifa/sampling/perturbed.hpp"
 #include "hifa/sampling/surface.hpp"
 #include "hifa/skinning/lbs.hpp"
@@ -24,40 +25,26 @@ namespace hifa::prepare {
 namespace {
 
 using Host = Kokkos::HostSpace;
-using Points = Kokkos::View<float* [3], Kokkos::LayoutRight, Host>;
 
 constexpr char magic[8] = {'H', 'I', 'F', 'A', 'C', 'S', 'D', 'F'};
 constexpr std::uint32_t version = 1;
 constexpr std::uint32_t record_floats = 10;
 constexpr std::size_t header_bytes = 64;
 
-Points view_of(const RowMatrix3<float>& m) {
-  Points p("hifa::canonical_samples::points", std::size_t(m.rows()));
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (int c = 0; c < 3; ++c) p(std::size_t(i), c) = m(i, c);
-  return p;
-}
-
-RowMatrix3<float> rows_of(const Points& p) {
-  RowMatrix3<float> m(Eigen::Index(p.extent(0)), 3);
-  for (std::size_t i = 0; i < p.extent(0); ++i)
-    for (int c = 0; c < 3; ++c) m(Eigen::Index(i), c) = p(i, c);
-  return m;
-}
-
 // The posed position of each canonical point: forward LBS with the rest body's nearest-point
 // weights, in body metres.
-RowMatrix3<float> posed_positions(const Kokkos::DefaultHostExecutionSpace& space, const Points& canonical,
+RowMatrix3<float> posed_positions(const Kokkos::DefaultHostExecutionSpace& space, RowMatrix3<float>& canonical,
                                   const FittedBody& body) {
-  const std::size_t n = canonical.extent(0);
-  const SurfaceWeights<Host> surface(space, body.rest, body.weights);
+  const std::size_t n = std::size_t(canonical.rows());
+  const auto points = detail::host_rows(canonical);
   Kokkos::View<float**, Kokkos::LayoutRight, Host> weights("hifa::canonical_samples::weights", n,
                                                           std::size_t(body.weights.cols()));
-  surface.query(space, canonical, weights);
-  Points posed("hifa::canonical_samples::posed", n);
-  LbsWarper<Host>{upload_transforms<Host>(space, body.skinning), weights}.forward_points(space, canonical, posed);
+  SurfaceWeights<Host>(space, body.rest, body.weights).query(space, points, weights);
+  RowMatrix3<float> posed(canonical.rows(), 3);
+  LbsWarper<Host>{upload_transforms<Host>(space, body.skinning), weights}.forward_points(space, points,
+                                                                                        detail::host_rows(posed));
   space.fence();
-  return rows_of(posed);
+  return posed;
 }
 
 }  // namespace
@@ -108,13 +95,12 @@ CanonicalSamples make_canonical_samples(const TriMeshf& canonical, const FittedB
     row += m;
   }
 
-  const Points points = view_of(out.canonical);
-  const MeshSdf<Host> sdf(canonical, SignMethod::winding_number);
-  Kokkos::View<float*, Host> distance("hifa::canonical_samples::sdf", n);
-  sdf.evaluate(points, distance);
-  out.sdf.assign(distance.data(), distance.data() + n);
+  out.sdf.resize(n);
+  MeshSdf<Host>(canonical, SignMethod::winding_number)
+      .evaluate(detail::host_rows(out.canonical),
+                Kokkos::View<float*, Host, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(out.sdf.data(), n));
 
-  const RowMatrix3<float> posed = posed_positions(space, points, body);
+  const RowMatrix3<float> posed = posed_positions(space, out.canonical, body);
   out.posed.resize(Eigen::Index(n), 3);
   for (Eigen::Index i = 0; i < Eigen::Index(n); ++i) {
     out.posed.row(i) = (request.posed_to_frame * posed.row(i).transpose().homogeneous()).head<3>().transpose();

@@ -1,6 +1,7 @@
 #include "prepare/canonical_scan.hpp"
 
 #include "hifa/core/error.hpp"
+#include "hifa/sampling/concepts.hpp"  // detail::host_rows
 #include "hifa/skinning/lbs.hpp"
 #include "hifa/skinning/weight_inpainting.hpp"
 #include "hifa/skinning/weights.hpp"
@@ -17,7 +18,6 @@ namespace hifa::prepare {
 namespace {
 
 using Host = Kokkos::HostSpace;
-using Points = Kokkos::View<float* [3], Kokkos::LayoutRight, Host>;
 using HostWeights = Kokkos::View<float**, Kokkos::LayoutRight, Host>;
 
 constexpr float inside_tolerance_m = 0.01f;
@@ -48,13 +48,6 @@ int dominant_joint(const Row& weights, std::size_t joints) {
   return int(best);
 }
 
-Points points_of(const RowMatrix3<float>& m, double divide_by) {
-  Points p("hifa::canonical_scan::points", std::size_t(m.rows()));
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (int c = 0; c < 3; ++c) p(std::size_t(i), c) = float(double(m(i, c)) / divide_by);
-  return p;
-}
-
 float longest_edge(const RowMatrix3<float>& v, const Eigen::Index a, const Eigen::Index b, const Eigen::Index c) {
   return std::max({(v.row(a) - v.row(b)).norm(), (v.row(b) - v.row(c)).norm(), (v.row(c) - v.row(a)).norm()});
 }
@@ -63,7 +56,7 @@ float longest_edge(const RowMatrix3<float>& v, const Eigen::Index a, const Eigen
 void measure_touching(CanonicalScan& c, const TriMeshf& posed_scan, const FittedBody& body) {
   const Kokkos::DefaultHostExecutionSpace space;
   const std::size_t n = std::size_t(c.mesh.vertex_count()), joints = std::size_t(body.weights.cols());
-  const Points points = points_of(c.mesh.vertices, 1.0);
+  const auto points = detail::host_rows(c.mesh.vertices);
   Kokkos::View<float*, Host> distance("hifa::canonical_scan::rest_distance", n);
   MeshSdf<Host>(body.rest).evaluate(points, distance);
   HostWeights under("hifa::canonical_scan::rest_weights", n, joints);
@@ -129,33 +122,28 @@ FittedBody fitted_body(const SmplModel<float>& model, const BodyFit& fit) {
 
 CanonicalScan canonicalize_scan(const TriMeshf& scan, const FittedBody& body) {
   const Kokkos::DefaultHostExecutionSpace space;
-  const Points posed_points = points_of(scan.vertices, body.scale);
-  const std::size_t n = posed_points.extent(0), joints = std::size_t(body.weights.cols());
+  // The scan in body metres (in double, then rounded, as the scale is).
+  RowMatrix3<float> posed = (scan.vertices.cast<double>() / body.scale).cast<float>();
+  const auto posed_points = detail::host_rows(posed);
+  const Eigen::Index n = posed.rows(), joints = body.weights.cols();
   // The nearest posed body point's weights where it is near; inpainted over the scan elsewhere.
-  HostWeights weights("hifa::canonical_scan::weights", n, joints);
-  Kokkos::View<float*, Host> distance("hifa::canonical_scan::body_distance", n);
+  CanonicalScan out;
+  out.weights.resize(n, joints);
+  const auto weights = detail::host_rows(out.weights);
+  Kokkos::View<float*, Host> distance("hifa::canonical_scan::body_distance", std::size_t(n));
   SurfaceWeights<Host>(space, body.posed, body.weights).query(space, posed_points, weights, distance);
   space.fence();
-  CanonicalScan out;
-  out.weights.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(joints));
-  std::vector<char> trusted(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    trusted[i] = distance(i) <= trusted_distance_m;
-    for (std::size_t k = 0; k < joints; ++k) out.weights(Eigen::Index(i), Eigen::Index(k)) = weights(i, k);
-  }
+  std::vector<char> trusted(static_cast<std::size_t>(n));
+  for (std::size_t i = 0; i < trusted.size(); ++i) trusted[i] = distance(i) <= trusted_distance_m;
   const InpaintedWeights inpainted = inpaint_weights(scan, out.weights, trusted);
   out.inpainted_fraction = n ? double(inpainted.inpainted) / double(n) : 0.0;
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t k = 0; k < joints; ++k) weights(i, k) = out.weights(Eigen::Index(i), Eigen::Index(k));
 
   // The exact inverse of each vertex's blend.
-  Points canonical("hifa::canonical_scan::canonical", n);
-  LbsWarper<Host>{upload_transforms<Host>(space, body.skinning), weights}.inverse_points(space, posed_points, canonical);
-  space.fence();
   out.mesh.faces = scan.faces;
-  out.mesh.vertices.resize(Eigen::Index(n), 3);
-  for (std::size_t i = 0; i < n; ++i)
-    for (int c = 0; c < 3; ++c) out.mesh.vertices(Eigen::Index(i), c) = canonical(i, c);
+  out.mesh.vertices.resize(n, 3);
+  LbsWarper<Host>{upload_transforms<Host>(space, body.skinning), weights}.inverse_points(
+      space, posed_points, detail::host_rows(out.mesh.vertices));
+  space.fence();
   if (!out.mesh.vertices.allFinite()) {
     throw Error("canonicalize_scan", "inverse LBS is singular at some scan vertex (weights on opposite turns)");
   }
