@@ -4,6 +4,10 @@
 // the same per step: the steps see the scan only through its surface samples and its signed-distance
 // grid, built once (its cost, the winding numbers over the scan, grows with the face count).
 // Accuracy on clothed scans: bench/body/fit_body_accuracy.cpp.
+// Also `hifa fit-body --image`'s test-time fit (trainer/body/image_fit.hpp): OpenBody's silhouette
+// and normal maps at 512^2 from a start 0.2 rad off in every joint; the goal is 10 s per image.
+#include "body/image_fit.hpp"
+#include "body/rotations.hpp"
 #include "body/scan_fit.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -63,5 +67,30 @@ void fit_body_to_scan_117k_faces(benchmark::State& state) {
   state.counters["faces"] = double(scan.face_count());
 }
 BENCHMARK(fit_body_to_scan_117k_faces)->Unit(benchmark::kSecond)->Iterations(1);
+
+void fit_body_to_image_512(benchmark::State& state) {
+  const std::filesystem::path file = HIFA_SOURCE_DIR "/data/body/open_body.npz";
+  if (!std::filesystem::exists(file)) {
+    state.SkipWithError("data/body/open_body.npz is missing (scripts/fetch-data builds it)");
+    return;
+  }
+  using namespace hifa::trainer;
+  const BodyLayer layer(hifa::SmplModel<float>::load(file).data());
+  std::vector<float> theta = hifa::test::walking_stance();
+  theta[1] = 0.6f;
+  ViewBodyParameters truth{axis_angle_to_matrix(torch::tensor(theta).view({-1, 3})), torch::zeros({10}),
+                           torch::tensor(1.0f), torch::tensor({0.0f, 0.1f, 0.0f})};
+  const BodyRender image = render_body(layer, truth, 512);
+  const ImageFitTarget target = image_fit_target(image.mask, image.front, image.back);
+  ViewBodyParameters start = truth;
+  torch::manual_seed(1);
+  start.rotations = truth.rotations.matmul(axis_angle_to_matrix((torch::rand({24, 3}) - 0.5) * 0.4));
+  for (auto _ : state) {
+    const ImageFit fit = fit_body_to_image(layer, start, target);
+    benchmark::DoNotOptimize(fit.outside);
+  }
+  state.counters["vertices"] = double(layer.vertex_count());
+}
+BENCHMARK(fit_body_to_image_512)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace

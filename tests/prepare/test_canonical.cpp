@@ -9,6 +9,7 @@
 #include "prepare/canonical_scan.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/prepare.hpp"
+#include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
 #include "support/walking_stance.hpp"
 #include "synth/synth.hpp"
@@ -204,47 +205,9 @@ TEST_CASE("canonical samples carry the canonical scan's signed distance and the 
   }
 }
 
-namespace {
-
-// One hifa synth subject on the mannequin body, made once per test process.
-struct SynthFixture {
-  test::TempDir dir;
-  fs::path body, subject;
-  SynthFixture() {
-    body = dir / "mannequin.npz";
-    write_body_npz(body, test::mannequin_model());
-    synth::SynthOptions o;
-    o.out = dir / "synth";
-    o.count = 1;
-    o.seed = 3;
-    o.jobs = 1;
-    o.resolution = 48;
-    o.body = body;
-    o.thumbnail = 32;
-    synth::run_synth(o);
-    subject = o.out / "subject_00000";
-  }
-};
-
-const SynthFixture& synth_subject() {
-  static const SynthFixture fixture;
-  return fixture;
-}
-
-PrepareOptions small_prepare(const fs::path& scans, const fs::path& out, const fs::path& body) {
-  PrepareOptions o;
-  o.scans = {scans};
-  o.out = out;
-  o.views = 2;
-  o.resolution = 32;
-  o.samples = 400;
-  o.lighting = false;
-  o.jobs = 1;
-  o.body_model = body;
-  return o;
-}
-
-}  // namespace
+using test::small_prepare;
+using test::synth_subject;
+using test::SynthFixture;
 
 TEST_CASE("hifa prepare turns a synth subject's own canonical.obj into canonical data that agrees with it",
           "[prepare][canonical]") {

@@ -169,3 +169,33 @@ TEST_CASE("a relative vgg_weights path is relative to the config file") {
   CHECK(c.normal_net.vgg_weights == (p.parent_path() / "weights/vgg19.htf").string());
   CHECK_THROWS_WITH(make_normal_loss(c), Catch::Contains("vgg19.htf") && Catch::Contains("cannot open"));
 }
+
+TEST_CASE("configs/body_net.yaml and body_net_tiny.yaml are body estimators; body keys belong to model.type body") {
+  const Config big = load_config(configs + "body_net.yaml");
+  REQUIRE(big.body_net);
+  CHECK(big.model_type == "body");
+  CHECK(big.body_net->inputs == "image_normals");
+  CHECK(big.body_net->image_size == 256);
+  CHECK(input_image_size(big) == 256);
+  CHECK(big.train.body.beta1 == 0.9);
+  CHECK(big.train.normal.beta1 == 0.5);  // pix2pixHD's, as every normal stage
+  const Config tiny = load_config(configs + "body_net_tiny.yaml");
+  REQUIRE(tiny.body_net);
+  CHECK(tiny.body_net->inputs == "image");
+  CHECK(tiny.normal_net.type == "none");
+  CHECK(input_image_size(tiny) == 64);
+  CHECK(input_image_size(load_config(configs + "tiny.yaml")) == 64);
+
+  std::ifstream in(configs + "body_net_tiny.yaml");
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  CHECK_THROWS_WITH(parse_config(replace(text, "inputs: image", "inputs: image_normals"), "b.yaml"),
+                    Catch::Contains("b.yaml") && Catch::Contains("normal_net.type") && Catch::Contains("image_normals"));
+  CHECK_THROWS_WITH(parse_config(replace(text, "type: body", "type: body\n  coarse: {image_size: 64}"), "b.yaml"),
+                    Catch::Contains("'model.coarse' is given but model.type is 'body'"));
+  CHECK_THROWS_WITH(parse_config(replace(text, "iterations: 3", "iterations: 0"), "b.yaml"),
+                    Catch::Contains("'body_net.iterations' must be >= 1"));
+  CHECK_THROWS_WITH(parse_config(replace(text, "batch: 8,", "batch: 8, beta1: 1.0,"), "b.yaml"),
+                    Catch::Contains("'train.body.beta1' must be in [0, 1)"));
+  CHECK_THROWS_WITH(parse_config(tiny_text() + "body_net:\n  type: hmr\n", "t.yaml"),
+                    Catch::Contains("'body_net' is given but model.type is 'pifuhd'"));
+}

@@ -8,7 +8,7 @@
 #include "inference/reconstruct.hpp"
 #include "train/checkpoint.hpp"
 #include "train/loss_log.hpp"
-#include "train/stages.hpp"
+#include "train/pifuhd_trainer.hpp"
 #include "train/train_loop.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -84,7 +84,7 @@ BatchSource synthetic_source(const Config& c, std::int64_t items) {
   return s;
 }
 
-std::vector<torch::Tensor> parameters(StageTrainer& t) {
+std::vector<torch::Tensor> parameters(PifuhdTrainer& t) {
   std::vector<torch::Tensor> p;
   for (const auto& x : t.model()->parameters()) p.push_back(x.detach().clone());
   return p;
@@ -126,20 +126,20 @@ TEST_CASE("one step of each stage lowers that stage's loss on a repeated batch",
     Config c = small_config();
     c.train.fine_schedule = schedule;
     c.train.gt_normal_probability = 0.5;  // both inputs: predicted and ground-truth normal maps
-    StageTrainer t(c, torch::kCPU);
+    PifuhdTrainer t(c, torch::kCPU);
     const ViewBatch b = synthetic_batch(c, 0, 0, 2);
-    for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) {
-      if (s == Stage::normal && schedule != "alternate") continue;
+    for (const std::string s : {"normal", "coarse", "fine"}) {
+      if (s == "normal" && schedule != "alternate") continue;
       t.set_epoch(s, 0);
-      const std::size_t term = s == Stage::normal ? 0 : s == Stage::coarse ? 3 : 4;
-      const LossTerms before = t.step(s, b, 7);  // the same iteration: the same normal-map coins
-      const LossTerms after = t.step(s, b, 7);
-      INFO(stage_name(s) << " " << schedule << ": " << before[term] << " -> " << after[term]);
+      const std::size_t term = s == "fine" ? 1 : 0;  // the stage's own loss among its terms
+      const std::vector<double> before = t.step(s, b, 7);  // the same iteration: the same normal-map coins
+      const std::vector<double> after = t.step(s, b, 7);
+      REQUIRE(before.size() == find_stage(t.stages(), s, "test").losses.size());
+      INFO(s << " " << schedule << ": " << before[term] << " -> " << after[term]);
       CHECK(std::isfinite(before[term]));
       CHECK(after[term] < before[term]);
-      // Each stage logs its own terms only; the alternate fine step also its coarse step's.
-      CHECK(std::isnan(before[s == Stage::normal ? 3 : 0]));
-      if (s == Stage::fine) CHECK(std::isfinite(before[3]) == (schedule == "alternate"));
+      // The alternate fine step also logs its coarse step's loss.
+      if (s == "fine") CHECK(std::isfinite(before[0]) == (schedule == "alternate"));
     }
   }
 }
@@ -147,7 +147,7 @@ TEST_CASE("one step of each stage lowers that stage's loss on a repeated batch",
 TEST_CASE("the fine level's input built by training equals the one inference builds, on the same image and crop",
           "[train]") {
   const Config c = small_config();  // coarse 64, fine 128, crop 64
-  StageTrainer t(c, torch::kCPU);
+  PifuhdTrainer t(c, torch::kCPU);
   hifa::Image<float> image(160, 160, 3);
   auto g = at::make_generator<at::CPUGeneratorImpl>(7);
   const torch::Tensor noise = torch::rand({160 * 160 * 3}, g);
@@ -181,7 +181,7 @@ TEST_CASE("the fine level's input built by training equals the one inference bui
 TEST_CASE("the frozen_coarse fine stage leaves the coarse level and the normal nets unchanged", "[train]") {
   Config c = small_config();
   c.train.fine_schedule = "frozen_coarse";
-  StageTrainer t(c, torch::kCPU);
+  PifuhdTrainer t(c, torch::kCPU);
   auto snapshot = [](torch::nn::Module& m) {
     std::vector<torch::Tensor> p;
     for (const auto& x : m.parameters()) p.push_back(x.detach().clone());
@@ -189,7 +189,7 @@ TEST_CASE("the frozen_coarse fine stage leaves the coarse level and the normal n
   };
   const auto coarse = snapshot(*t.model()->coarse), normal = snapshot(*t.model()->normal_front),
              fine = snapshot(*t.model()->fine);
-  t.step(Stage::fine, synthetic_batch(c, 0, 0, 2), 0);
+  t.step("fine", synthetic_batch(c, 0, 0, 2), 0);
   CHECK(same(snapshot(*t.model()->coarse), coarse));
   CHECK(same(snapshot(*t.model()->normal_front), normal));
   CHECK_FALSE(same(snapshot(*t.model()->fine), fine));
@@ -198,15 +198,15 @@ TEST_CASE("the frozen_coarse fine stage leaves the coarse level and the normal n
 TEST_CASE("a checkpoint round trip restores parameters, optimizer state and the run's position", "[train]") {
   const fs::path run = temp_dir("roundtrip");
   Config c = small_config();
-  StageTrainer a(c, torch::kCPU);
+  PifuhdTrainer a(c, torch::kCPU);
   const ViewBatch b = synthetic_batch(c, 0, 0, 2);
-  for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) a.step(s, b, 0);
+  for (const char* s : {"normal", "coarse", "fine"}) a.step(s, b, 0);
   TrainState state{"coarse", 3, 1, 7, 5, {0.5, NAN, NAN, 0.25, NAN}, 2, 12.5};
   write_run_config(run, c);
   write_checkpoint(run, c, *a.model(), a.optimizers(), state, torch::kCPU);
   const std::vector<torch::Tensor> saved = parameters(a);
 
-  StageTrainer r(c, torch::kCPU);  // no optimizer state, and weights made different
+  PifuhdTrainer r(c, torch::kCPU);  // no optimizer state, and weights made different
   {
     torch::NoGradGuard no_grad;
     for (auto& p : r.model()->parameters()) p.add_(0.5);
@@ -225,8 +225,8 @@ TEST_CASE("a checkpoint round trip restores parameters, optimizer state and the 
   CHECK(got.window_count == 2);
   CHECK(got.seconds == 12.5);
   // The optimizers' moments came back too: the next step is the same step.
-  for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) {
-    const LossTerms la = a.step(s, b, 1), lr = r.step(s, b, 1);
+  for (const char* s : {"normal", "coarse", "fine"}) {
+    const std::vector<double> la = a.step(s, b, 1), lr = r.step(s, b, 1);
     for (std::size_t k = 0; k < la.size(); ++k) CHECK((la[k] == lr[k] || (std::isnan(la[k]) && std::isnan(lr[k]))));
   }
   CHECK(same(parameters(r), parameters(a)));
@@ -249,7 +249,7 @@ TEST_CASE("a checkpoint round trip restores parameters, optimizer state and the 
 TEST_CASE("a damaged checkpoint or another config is refused with the file named", "[train]") {
   const fs::path run = temp_dir("refuse");
   Config c = small_config();
-  StageTrainer t(c, torch::kCPU);
+  PifuhdTrainer t(c, torch::kCPU);
   write_run_config(run, c);
   write_checkpoint(run, c, *t.model(), t.optimizers(), TrainState{"normal"}, torch::kCPU);
   const std::string file = checkpoint_file(run).string();
@@ -282,8 +282,8 @@ TEST_CASE("a run interrupted after a checkpoint and resumed computes the losses 
   TrainEvents crash;
   // Dies in the middle of the coarse stage's epoch, one step after its checkpoint at step 2: the
   // row of step 3 is in the CSV, the checkpoint is not.
-  crash.step = [](Stage s, std::int64_t iteration, const LossTerms&, double) {
-    if (s == Stage::coarse && iteration == 3) throw std::runtime_error("killed");
+  crash.step = [](const StageSpec& s, std::int64_t iteration, const std::vector<double>&, double) {
+    if (s.name == "coarse" && iteration == 3) throw std::runtime_error("killed");
   };
   CHECK_THROWS_WITH(train(c, source, cut, crash), "killed");
   CHECK_THROWS_WITH(train(c, source, cut), Catch::Contains("--resume"));  // not over an existing run
@@ -299,7 +299,7 @@ TEST_CASE("a run interrupted after a checkpoint and resumed computes the losses 
   CHECK(rows.size() == 1 + 3 * 3);  // header + one row per step (log_every 1) of 3 stages
   CHECK(csv_without_seconds(cut.run / "losses.csv") == rows);
   Config again = c;
-  StageTrainer a(again, torch::kCPU), b(again, torch::kCPU);
+  PifuhdTrainer a(again, torch::kCPU), b(again, torch::kCPU);
   read_checkpoint(whole.run, c, *a.model(), a.optimizers(), torch::kCPU);
   read_checkpoint(cut.run, c, *b.model(), b.optimizers(), torch::kCPU);
   CHECK(same(parameters(a), parameters(b)));
@@ -352,13 +352,13 @@ TEST_CASE("an interrupt after step k checkpoints step k, and resuming computes t
   cut.run = temp_dir("interrupted");
   cut.interrupt = &interrupt;
   TrainEvents ctrl_c;  // as the signal handler would, while the coarse stage's first step runs
-  ctrl_c.step = [&](Stage s, std::int64_t iteration, const LossTerms&, double) {
-    if (s == Stage::coarse && iteration == 1) interrupt.store(true);
+  ctrl_c.step = [&](const StageSpec& s, std::int64_t iteration, const std::vector<double>&, double) {
+    if (s.name == "coarse" && iteration == 1) interrupt.store(true);
   };
   CHECK_THROWS_WITH(train(c, source, cut, ctrl_c),
                     Catch::StartsWith(cut.run.string() + ": interrupted at coarse step 1 of 3; checkpoint written") &&
                         Catch::Contains("--resume"));
-  StageTrainer t(c, torch::kCPU);
+  PifuhdTrainer t(c, torch::kCPU);
   const TrainState at = read_checkpoint(cut.run, c, *t.model(), t.optimizers(), torch::kCPU);
   CHECK(at.stage == "coarse");
   CHECK(at.iteration == 1);
@@ -376,23 +376,28 @@ TEST_CASE("an interrupt after step k checkpoints step k, and resuming computes t
 
 TEST_CASE("the loss log drops rows a checkpoint does not account for, and plots one panel per stage", "[train]") {
   const fs::path run = temp_dir("log");
-  LossLog log(run / "losses.csv");
+  const std::vector<std::string> columns = {"normal", "normal_l1", "normal_perceptual", "coarse", "fine"};
+  LossLog log(run / "losses.csv", columns);
   log.start();
   for (int i = 1; i <= 4; ++i) {
     LossRow r{i <= 2 ? "coarse" : "fine", 0, i, {NAN, NAN, NAN, 1.0 / i, i > 2 ? 0.5 / i : NAN}, 1e-3, 0.1 * i};
     log.append(r);
   }
   { std::ofstream(run / "losses.csv", std::ios::app) << "fine,0,5,,,"; }  // a row cut by a kill
-  LossLog resumed(run / "losses.csv");
+  LossLog resumed(run / "losses.csv", columns);
   resumed.resume(3);
   REQUIRE(resumed.rows().size() == 3);
   CHECK(resumed.rows()[2].stage == "fine");
   CHECK(resumed.rows()[2].terms[4] == Approx(0.5 / 3));
   CHECK(std::isnan(resumed.rows()[0].terms[4]));
   CHECK(csv_without_seconds(run / "losses.csv").size() == 4);
-  CHECK_THROWS_WITH(LossLog(run / "losses.csv").resume(5), Catch::Contains("losses.csv") && Catch::Contains("has 3 rows"));
+  CHECK_THROWS_WITH(LossLog(run / "losses.csv", columns).resume(5), Catch::Contains("losses.csv") && Catch::Contains("has 3 rows"));
+  // Another model type's columns: the log is not this run's.
+  CHECK_THROWS_WITH(LossLog(run / "losses.csv", {"normal", "body"}).resume(1),
+                    Catch::Contains("losses.csv") && Catch::Contains("not this model's loss log"));
+  CHECK_THROWS_WITH(log.append(LossRow{"coarse", 0, 9, {1.0}, 1e-3, 1.0}), Catch::Contains("1 terms for 5 columns"));
 
-  plot_loss_curves(log.rows(), run / "loss_curves.png");
+  plot_loss_curves(log.rows(), columns, run / "loss_curves.png");
   const hifa::Image<float> png = hifa::read_image(run / "loss_curves.png", 3);
   CHECK(png.width() == 720);
   CHECK(png.height() == 2 * 220);  // coarse and fine panels
@@ -403,4 +408,17 @@ TEST_CASE("the loss log drops rows a checkpoint does not account for, and plots 
   }
   CHECK(green > 50);
   fs::remove_all(run);
+}
+
+TEST_CASE("a stage the model does not have is refused with the model's stages named", "[train]") {
+  Config c = small_config();
+  c.model_type = "pifu";
+  c.fine.reset();
+  TrainOptions o;
+  o.run = temp_dir("no_stage");
+  o.stages = {"fine"};
+  CHECK_THROWS_WITH(train(c, synthetic_source(c, 6), o),
+                    Catch::Contains("no 'fine' stage") && Catch::Contains("normal, coarse"));
+  CHECK_FALSE(fs::exists(checkpoint_file(o.run)));
+  fs::remove_all(o.run);
 }

@@ -20,8 +20,9 @@
 // Every file is written atomically; errors (a malformed BVH with its line, a body without SMPL's
 // joints, weights of the wrong shape) are one line and exit code 1.
 
-#include "body_model_path.hpp"
 #include "verbs.hpp"
+
+#include "prepare/body_model_path.hpp"
 
 #include "hifa/body/body_model.hpp"
 #include "hifa/body/smpl_model.hpp"
@@ -94,7 +95,7 @@ WeightMatrix mesh_weights(const Space& space, const AnimateOptions& options, con
 void run_animate(const AnimateOptions& options) {
   const Space space;
   const BvhMotion motion = load_bvh(options.motion);  // first: a bad file fails before the body is read
-  const auto model = SmplModel<float>::load(body_model_path(options.body));
+  const auto model = SmplModel<float>::load(prepare::body_model_path(options.body));
   const Skeleton<float> skeleton_f = rest_skeleton(model, std::span<const float>());
   Skeleton<double> skeleton{skeleton_f.parents, skeleton_f.names, skeleton_f.rest_joints.cast<double>()};
   const PoseLibrary library = retarget(motion, skeleton, options.every);
@@ -156,7 +157,7 @@ void run_animate(const AnimateOptions& options) {
 void add_animate(CLI::App& app, VerbAction& action) {
   auto options = std::make_shared<AnimateOptions>();
   auto* verb = app.add_subcommand("animate", "Repose a body or a canonical avatar with BVH motion: posed OBJ frames and a skinned, animated GLB");
-  verb->add_option("--body", options->body, body_option_help)->required();
+  verb->add_option("--body", options->body, prepare::body_option_help)->required();
   verb->add_option("--mesh", options->mesh, "Canonical mesh to pose (OBJ/PLY, in the body's rest pose); default: the body itself")
       ->check(CLI::ExistingFile);
   verb->add_option("--weights", options->weights, "Skinning weights of --mesh, .npy (#V, 24); default: the nearest body surface point's")

@@ -170,20 +170,15 @@ std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const
   std::int64_t taken = 0;
   trainer::TrainEvents events;
   events.log = [](const std::string& line) { say(line); };
-  events.stage_begin = [&](trainer::Stage s, std::int64_t done, std::int64_t total) {
-    progress.emplace("train " + spec.label + " " + trainer::stage_name(s), std::size_t(total), 5.0, std::size_t(done));
+  events.stage_begin = [&](const trainer::StageSpec& s, std::int64_t done, std::int64_t total) {
+    progress.emplace("train " + spec.label + " " + s.name, std::size_t(total), 5.0, std::size_t(done));
   };
-  events.step = [&](trainer::Stage, std::int64_t, const trainer::LossTerms& losses, double) {
-    std::ostringstream os;
-    os.precision(4);
-    for (std::size_t c : {std::size_t(0), std::size_t(3), std::size_t(4)}) {  // normal, coarse, fine
-      if (std::isfinite(losses[c])) os << trainer::loss_columns[c] << " " << losses[c] << " ";
-    }
-    progress->set_status(os.str());
+  events.step = [&](const trainer::StageSpec& s, std::int64_t, const std::vector<double>& losses, double) {
+    progress->set_status(trainer::losses_text(s, losses));
     progress->advance();
     ++taken;
   };
-  events.stage_end = [&](trainer::Stage) {
+  events.stage_end = [&](const trainer::StageSpec&) {
     progress->finish();
     progress.reset();
   };

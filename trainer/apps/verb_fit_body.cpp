@@ -2,13 +2,15 @@
 // registers the body model to a clothed scan (trainer/body/scan_fit.hpp, docs/body_fit.md) and
 // writes the fit as hifa-body-fit JSON, atomically; --sheet draws the scan with the body in red
 // from four sides.
+// hifa fit-body --image IMG --run RUN ...: the body from one image (fit_body_image.hpp).
 
 #include "body_fitter.hpp"
-#include "body_model_path.hpp"
+#include "fit_body_image.hpp"
 #include "verbs.hpp"
 
 #include "body/fit_json.hpp"
 #include "body/scan_fit.hpp"
+#include "prepare/body_model_path.hpp"
 #include "prepare/body_xray.hpp"
 #include "prepare/canonical_scan.hpp"
 #include "prepare/normalize.hpp"
@@ -38,7 +40,7 @@ void run_fit_body(const FitBodyArgs& a) {
   source.name = a.scan.stem().string();
   source.mesh = a.scan;
   const prepare::NormalizedScan scan = prepare::load_scan(source, a.unit);
-  const std::filesystem::path body_path = body_model_path(a.body);
+  const std::filesystem::path body_path = prepare::body_model_path(a.body);
   const auto model = SmplModel<float>::load(body_path);
   const trainer::ScanFit fit = trainer::fit_body_to_scan(scan.mesh, scan.cm_per_unit / 100, model.data(), a.options);
   const std::string model_name = body_path.stem().string();
@@ -80,16 +82,37 @@ prepare::BodyFitter make_body_fitter(const std::filesystem::path& body_model) {
 
 void add_fit_body(CLI::App& app, VerbAction& action) {
   auto a = std::make_shared<FitBodyArgs>();
-  auto* verb = app.add_subcommand("fit-body", "Fit the body model to a clothed scan (no landmarks needed)");
-  verb->add_option("--scan", a->scan, "The scan: OBJ, PLY or any format the importer reads")->required();
+  auto i = std::make_shared<FitBodyImageArgs>();
+  auto* verb = app.add_subcommand("fit-body", "Fit the body model to a clothed scan (no landmarks needed) or to one image");
+  auto* scan = verb->add_option("--scan", a->scan, "The scan: OBJ, PLY or any format the importer reads");
+  auto* image = verb->add_option("--image", i->image, "Or one square RGB image: the body estimator of --run, then a fit "
+                                                      "to its silhouette and normal maps");
+  scan->excludes(image);
+  image->excludes(scan);
   verb->add_option("--out", a->out, "The fit, hifa-body-fit JSON")->required();
-  verb->add_option("--body", a->body, body_option_help)
+  verb->add_option("--run", i->run, "With --image: a body-estimator run (model.type body)");
+  verb->add_option("--mask", i->mask, "With --image: the person's mask (default: from the predicted normal maps)");
+  verb->add_option("--normals", i->normals_run, "With --image: a run whose normal nets predict the maps (when --run has none)");
+  verb->add_option("--iterations", i->iterations, "With --image: steps of the test-time fit")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  verb->add_option("--body", a->body, prepare::body_option_help)
       ->capture_default_str();
   verb->add_option("--unit", a->unit, "The scan's unit")->check(CLI::IsMember({"auto", "m", "cm", "mm"}))->capture_default_str();
   verb->add_option("--sheet", a->sheet, "Also draw the fit on the scan from four sides (PNG)");
   verb->add_option("--canonical", a->canonical, "Also write the scan moved to the body's rest pose (OBJ or PLY)");
   verb->add_option("--seed", a->options.seed, "Seed of the scan's surface samples")->capture_default_str();
-  verb->callback([&action, a] { action = [a] { run_fit_body(*a); }; });
+  verb->callback([&action, a, i] {
+    if (!i->image.empty()) {
+      if (i->run.empty()) throw CLI::ValidationError("--image needs --run (a body-estimator run)");
+      i->out = a->out;
+      i->sheet = a->sheet;
+      action = [i] { run_fit_body_image(*i); };
+      return;
+    }
+    if (a->scan.empty()) throw CLI::ValidationError("give --scan SCAN or --image IMG --run RUN");
+    action = [a] { run_fit_body(*a); };
+  });
 }
 
 }  // namespace hifa::app

@@ -4,7 +4,6 @@
 // Ctrl-C (or SIGTERM) stops after the view in progress: the subject in progress is lost, every
 // complete one stays, and the same command resumes.
 
-#include "body_model_path.hpp"
 #ifdef HIFA_WITH_FIT_BODY
 #include "body_fitter.hpp"
 #endif
@@ -13,6 +12,7 @@
 #include "progress.hpp"
 #include "verbs.hpp"
 
+#include "prepare/body_model_path.hpp"
 #include "prepare/prepare.hpp"
 
 #include <chrono>
@@ -46,7 +46,7 @@ struct PrepareArgs {
 void run_prepare_verb(const PrepareArgs& args) {
   prepare::PrepareOptions options = args.options;
   // OpenBody is needed only by subjects with body fits: its absence is their error, not the run's.
-  options.body_model = args.body == "open" && !args.fit_body ? open_body_path() : body_model_path(args.body);
+  options.body_model = args.body == "open" && !args.fit_body ? prepare::open_body_path() : prepare::body_model_path(args.body);
 #ifdef HIFA_WITH_FIT_BODY
   if (args.fit_body) options.fit_body = make_body_fitter(options.body_model);
 #endif
@@ -111,7 +111,7 @@ void add_prepare(CLI::App& app, VerbAction& action) {
       ->capture_default_str();
   verb->add_flag("--balance", o->balance, "Keep as many inside as outside points (PIFu)");
   verb->add_flag("--unlit{false}", o->lighting, "Render the albedo, without SH lighting and PRT");
-  verb->add_option("--body", args->body, std::string(body_option_help) +
+  verb->add_option("--body", args->body, std::string(prepare::body_option_help) +
                                              ": the model of the scans' body fits, for their canonical data")
       ->capture_default_str();
 #ifdef HIFA_WITH_FIT_BODY

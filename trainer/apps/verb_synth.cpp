@@ -2,12 +2,12 @@
 // (trainer/synth/synth.hpp, docs/synth.md). Ctrl-C (or SIGTERM) stops after the subject in
 // progress: every complete subject stays, and the same command resumes.
 
-#include "body_model_path.hpp"
 #include "interrupt_guard.hpp"
 #include "progress.hpp"
 #include "synth_with_progress.hpp"
 #include "verbs.hpp"
 
+#include "prepare/body_model_path.hpp"
 #include "synth/synth.hpp"
 
 #include <chrono>
@@ -39,7 +39,7 @@ struct SynthArgs {
 void run_synth_verb(SynthArgs args) {
   synth::SynthOptions& o = args.options;
   o.preset = synth::parse_preset(args.preset);
-  o.body = body_model_path(args.body);
+  o.body = prepare::body_model_path(args.body);
   const InterruptGuard guard;
   o.interrupt = guard.flag();
   const auto start = std::chrono::steady_clock::now();
@@ -70,7 +70,7 @@ void add_synth(CLI::App& app, VerbAction& action) {
   verb->add_option("--res", a->options.resolution, "Canonical grid points along the subject's height")
       ->check(CLI::Range(16, 2048))
       ->capture_default_str();
-  verb->add_option("--body", a->body, body_option_help)->capture_default_str();
+  verb->add_option("--body", a->body, prepare::body_option_help)->capture_default_str();
   verb->add_option("--motion", a->options.motion, "Folder of .bvh files for poses (missing: random poses)")
       ->capture_default_str();
   verb->callback([&action, a] { action = [a] { run_synth_verb(*a); }; });

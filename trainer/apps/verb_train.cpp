@@ -37,15 +37,6 @@ struct TrainVerbOptions {
   std::int64_t max_iterations = -1;
 };
 
-std::string loss_text(const trainer::LossTerms& l) {
-  std::ostringstream os;
-  os.precision(4);
-  for (std::size_t c : {std::size_t(0), std::size_t(3), std::size_t(4)}) {  // normal, coarse, fine
-    if (std::isfinite(l[c])) os << (os.tellp() > 0 ? " " : "") << trainer::loss_columns[c] << " " << l[c];
-  }
-  return os.str();
-}
-
 void run_train_verb(const TrainVerbOptions& o) {
   if (o.config.empty() && !o.resume) throw Error("hifa train", "--config is required (but for --resume, which reads RUN/config.yaml)");
   const trainer::Config config =
@@ -62,7 +53,7 @@ void run_train_verb(const TrainVerbOptions& o) {
   t.device = o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   std::stringstream list(o.stages);
   for (std::string s; std::getline(list, s, ',');) {
-    if (!s.empty()) t.stages.push_back(trainer::parse_stage(s, "--stages"));
+    if (!s.empty()) t.stages.push_back(s);  // train() names a stage the model does not have
   }
   // LibTorch defaults to one thread here: use what the command was given (--threads, OMP_NUM_THREADS).
   torch::set_num_threads(KokkosRuntime::concurrency());
@@ -75,27 +66,25 @@ void run_train_verb(const TrainVerbOptions& o) {
   std::optional<Progress> progress;
   std::vector<std::string> summary;
   std::int64_t stage_steps = 0;
-  trainer::LossTerms last{};
+  std::string last;
   trainer::TrainEvents events;
   events.log = [](const std::string& line) { std::printf("%s\n", line.c_str()); std::fflush(stdout); };
-  events.stage_begin = [&](trainer::Stage s, std::int64_t done, std::int64_t total) {
-    progress.emplace(std::string("train ") + trainer::stage_name(s), std::size_t(total), 5.0, std::size_t(done));
+  events.stage_begin = [&](const trainer::StageSpec& s, std::int64_t done, std::int64_t total) {
+    progress.emplace("train " + s.name, std::size_t(total), 5.0, std::size_t(done));
     stage_steps = total;
-    last.fill(std::nan(""));
+    last.clear();
   };
-  events.step = [&](trainer::Stage, std::int64_t, const trainer::LossTerms& losses, double lr) {
-    last = losses;
+  events.step = [&](const trainer::StageSpec& s, std::int64_t, const std::vector<double>& losses, double lr) {
+    last = trainer::losses_text(s, losses);
     std::ostringstream os;
-    os << loss_text(losses) << " lr " << lr;
+    os << last << " lr " << lr;
     progress->set_status(os.str());
     progress->advance();
   };
-  events.stage_end = [&](trainer::Stage s) {
+  events.stage_end = [&](const trainer::StageSpec& s) {
     progress->finish();
     progress.reset();
-    const std::string l = loss_text(last);
-    summary.push_back(std::string(trainer::stage_name(s)) + " " + std::to_string(stage_steps) + " steps" +
-                      (l.empty() ? "" : " (last " + l + ")"));
+    summary.push_back(s.name + " " + std::to_string(stage_steps) + " steps" + (last.empty() ? "" : " (last " + last + ")"));
   };
   const InterruptGuard guard;
   t.interrupt = guard.flag();
@@ -116,7 +105,7 @@ void add_train(CLI::App& app, VerbAction& action) {
   verb->add_option("--out", o->out, "Run folder: config.yaml, checkpoint.pt, losses.csv, loss_curves.png")->required();
   verb->add_flag("--resume", o->resume, "Continue the run in --out from its last checkpoint");
   verb->add_option("--device", o->device, "Where to train")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-  verb->add_option("--stages", o->stages, "Comma-separated subset of normal,coarse,fine (default: all the model has)");
+  verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; default: all)");
   verb->add_option("--max-iterations", o->max_iterations, "Stop each stage after this many steps (-1: the config's epochs)")
       ->check(CLI::Range(std::int64_t(-1), std::int64_t(1) << 62))
       ->capture_default_str();

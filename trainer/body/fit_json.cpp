@@ -1,5 +1,7 @@
 #include "body/fit_json.hpp"
 
+#include <Eigen/Geometry>
+
 namespace hifa::trainer {
 namespace {
 
@@ -45,6 +47,44 @@ prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::
               {"inside_fraction", fit.inside_fraction},
               {"doubtful", !fit.doubts.empty()},
               {"doubts", fit.doubts}};
+}
+
+prepare::Json view_fit_json(const BodyLayer& layer, const ViewBodyParameters& body, const std::string& model,
+                            const prepare::Json& extra) {
+  using prepare::Json;
+  const torch::Tensor r = body.rotations.to(torch::kCPU, torch::kFloat32).contiguous();
+  Json pose = Json::array();
+  for (int64_t k = 0; k < r.size(0); ++k) {
+    Mat3<float> m;
+    for (int i = 0; i < 3; ++i) {
+      for (int j = 0; j < 3; ++j) m(i, j) = r[k][i][j].item<float>();
+    }
+    const Eigen::AngleAxisf a(m);
+    pose.push_back(prepare::json_vec3(a.axis() * a.angle()));
+  }
+  Json betas = Json::array();
+  const torch::Tensor b = body.betas.to(torch::kCPU, torch::kFloat32).contiguous();
+  for (int64_t i = 0; i < b.numel(); ++i) betas.push_back(prepare::json_float(b[i].item<float>()));
+  const float scale = body.scale.item<float>();
+  const torch::Tensor t = body.translation.to(torch::kCPU, torch::kFloat32) / scale;
+  const torch::Tensor joints = view_joints(layer, body).to(torch::kCPU, torch::kFloat32).contiguous();
+  Json posed = Json::array();
+  for (int64_t k = 0; k < joints.size(0); ++k) {
+    posed.push_back(prepare::json_vec3(Vec3f(joints[k][0].item<float>(), joints[k][1].item<float>(), joints[k][2].item<float>())));
+  }
+  Json out{{"format", "hifa-body-fit"},
+           {"version", 1},
+           {"model", model},
+           {"units", "normalized"},
+           {"frame", "the view's normalized frame (docs/dataset.md)"},
+           {"betas", betas},
+           {"pose", pose},
+           {"global_orient", pose[0]},
+           {"translation", prepare::json_vec3(Vec3f(t[0].item<float>(), t[1].item<float>(), t[2].item<float>()))},
+           {"scale", prepare::json_float(scale)},
+           {"posed_joints", posed}};
+  for (const auto& [key, value] : extra.items()) out[key] = value;
+  return out;
 }
 
 prepare::BodyFit body_fit_of(const ScanFit& fit, const std::string& model, const std::string& units) {

@@ -7,6 +7,8 @@
 //   write_json(path, fit_json(fit, "open_body", "cm", "scans/alice.obj"));   // prepare/dataset_writer.hpp
 //   prepare::BodyFit f = body_fit_of(fit, "open_body", "cm");   // what the JSON reads back as
 
+#include "body/body_layer.hpp"
+#include "body/image_fit.hpp"
 #include "body/scan_fit.hpp"
 #include "prepare/body_fit_file.hpp"
 #include "prepare/dataset_writer.hpp"
@@ -18,5 +20,11 @@ namespace hifa::trainer {
 prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::string& units, const std::string& scan);
 
 prepare::BodyFit body_fit_of(const ScanFit& fit, const std::string& model, const std::string& units);
+
+// A view-frame body (image_fit.hpp) as hifa-body-fit JSON in the view's normalized frame: units
+// "normalized", scale s and translation t / s (a point is s · (LBS + t / s)), pose as axis-angle,
+// posed_joints; `extra` fields are added (the image, the estimate, the IoUs).
+prepare::Json view_fit_json(const BodyLayer& layer, const ViewBodyParameters& body, const std::string& model,
+                            const prepare::Json& extra);
 
 }  // namespace hifa::trainer

@@ -1,5 +1,7 @@
 #include "body/scan_fit.hpp"
 
+#include "runtime/one_torch_thread.hpp"
+
 #include "body/body_layer.hpp"
 #include "body/fit_limits.hpp"
 #include "body/rotations.hpp"
@@ -10,6 +12,7 @@
 #include "hifa/sampling/surface.hpp"
 #include "hifa/spatial/mesh_bvh.hpp"
 #include "hifa/spatial/mesh_fields.hpp"
+#include "runtime/one_torch_thread.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -339,18 +342,6 @@ FitEnergies energies_of(const Terms& e) {
   return out;
 }
 
-// Keeps torch at one thread for the fit (its reductions then sum in one order: same bytes for
-// any machine), restoring the caller's count after.
-class OneTorchThread {
- public:
-  OneTorchThread() : previous_(torch::get_num_threads()) { torch::set_num_threads(1); }
-  ~OneTorchThread() { torch::set_num_threads(previous_); }
-  OneTorchThread(const OneTorchThread&) = delete;
-  OneTorchThread& operator=(const OneTorchThread&) = delete;
-
- private:
-  int previous_;
-};
 
 }  // namespace
 

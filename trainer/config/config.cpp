@@ -183,7 +183,9 @@ void read_optimizer(Section s, OptimizerConfig& o) {
   s.read("lr_step_epochs", o.lr_step_epochs);
   s.read("batch", o.batch);
   s.read("epochs", o.epochs);
+  s.read("beta1", o.beta1);
   s.finish();
+  if (!(o.beta1 >= 0 && o.beta1 < 1)) s.fail(s.full("beta1"), "must be in [0, 1)");
   if (!(o.lr > 0)) s.fail(s.full("lr"), "must be > 0");
   check_min(s, "lr_decay", o.lr_decay, 0);
   check_min(s, "lr_step_epochs", o.lr_step_epochs, 1);
@@ -236,6 +238,42 @@ void read_augment(Section s, AugmentConfig& a) {
   check_type(s, "background_source", a.background_source, {"procedural", "other_view"});
 }
 
+void read_body_net(Section s, BodyNetConfig& b) {
+  s.read("type", b.type);
+  check_type(s, "type", b.type, {"hmr"});
+  s.read("body_model", b.body_model);
+  s.read("inputs", b.inputs);
+  check_type(s, "inputs", b.inputs, {"image", "image_normals"});
+  s.read("image_size", b.image_size);
+  s.read("channels", b.channels);
+  s.read("blocks", b.blocks);
+  s.read("norm", b.norm);
+  check_type(s, "norm", b.norm, {"group", "none"});
+  s.read("groups", b.groups);
+  s.read("regressor_widths", b.regressor_widths);
+  s.read("iterations", b.iterations);
+  s.read("betas", b.betas);
+  s.read("joints_3d_weight", b.joints_3d_weight);
+  s.read("joints_2d_weight", b.joints_2d_weight);
+  s.read("vertices_weight", b.vertices_weight);
+  s.read("pose_weight", b.pose_weight);
+  s.read("betas_weight", b.betas_weight);
+  s.finish();
+  if (b.body_model.empty()) s.fail(s.full("body_model"), "is empty: say open or the path of an SMPL-layout .npz");
+  for (auto [k, v, m] : {std::tuple{"image_size", b.image_size, 16}, {"blocks", b.blocks, 1}, {"groups", b.groups, 1},
+                         {"iterations", b.iterations, 1}, {"betas", b.betas, 0}}) {
+    check_min(s, k, v, m);
+  }
+  if (b.channels.empty()) s.fail(s.full("channels"), "needs at least one stage");
+  for (int c : b.channels) check_min(s, "channels", c, 1);
+  for (int w : b.regressor_widths) check_min(s, "regressor_widths", w, 1);
+  for (auto [k, v] : {std::pair{"joints_3d_weight", b.joints_3d_weight}, {"joints_2d_weight", b.joints_2d_weight},
+                      {"vertices_weight", b.vertices_weight}, {"pose_weight", b.pose_weight},
+                      {"betas_weight", b.betas_weight}}) {
+    check_min(s, k, v, 0);
+  }
+}
+
 Config parse_root(const YAML::Node& root, const std::string& source) {
   Config c;
   c.source = source;
@@ -244,12 +282,18 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
 
   Section model = top.child("model");
   model.read("type", c.model_type);
-  check_type(model, "type", c.model_type, {"pifuhd", "pifu"});
-  read_level(model.child("coarse"), c.coarse);
+  check_type(model, "type", c.model_type, {"pifuhd", "pifu", "body"});
+  if (c.model_type == "body") {
+    for (const char* level : {"coarse", "fine"}) {
+      if (model.has(level)) model.fail(std::string("model.") + level, "is given but model.type is 'body' (the estimator has no levels)");
+    }
+  } else {
+    read_level(model.child("coarse"), c.coarse);
+  }
   if (c.model_type == "pifuhd") {
     c.fine = default_fine_level();
     read_level(model.child("fine"), *c.fine);
-  } else if (model.has("fine")) {
+  } else if (c.model_type == "pifu" && model.has("fine")) {
     model.fail("model.fine", "is given but model.type is 'pifu' (single level); remove it or use type: pifuhd");
   }
   model.finish();
@@ -286,6 +330,16 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
     n.vgg_weights = p.lexically_normal().string();
   }
 
+  if (c.model_type == "body") {
+    c.body_net.emplace();
+    read_body_net(top.child("body_net"), *c.body_net);
+    if (c.body_net->inputs == "image_normals" && n.type == "none") {
+      nn.fail("normal_net.type", "is none, but body_net.inputs image_normals needs the normal nets' maps");
+    }
+  } else if (top.has("body_net")) {
+    top.fail("body_net", "is given but model.type is '" + c.model_type + "' (it belongs to model.type body)");
+  }
+
   Section loss = top.child("loss");
   loss.read("type", c.loss.type);
   loss.finish();
@@ -302,6 +356,7 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   read_optimizer(train.child("normal"), t.normal);
   read_optimizer(train.child("coarse"), t.coarse);
   read_optimizer(train.child("fine"), t.fine);
+  read_optimizer(train.child("body"), t.body);
   read_sampler(train.child("coarse_sampler"), t.coarse_sampler);
   read_sampler(train.child("fine_sampler"), t.fine_sampler);
   read_augment(train.child("augment"), t.augment);
@@ -346,6 +401,8 @@ LevelConfig default_fine_level() {
   l.mlp.skips = {1, 2};
   return l;
 }
+
+int input_image_size(const Config& c) { return c.body_net ? c.body_net->image_size : c.coarse.image_size; }
 
 Config parse_config(const std::string& yaml_text, const std::string& source) {
   YAML::Node root;

@@ -75,6 +75,33 @@ struct NormalNetConfig {
   int gradient_scales = 3;             // multi-scale image-gradient fallback: scales 1, 1/2, 1/4, ...
 };
 
+// The body estimator (model.type body; the image -> body step CAR starts from): a residual
+// convolutional encoder, global average pooling, and HMR's regressor with iterative error feedback
+// (Kanazawa et al., "End-to-end Recovery of Human Shape and Pose", CVPR 2018, section 3.2) from the
+// mean parameters. Output: 24 joint rotations in the continuous 6D form (Zhou et al. 2019), β, and
+// the body's scale and translation in the view's normalized frame (docs/dataset.md): a view-frame
+// point n = scale · posed body(θ, β) + translation, orthographic camera along −z. Losses through the
+// differentiable body (trainer/body/body_layer.hpp), each with its weight; defaults after SPIN
+// (Kolotouros et al. 2019: 2D and 3D keypoints 5, pose 1, β 0.001).
+struct BodyNetConfig {
+  std::string type = "hmr";            // hmr
+  std::string body_model = "open";     // open ($HIFA_DATA/body/open_body.npz) or an SMPL-layout .npz
+  std::string inputs = "image";        // image | image_normals (image ⊕ front ⊕ back normal maps)
+  int image_size = 128;                // the square input
+  std::vector<int> channels = {32, 64, 128, 256};  // one stride-2 stage of residual blocks each (after a stride-2 stem)
+  int blocks = 1;                      // residual blocks per stage
+  std::string norm = "group";          // group | none
+  int groups = 8;                      // GroupNorm groups (reduced to gcd(groups, channels) per layer)
+  std::vector<int> regressor_widths = {512, 512};  // hidden layers of the iterative regressor
+  int iterations = 3;                  // HMR's iterative error feedback
+  int betas = 10;                      // shape coefficients predicted (<= the body model's)
+  double joints_3d_weight = 5.0;       // root-relative 3D joints, view frame
+  double joints_2d_weight = 5.0;       // projected (x, y) joints, view frame
+  double vertices_weight = 1.0;        // every body vertex, view frame (scale and translation too)
+  double pose_weight = 1.0;            // rotation matrices, squared error
+  double betas_weight = 0.001;         // β, squared error
+};
+
 struct LossConfig {
   std::string type = "extended_bce";   // extended_bce (PIFuHD eq. 4) | bce (unweighted)
 };
@@ -86,6 +113,9 @@ struct OptimizerConfig {
   int lr_step_epochs = 10;             // ... every this many epochs
   int batch = 8;
   int epochs = 30;
+  // Adam's first-moment decay: PyTorch's 0.9; the normal nets take pix2pixHD's 0.5
+  // (options/train_options.py), which PIFuHD follows.
+  double beta1 = 0.9;
 };
 
 // How many of a view's prepared samples (trainer/prepare/samples.hpp) one training step draws.
@@ -126,9 +156,10 @@ struct TrainConfig {
   int fine_crop = 512;                 // fine level trains on random crops of this size
   int checkpoint_every = 500;          // iterations between checkpoints (also one at every epoch end)
   int log_every = 10;                  // iterations averaged into one row of RUN/losses.csv
-  OptimizerConfig normal{"adam", 2e-4, 1.0, 10, 8, 30};
+  OptimizerConfig normal{"adam", 2e-4, 1.0, 10, 8, 30, 0.5};
   OptimizerConfig coarse{};
   OptimizerConfig fine{};
+  OptimizerConfig body{"adam", 1e-4, 1.0, 10, 16, 30};
   SamplerConfig coarse_sampler{};
   SamplerConfig fine_sampler{8000, 16, 1, true, 3.0};
   AugmentConfig augment{};
@@ -138,10 +169,11 @@ struct TrainConfig {
 struct Config {
   std::string source;                  // the file it was read from (for messages)
   std::string text;                    // its YAML text, as read (saved with checkpoints)
-  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only)
-  LevelConfig coarse;
+  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only) | body (the estimator)
+  LevelConfig coarse;                  // pifuhd and pifu
   std::optional<LevelConfig> fine;     // present iff model_type == "pifuhd"
   NormalNetConfig normal_net;
+  std::optional<BodyNetConfig> body_net;  // present iff model_type == "body"
   LossConfig loss;
   TrainConfig train;
 };
@@ -150,6 +182,9 @@ struct Config {
 Config load_config(const std::filesystem::path& file);
 // The same from text; `source` names it in messages.
 Config parse_config(const std::string& yaml_text, const std::string& source);
+
+// The square size the model's images are loaded at: the body estimator's or the coarse level's.
+int input_image_size(const Config& config);
 
 // The defaults of a level: coarse (PIFuHD coarse, 512 -> 128^2 x 256) or fine (1024 -> 512^2 x 16).
 LevelConfig default_coarse_level();

@@ -38,7 +38,7 @@ struct ViewBatch {
   torch::Tensor mask;          // B x 1 x R x R
   torch::Tensor normal_front;  // B x 3 x R x R
   torch::Tensor normal_back;   // B x 3 x R x R
-  torch::Tensor points;        // B x 3 x N  coarse samples, view frame
+  torch::Tensor points;        // B x 3 x N  coarse samples, view frame (undefined for model.type body)
   torch::Tensor labels;        // B x 1 x N  1 inside, 0 outside
 
   // Fine level (undefined when the dataset or the config has none): a crop of the fine image.
@@ -50,6 +50,13 @@ struct ViewBatch {
   torch::Tensor fine_points_crop;   // B x 3 x M  the same points, crop frame
   torch::Tensor fine_labels;        // B x 1 x M
   torch::Tensor fine_crop_origin;   // B x 2 int64: the crop's top-left pixel (x, y) in the fine image
+
+  // Body targets (a config with body_net; undefined otherwise): the subject's fit in the view frame,
+  // n = body_scale · posed body(body_rotations, body_betas) + body_translation (data/view_body.hpp).
+  torch::Tensor body_rotations;    // B x K x 3 x 3, relative to the parents
+  torch::Tensor body_betas;        // B x the body model's β count
+  torch::Tensor body_scale;        // B
+  torch::Tensor body_translation;  // B x 3
 
   std::vector<std::string> subjects;  // per item: subject name
   std::vector<int> views;             // per item: view index

@@ -216,4 +216,24 @@ std::shared_ptr<const prepare::CanonicalSamples> PreparedDataset::canonical_samp
   });
 }
 
+std::shared_ptr<const SubjectBodyFit> PreparedDataset::body_fit(const std::string& subject) const {
+  return cached(body_cache_, {subject, "body"}, [&]() -> std::shared_ptr<const SubjectBodyFit> {
+    const fs::path folder = subject_folder(subject), meta_path = folder / "subject.json";
+    const Json meta = prepare::read_json(meta_path);
+    if (!meta.contains("canonical") || !meta["canonical"].is_object()) return nullptr;
+    auto out = std::make_shared<SubjectBodyFit>();
+    out->fit = prepare::read_body_fit(folder / field(meta, "body", meta_path).get<std::string>());
+    const Json& m = field(meta["canonical"], "posed_to_normalized", meta_path);
+    for (int i = 0; i < 4; ++i) {
+      for (int j = 0; j < 4; ++j) {
+        const bool ok = m.is_array() && m.size() == 4 && m[std::size_t(i)].is_array() && m[std::size_t(i)].size() == 4 &&
+                        m[std::size_t(i)][std::size_t(j)].is_number();
+        if (!ok) throw Error(meta_path.string(), "'canonical.posed_to_normalized' is not 4 rows of 4 numbers");
+        out->posed_to_normalized(i, j) = m[std::size_t(i)][std::size_t(j)].get<float>();
+      }
+    }
+    return out;
+  });
+}
+
 }  // namespace hifa::trainer

@@ -32,6 +32,7 @@
 //   format or version; a subject of the split without its folder; a missing or undecodable PNG, one
 //   of the wrong size or channel count; a missing or corrupt calib or samples file.
 
+#include "prepare/body_fit_file.hpp"
 #include "prepare/canonical_samples.hpp"
 
 #include "hifa/core/types.hpp"
@@ -69,6 +70,14 @@ struct SubjectSamples {
   std::size_t count() const { return records.size() / 4; }
 };
 
+// A subject's body fit (subject.json "body", a hifa-body-fit file) and the matrix that takes its
+// posed body -- body metres, the fit's translation included -- into the subject's normalized frame
+// (subject.json canonical.posed_to_normalized).
+struct SubjectBodyFit {
+  prepare::BodyFit fit;
+  Mat4<float> posed_to_normalized = Mat4<float>::Identity();
+};
+
 class PreparedDataset {
  public:
   explicit PreparedDataset(const std::filesystem::path& root);
@@ -86,6 +95,8 @@ class PreparedDataset {
   Mat3<float> subject_to_view(const ViewItem& item) const;
   std::shared_ptr<const SubjectSamples> samples(const std::string& subject, const std::string& file) const;
   std::shared_ptr<const prepare::CanonicalSamples> canonical_samples(const std::string& subject) const;
+  // Null for a subject without canonical data (no hifa-body-fit); cached like samples().
+  std::shared_ptr<const SubjectBodyFit> body_fit(const std::string& subject) const;
 
   std::filesystem::path subject_folder(const std::string& subject) const { return root_ / "subjects" / subject; }
   std::string view_name(int view) const;
@@ -110,6 +121,7 @@ class PreparedDataset {
   mutable std::mutex cache_mutex_;
   mutable Cache<SubjectSamples> samples_cache_;
   mutable Cache<prepare::CanonicalSamples> canonical_cache_;
+  mutable Cache<SubjectBodyFit> body_cache_;
 };
 
 }  // namespace hifa::trainer

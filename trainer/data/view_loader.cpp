@@ -1,5 +1,9 @@
 #include "data/view_loader.hpp"
 
+#include "prepare/body_model_path.hpp"
+
+#include "hifa/body/body_model.hpp"
+#include "hifa/body/smpl_model.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/rng.hpp"
 #include "hifa/render/image_ops.hpp"
@@ -136,6 +140,7 @@ struct ViewLoader::Item {
   std::vector<float> points, labels;            // N x 3 (view frame), N
   std::vector<float> fine_points, fine_crop, fine_labels;
   int64_t crop_x = 0, crop_y = 0;  // the fine crop's top-left pixel
+  ViewBody body;                   // with body targets
   bool coarse_unbalanced = false, fine_unbalanced = false, fine_outside_crop = false;
 };
 
@@ -146,7 +151,10 @@ ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std:
       fine_sampler_(config.train.fine_sampler),
       augment_(config.train.augment),
       seed_(config.train.seed),
-      coarse_size_(config.coarse.image_size) {
+      coarse_size_(input_image_size(config)),
+      points_(config.model_type != "body") {
+  if (config.body_net) load_bodies(config);
+  if (!points_) return;
   coarse_file_ = samples_file(dataset_, coarse_sampler_.sigma_cm, "train.coarse_sampler.sigma_cm", config);
   if (config.fine && dataset_.fine_resolution() > 0) {
     fine_size_ = config.fine->image_size;
@@ -157,6 +165,33 @@ ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std:
     }
     fine_file_ = samples_file(dataset_, fine_sampler_.sigma_cm, "train.fine_sampler.sigma_cm", config);
   }
+}
+
+void ViewLoader::load_bodies(const Config& config) {
+  const fs::path path = prepare::body_model_path(config.body_net->body_model, config.source + ": body_net.body_model");
+  const SmplModel<float> model = SmplModel<float>::load(path);
+  shape_count_ = model.shape_count();
+  std::vector<ViewItem> with_fit;
+  for (const ViewItem& item : items_) {
+    if (!rest_root_.contains(item.subject)) {
+      const auto fit = dataset_.body_fit(item.subject);
+      if (!fit) continue;
+      if (fit->fit.model != path.stem().string()) {
+        throw Error((dataset_.subject_folder(item.subject) / "subject.json").string(),
+                    "its body fit was made with the body model '" + fit->fit.model + "', the config's body_net.body_model is " +
+                        path.string());
+      }
+      const std::size_t n = std::min(fit->fit.betas.size(), std::size_t(shape_count_));
+      const RowMatrix3<float> rest_joints = model.rest_joints(model.rest_vertices(std::span(fit->fit.betas.data(), n)));
+      rest_root_.emplace(item.subject, rest_joints.row(0).transpose());
+    }
+    with_fit.push_back(item);
+  }
+  if (with_fit.empty()) {
+    throw Error(dataset_.root().string(), "no subject of the split has a body fit (prepare it with --fit-body, or give "
+                                          "body files beside the scans)");
+  }
+  items_ = std::move(with_fit);
 }
 
 int64_t ViewLoader::batches_per_epoch(int batch) const {
@@ -217,6 +252,8 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
   }
 
   const Mat3<float> R = dataset_.subject_to_view(view);
+  if (shape_count_ > 0) out.body = body_in_view(*dataset_.body_fit(view.subject), rest_root_.at(view.subject), R, aug.affine, shape_count_);
+  if (!points_) return out;
   const auto to_view = [&](const SubjectSamples& s, std::size_t i) {
     const Vec3f p(s.records[4 * i], s.records[4 * i + 1], s.records[4 * i + 2]);
     return aug.affine.apply(R * p);
@@ -261,7 +298,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
   }
   const std::vector<int64_t> order = epoch_order(epoch);
   MapStack coarse, fine;
-  std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab, forigin;
+  std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab, forigin, rotations, betas, scale, translation;
   ViewBatch b;
   for (int k = 0; k < batch_size; ++k) {
     const int64_t item = order[std::size_t(index * batch_size + k)];
@@ -270,9 +307,17 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
     b.views.push_back(items_[std::size_t(item)].view);
     b.fallbacks += DrawFallbacks{it.coarse_unbalanced, it.fine_unbalanced, it.fine_outside_crop};
     coarse.add(it.coarse);
-    const auto n = int64_t(it.labels.size());
-    pts.push_back(torch::tensor(it.points).view({n, 3}).t());
-    lab.push_back(torch::tensor(it.labels).view({1, n}));
+    if (shape_count_ > 0) {
+      rotations.push_back(torch::tensor(it.body.rotations).view({-1, 3, 3}));
+      betas.push_back(torch::tensor(it.body.betas));
+      scale.push_back(torch::tensor(it.body.scale));
+      translation.push_back(torch::tensor(std::vector<float>{it.body.translation.x(), it.body.translation.y(), it.body.translation.z()}));
+    }
+    if (points_) {
+      const auto n = int64_t(it.labels.size());
+      pts.push_back(torch::tensor(it.points).view({n, 3}).t());
+      lab.push_back(torch::tensor(it.labels).view({1, n}));
+    }
     if (has_fine()) {
       fine.add(it.fine);
       const auto m = int64_t(it.fine_labels.size());
@@ -283,8 +328,16 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
     }
   }
   coarse.stack(b.image, b.mask, b.normal_front, b.normal_back);
-  b.points = torch::stack(pts);
-  b.labels = torch::stack(lab);
+  if (points_) {
+    b.points = torch::stack(pts);
+    b.labels = torch::stack(lab);
+  }
+  if (shape_count_ > 0) {
+    b.body_rotations = torch::stack(rotations);
+    b.body_betas = torch::stack(betas);
+    b.body_scale = torch::stack(scale);
+    b.body_translation = torch::stack(translation);
+  }
   if (has_fine()) {
     fine.stack(b.fine_image, b.fine_mask, b.fine_normal_front, b.fine_normal_back);
     b.fine_points = torch::stack(fpts);

@@ -43,14 +43,20 @@
 //            `fine_points_crop` = ((x - cx) k, (y - cy) k, z k), k = fine size / crop, (cx, cy) the
 //            window's centre in the view frame (batch.hpp).
 //   Images go to [-1, 1] (2 v - 1), normals are already decoded (prepared_dataset.hpp).
+//   body     (a config with body_net) the subject's fit in the view's frame, warped by the same
+//            augmentation (data/view_body.hpp): the batch's body_* tensors. The split's items are
+//            then those of subjects with a fit (PreparedDataset::body_fit), and model.type body
+//            draws no points (its batches have no points or fine crop).
 // Errors: hifa::Error from PreparedDataset (naming the file); naming the config key for a fine_crop
 //   larger than the fine image or a sigma_cm the dataset does not have; naming the loader for a
-//   batch index past the epoch's last batch.
+//   batch index past the epoch's last batch; with body_net, naming the dataset when no subject of
+//   the split has a fit, and a subject's body file when its fit was made with another body model.
 
 #include "config/config.hpp"
 #include "data/augment.hpp"
 #include "data/batch.hpp"
 #include "data/prepared_dataset.hpp"
+#include "data/view_body.hpp"
 
 #include "prepare/backgrounds.hpp"
 
@@ -86,6 +92,7 @@ class ViewLoader {
  private:
   struct Item;
   Item load_item(int64_t epoch, int64_t item, bool augment) const;
+  void load_bodies(const Config& config);
 
   PreparedDataset dataset_;
   std::vector<ViewItem> items_;
@@ -94,6 +101,9 @@ class ViewLoader {
   AugmentConfig augment_;
   std::uint64_t seed_ = 0;
   int coarse_size_ = 0, fine_size_ = 0, crop_ = 0;
+  bool points_ = true;                     // draw points (not for model.type body)
+  int shape_count_ = 0;                    // the body model's β count (0: no body targets)
+  std::map<std::string, Vec3f> rest_root_;  // per subject with a fit: J(β)_0 of its β
   prepare::Backgrounds backgrounds_ = prepare::Backgrounds::procedural();
 };
 

@@ -70,17 +70,18 @@ torch::Device parse_device(const std::string& name) {
   throw Error("--device", "'" + name + "' is not a device name (cpu, cuda or cuda:N)");
 }
 
-RunModel load_run_model(const fs::path& run, torch::Device device) {
+Config read_run_config(const fs::path& run) {
   std::error_code ec;
   if (!fs::is_directory(run, ec)) throw Error(run.string(), "no such run folder");
   const fs::path config_file = run / "config.yaml";
   if (!fs::is_regular_file(config_file, ec)) throw Error(config_file.string(), "no such file (not a run folder of hifa train)");
+  return load_config(config_file);
+}
+
+void read_run_module(const fs::path& run, torch::nn::Module& module) {
+  std::error_code ec;
   const fs::path checkpoint = run / "checkpoint.pt";
   if (!fs::is_regular_file(checkpoint, ec)) throw Error(checkpoint.string(), "no such file (the run has no checkpoint yet)");
-
-  RunModel out;
-  out.config = load_config(config_file);
-  out.model = make_model(out.config);
   torch::serialize::InputArchive archive, model_archive;
   try {
     archive.load_from(checkpoint.string());
@@ -95,10 +96,20 @@ RunModel load_run_model(const fs::path& run, torch::Device device) {
   }
   if (!has_model) throw Error(checkpoint.string(), "has no 'model' entry (not a checkpoint of hifa train)");
   try {
-    read_checked(*out.model, model_archive, "", checkpoint.string());
+    read_checked(module, model_archive, "", checkpoint.string());
   } catch (const c10::Error& e) {
     throw Error(checkpoint.string(), "unreadable model tensors (truncated or corrupt): " + first_line(e));
   }
+}
+
+RunModel load_run_model(const fs::path& run, torch::Device device) {
+  RunModel out;
+  out.config = read_run_config(run);
+  if (out.config.model_type == "body") {
+    throw Error(run.string(), "holds a body estimator (model.type body), not a PIFuHD or PIFu model");
+  }
+  out.model = make_model(out.config);
+  read_run_module(run, *out.model);
   out.model->eval();
   out.model->to(device);
   out.device = device;

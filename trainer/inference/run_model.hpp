@@ -17,7 +17,7 @@
 // Errors (hifa::Error): RUN missing or not a folder; config.yaml missing or invalid (load_config's
 //   message); checkpoint.pt missing or unreadable ("<RUN>/checkpoint.pt: not a LibTorch archive
 //   ..."); no "model" entry; a config/checkpoint mismatch naming the tensor and both shapes;
-//   "cuda" when LibTorch has no CUDA.
+//   "cuda" when LibTorch has no CUDA; a run of another model type (load_run_model: a body estimator).
 
 #include "config/config.hpp"
 #include "models/pifuhd.hpp"
@@ -40,6 +40,11 @@ struct RunModel {
 torch::Device parse_device(const std::string& name);
 
 RunModel load_run_model(const std::filesystem::path& run, torch::Device device = torch::kCPU);
+
+// The two halves of loading any model type's run: RUN/config.yaml, and the checkpoint's "model"
+// sub-archive read into a module built from it (checked key by key, as above).
+Config read_run_config(const std::filesystem::path& run);
+void read_run_module(const std::filesystem::path& run, torch::nn::Module& module);
 
 // Writes RUN/config.yaml (config.text) and RUN/checkpoint.pt (only the "model" sub-archive), each
 // atomically; creates RUN. config.text must be the YAML the model was built from.

@@ -6,6 +6,7 @@
 #include "hifa/render/image_io.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -17,9 +18,9 @@
 namespace hifa::trainer {
 namespace {
 
-std::string header() {
+std::string header(const std::vector<std::string>& columns) {
   std::string h = "stage,epoch,iteration";
-  for (const char* c : loss_columns) h += std::string(",") + c;
+  for (const std::string& c : columns) h += "," + c;
   return h + ",lr,seconds";
 }
 
@@ -36,12 +37,12 @@ std::string format(const LossRow& r) {
   return line + "," + number(r.lr) + "," + number(r.seconds);
 }
 
-LossRow parse(const std::string& line, const std::filesystem::path& csv, std::size_t line_number) {
+LossRow parse(const std::string& line, std::size_t columns, const std::filesystem::path& csv, std::size_t line_number) {
   std::vector<std::string> cells;
   std::stringstream ss(line);
   for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
   if (!line.empty() && line.back() == ',') cells.emplace_back();
-  const std::size_t expected = 3 + loss_columns.size() + 2;
+  const std::size_t expected = 3 + columns + 2;
   if (cells.size() != expected) {
     throw Error(csv.string(), "line " + std::to_string(line_number) + " has " + std::to_string(cells.size()) +
                                   " cells, expected " + std::to_string(expected));
@@ -51,26 +52,27 @@ LossRow parse(const std::string& line, const std::filesystem::path& csv, std::si
   r.stage = cells[0];
   r.epoch = std::stoll(cells[1]);
   r.iteration = std::stoll(cells[2]);
-  for (std::size_t i = 0; i < loss_columns.size(); ++i) r.terms[i] = value(cells[3 + i]);
-  r.lr = value(cells[3 + loss_columns.size()]);
-  r.seconds = value(cells[4 + loss_columns.size()]);
+  for (std::size_t i = 0; i < columns; ++i) r.terms.push_back(value(cells[3 + i]));
+  r.lr = value(cells[3 + columns]);
+  r.seconds = value(cells[4 + columns]);
   return r;
 }
 
-void write_all(const std::filesystem::path& csv, const std::vector<LossRow>& rows) {
+void write_all(const std::filesystem::path& csv, const std::vector<std::string>& columns, const std::vector<LossRow>& rows) {
   write_file_atomically(csv, [&](std::ostream& os) {
-    os << header() << '\n';
+    os << header(columns) << '\n';
     for (const LossRow& r : rows) os << format(r) << '\n';
   });
 }
 
 }  // namespace
 
-LossLog::LossLog(std::filesystem::path csv) : csv_(std::move(csv)) {}
+LossLog::LossLog(std::filesystem::path csv, std::vector<std::string> columns)
+    : csv_(std::move(csv)), columns_(std::move(columns)) {}
 
 void LossLog::start() {
   rows_.clear();
-  write_all(csv_, rows_);
+  write_all(csv_, columns_, rows_);
 }
 
 void LossLog::resume(std::int64_t rows) {
@@ -78,19 +80,24 @@ void LossLog::resume(std::int64_t rows) {
   if (!in) throw Error(csv_.string(), "cannot open the run's loss log to resume it");
   std::string line;
   std::getline(in, line);
-  if (line != header()) throw Error(csv_.string(), "not a hifa loss log (its header is '" + line + "')");
+  if (line != header(columns_)) {
+    throw Error(csv_.string(), "its header is '" + line + "', expected '" + header(columns_) + "' (not this model's loss log)");
+  }
   rows_.clear();
   for (std::size_t n = 2; std::int64_t(rows_.size()) < rows && std::getline(in, line); ++n) {
-    rows_.push_back(parse(line, csv_, n));
+    rows_.push_back(parse(line, columns_.size(), csv_, n));
   }
   if (std::int64_t(rows_.size()) < rows) {
     throw Error(csv_.string(), "has " + std::to_string(rows_.size()) + " rows, the checkpoint accounts for " +
                                    std::to_string(rows));
   }
-  write_all(csv_, rows_);  // drops the rows written after the checkpoint (and a half-written last line)
+  write_all(csv_, columns_, rows_);  // drops the rows written after the checkpoint (and a half-written last line)
 }
 
 void LossLog::append(const LossRow& row) {
+  if (row.terms.size() != columns_.size()) {
+    throw Error(csv_.string(), "a row of " + std::to_string(row.terms.size()) + " terms for " + std::to_string(columns_.size()) + " columns");
+  }
   std::ofstream out(csv_, std::ios::app);
   out << format(row) << '\n';
   out.flush();
@@ -100,10 +107,10 @@ void LossLog::append(const LossRow& row) {
 
 namespace {
 
-// One colour per loss column (normal, normal_l1, normal_perceptual, coarse, fine).
-const std::array<Vec3f, loss_columns.size()> colours = {Vec3f(0.85f, 0.2f, 0.15f), Vec3f(0.95f, 0.6f, 0.1f),
-                                                       Vec3f(0.55f, 0.3f, 0.75f), Vec3f(0.15f, 0.45f, 0.85f),
-                                                       Vec3f(0.1f, 0.65f, 0.3f)};
+// Column c takes colour c modulo the palette (a stage rarely logs more than five terms).
+const std::array<Vec3f, 8> colours = {Vec3f(0.85f, 0.2f, 0.15f), Vec3f(0.95f, 0.6f, 0.1f), Vec3f(0.55f, 0.3f, 0.75f),
+                                      Vec3f(0.15f, 0.45f, 0.85f), Vec3f(0.1f, 0.65f, 0.3f),  Vec3f(0.45f, 0.3f, 0.2f),
+                                      Vec3f(0.9f, 0.4f, 0.7f),    Vec3f(0.4f, 0.4f, 0.4f)};
 
 void set_pixel(Image<float>& image, int x, int y, const Vec3f& c) {
   if (x < 0 || y < 0 || x >= image.width() || y >= image.height()) return;
@@ -129,7 +136,8 @@ std::string short_number(double v) {
 
 }  // namespace
 
-void plot_loss_curves(const std::vector<LossRow>& rows, const std::filesystem::path& png) {
+void plot_loss_curves(const std::vector<LossRow>& rows, const std::vector<std::string>& columns,
+                      const std::filesystem::path& png) {
   if (rows.empty()) return;
   std::vector<std::string> stages;
   for (const LossRow& r : rows) {
@@ -170,21 +178,22 @@ void plot_loss_curves(const std::vector<LossRow>& rows, const std::filesystem::p
     };
     auto sy = [&](double v) { return py1 - (v - lo) / (hi - lo) * (py1 - py0); };
     int legend = 0;
-    for (std::size_t c = 0; c < loss_columns.size(); ++c) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      const Vec3f& colour = colours[c % colours.size()];
       bool any = false;
       const LossRow* prev = nullptr;
       for (const LossRow* r : mine) {
         const double v = r->terms[c];
         if (!std::isfinite(v)) continue;
         any = true;
-        if (prev) draw_line(image, sx(prev->iteration), sy(prev->terms[c]), sx(r->iteration), sy(v), colours[c]);
-        else draw_line(image, sx(r->iteration), sy(v), sx(r->iteration), sy(v), colours[c]);
+        if (prev) draw_line(image, sx(prev->iteration), sy(prev->terms[c]), sx(r->iteration), sy(v), colour);
+        else draw_line(image, sx(r->iteration), sy(v), sx(r->iteration), sy(v), colour);
         prev = r;
       }
       if (!any) continue;
       const int ly = py0 + 4 + legend++ * 12;
-      for (int x = px1 + 8; x < px1 + 22; ++x) set_pixel(image, x, ly + 3, colours[c]), set_pixel(image, x, ly + 4, colours[c]);
-      detail::draw_text(image, loss_columns[c], px1 + 26, ly, 1, ink);
+      for (int x = px1 + 8; x < px1 + 22; ++x) set_pixel(image, x, ly + 3, colour), set_pixel(image, x, ly + 4, colour);
+      detail::draw_text(image, columns[c], px1 + 26, ly, 1, ink);
     }
   }
   write_png(png, image);

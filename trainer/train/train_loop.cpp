@@ -20,14 +20,14 @@ void say(const TrainEvents& events, const std::string& line) {
   if (events.log) events.log(line);
 }
 
-// The epoch's point-draw fallbacks that the stage's losses saw (the normal nets use no points; the
-// coarse stage only the coarse draw), as one log line; empty when there were none.
-std::string fallback_line(Stage stage, std::int64_t epoch, std::int64_t items, DrawFallbacks f) {
-  if (stage == Stage::normal) return {};
-  if (stage == Stage::coarse) f.fine_unbalanced = f.fine_outside_crop = 0;
+// The epoch's point-draw fallbacks that the stage's losses saw (StageSpec says which draws they use),
+// as one log line; empty when there were none.
+std::string fallback_line(const StageSpec& stage, std::int64_t epoch, std::int64_t items, DrawFallbacks f) {
+  if (!stage.coarse_points) f.coarse_unbalanced = 0;
+  if (!stage.fine_points) f.fine_unbalanced = f.fine_outside_crop = 0;
   if (!f.any()) return {};
   std::ostringstream line;
-  line << stage_name(stage) << " epoch " << epoch << ", point-draw fallbacks among " << items << " items:";
+  line << stage.name << " epoch " << epoch << ", point-draw fallbacks among " << items << " items:";
   const char* separator = " ";
   const auto part = [&](std::int64_t n, const char* what) {
     if (n == 0) return;
@@ -40,19 +40,21 @@ std::string fallback_line(Stage stage, std::int64_t epoch, std::int64_t items, D
   return line.str();
 }
 
-std::vector<Stage> chosen_stages(const Config& config, const std::vector<Stage>& asked) {
-  const std::vector<Stage> has = model_stages(config);
+std::vector<StageSpec> chosen_stages(const ModelTrainer& trainer, const Config& config, const std::vector<std::string>& asked) {
+  const std::vector<StageSpec>& has = trainer.stages();
+  for (const std::string& name : asked) find_stage(has, name, config.source);
   if (asked.empty()) return has;
-  std::vector<Stage> out;
-  for (Stage s : {Stage::normal, Stage::coarse, Stage::fine}) {
-    if (std::find(asked.begin(), asked.end(), s) == asked.end()) continue;
-    if (std::find(has.begin(), has.end(), s) == has.end()) {
-      throw Error(config.source, std::string("the model has no ") + stage_name(s) + " stage (" +
-                                     (s == Stage::fine ? "model.type is " + config.model_type : "normal_net.type is none") + ")");
-    }
-    out.push_back(s);
+  std::vector<StageSpec> out;
+  for (const StageSpec& s : has) {
+    if (std::find(asked.begin(), asked.end(), s.name) != asked.end()) out.push_back(s);
   }
   return out;
+}
+
+// The stage's position in the model's training order.
+int stage_index(const ModelTrainer& trainer, const std::string& name, const std::string& what) {
+  const std::vector<StageSpec>& all = trainer.stages();
+  return int(&find_stage(all, name, what) - all.data());
 }
 
 void prepare_run_folder(const fs::path& run) {
@@ -89,19 +91,20 @@ BatchSource loader_source(const ViewLoader& loader, int workers) {
 }
 
 void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events) {
-  const std::vector<Stage> stages = chosen_stages(config, options.stages);
+  const std::unique_ptr<ModelTrainer> trainer = make_trainer(config, options.device);
+  const std::vector<StageSpec> stages = chosen_stages(*trainer, config, options.stages);
+  const std::vector<std::string> columns = loss_columns(trainer->stages());
   prepare_run_folder(options.run);
   if (options.resume) {
     check_run_config(options.run, config);
     remove_stale_temporaries(options.run);
   }
-  StageTrainer trainer(config, options.device);
-  LossLog log(options.run / "losses.csv");
+  LossLog log(options.run / "losses.csv", columns);
   TrainState state;
   int at = -1;  // the checkpoint's stage (training order), -1 for a fresh run
   if (options.resume) {
-    state = read_checkpoint(options.run, config, *trainer.model(), trainer.optimizers(), options.device);
-    at = int(parse_stage(state.stage, checkpoint_file(options.run).string()));
+    state = read_checkpoint(options.run, config, trainer->module(), trainer->optimizers(), options.device);
+    at = stage_index(*trainer, state.stage, checkpoint_file(options.run).string());
     log.resume(state.csv_rows);
     say(events, "resuming " + options.run.string() + " at stage " + state.stage + ", epoch " + std::to_string(state.epoch) +
                     ", step " + std::to_string(state.iteration));
@@ -114,33 +117,37 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
   }
   const int log_every = config.train.log_every;
   auto checkpoint = [&] {
-    write_checkpoint(options.run, config, *trainer.model(), trainer.optimizers(), state, options.device);
-    plot_loss_curves(log.rows(), options.run / "loss_curves.png");
+    write_checkpoint(options.run, config, trainer->module(), trainer->optimizers(), state, options.device);
+    plot_loss_curves(log.rows(), columns, options.run / "loss_curves.png");
   };
 
-  for (Stage stage : stages) {
-    if (int(stage) < at) {
-      say(events, std::string(stage_name(stage)) + " stage: skipped, the run is already at the " + state.stage + " stage");
+  for (const StageSpec& spec : stages) {
+    const std::string& stage = spec.name;
+    const int index = stage_index(*trainer, stage, config.source);
+    if (index < at) {
+      say(events, stage + " stage: skipped, the run is already at the " + state.stage + " stage");
       continue;
     }
-    if (int(stage) > at) {
-      state = TrainState{stage_name(stage), 0, 0, 0, state.csv_rows, {}, 0, 0.0};
-      at = int(stage);
+    if (index > at) {
+      state = TrainState{stage, 0, 0, 0, state.csv_rows, {}, 0, 0.0};
+      at = index;
     }
-    state.window_sums.resize(loss_columns.size(), 0.0);
-    const OptimizerConfig& oc = stage_optimizer(config, stage);
+    // The log window sums one value per column of the run's log, NaN for the stage's other columns.
+    state.window_sums.resize(columns.size(), 0.0);
+    std::vector<std::size_t> column_of;
+    for (const std::string& l : spec.losses) column_of.push_back(std::size_t(std::find(columns.begin(), columns.end(), l) - columns.begin()));
+    const OptimizerConfig& oc = spec.optimizer;
     const std::int64_t per_epoch = source.batches_per_epoch(oc.batch);
     if (per_epoch <= 0) {
-      throw Error(config.source, std::string("train.") + stage_name(stage) + ".batch is " + std::to_string(oc.batch) +
-                                     ", more than the dataset's items");
+      throw Error(config.source, "train." + stage + ".batch is " + std::to_string(oc.batch) + ", more than the dataset's items");
     }
     std::int64_t total = oc.epochs * per_epoch;
     if (options.max_iterations >= 0) total = std::min(total, options.max_iterations);
-    if (stage == Stage::normal) say(events, trainer.normal_loss()->describe());
-    if (events.stage_begin) events.stage_begin(stage, std::min(state.iteration, total), total);
+    if (const std::string line = trainer->describe(stage); !line.empty()) say(events, line);
+    if (events.stage_begin) events.stage_begin(spec, std::min(state.iteration, total), total);
 
     while (state.iteration < total) {
-      trainer.set_epoch(stage, state.epoch);
+      trainer->set_epoch(stage, state.epoch);
       auto next = source.open(state.epoch, state.index, oc.batch);
       DrawFallbacks fallbacks;  // this epoch's, since the start or the resume
       std::int64_t items = 0;
@@ -152,10 +159,12 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
         }
         const auto t0 = std::chrono::steady_clock::now();
         fallbacks += batch->fallbacks;
-        items += batch->points.size(0);
-        const LossTerms losses = trainer.step(stage, *batch, state.iteration);
+        items += batch->image.size(0);
+        const std::vector<double> losses = trainer->step(stage, *batch, state.iteration);
         state.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        for (std::size_t c = 0; c < losses.size(); ++c) state.window_sums[c] += losses[c];  // NaN stays NaN
+        std::vector<double> row_terms(columns.size(), std::nan(""));
+        for (std::size_t l = 0; l < losses.size(); ++l) row_terms[column_of[l]] = losses[l];
+        for (std::size_t c = 0; c < columns.size(); ++c) state.window_sums[c] += row_terms[c];  // NaN stays NaN
         ++state.window_count;
         ++state.iteration;
         const std::int64_t epoch = state.epoch;
@@ -164,30 +173,30 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
           state.index = 0;
         }
         if (state.window_count == log_every || state.iteration == total) {
-          LossRow row{stage_name(stage), epoch, state.iteration, {}, trainer.lr(stage), state.seconds};
-          for (std::size_t c = 0; c < losses.size(); ++c) row.terms[c] = state.window_sums[c] / double(state.window_count);
+          LossRow row{stage, epoch, state.iteration, {}, trainer->lr(stage), state.seconds};
+          for (double sum : state.window_sums) row.terms.push_back(sum / double(state.window_count));
           log.append(row);
           ++state.csv_rows;
           std::fill(state.window_sums.begin(), state.window_sums.end(), 0.0);
           state.window_count = 0;
         }
-        if (events.step) events.step(stage, state.iteration, losses, trainer.lr(stage));
+        if (events.step) events.step(spec, state.iteration, losses, trainer->lr(stage));
         const bool epoch_end = state.index == 0;
         const bool interrupted = options.interrupt && options.interrupt->load();
         if (state.iteration % config.train.checkpoint_every == 0 || epoch_end || state.iteration == total || interrupted) {
           checkpoint();
         }
         if (interrupted) {
-          throw Error(options.run.string(), std::string("interrupted at ") + stage_name(stage) + " step " +
+          throw Error(options.run.string(), "interrupted at " + stage + " step " +
                                                 std::to_string(state.iteration) + " of " + std::to_string(total) +
                                                 "; checkpoint written: run the same command with --resume to continue");
         }
         if (epoch_end) break;  // the next epoch's rate and stream
       }
-      const std::string fallback = fallback_line(stage, state.epoch - (state.index == 0 ? 1 : 0), items, fallbacks);
+      const std::string fallback = fallback_line(spec, state.epoch - (state.index == 0 ? 1 : 0), items, fallbacks);
       if (!fallback.empty()) say(events, fallback);
     }
-    if (events.stage_end) events.stage_end(stage);
+    if (events.stage_end) events.stage_end(spec);
   }
 }
 

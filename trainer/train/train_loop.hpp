@@ -9,9 +9,9 @@
 // RUN (created when missing) receives config.yaml, checkpoint.pt (train/checkpoint.hpp: every
 // train.checkpoint_every steps of a stage, at every epoch end and at a stage's end), losses.csv and
 // loss_curves.png (train/loss_log.hpp; the plot redrawn at each checkpoint).
-// Stages run in the order normal, coarse, fine, those of `stages` (empty: every stage the model
-// has, train/stages.hpp). A stage has epochs x batches_per_epoch(batch) steps of its train.<stage>
-// section, or max_iterations if that is smaller (>= 0; a smoke run). Batch i of epoch e is
+// The model type's trainer (model_trainer.hpp) gives the stages; they run in its order, those named
+// in `stages` (empty: every stage the model has). A stage has epochs x batches_per_epoch(batch)
+// steps of its train.<stage> section, or max_iterations if that is smaller (>= 0; a smoke run). Batch i of epoch e is
 // source.open(e, i, batch): with a source whose batches are a function of (e, i) (ViewLoader),
 // resume continues at the exact stage, epoch, batch and step of the last checkpoint with the same
 // model, optimizer and generator state, so an interrupted and resumed run computes the same losses
@@ -25,12 +25,12 @@
 // Errors (hifa::Error, one line): RUN not creatable or not writable; RUN already holding a
 // checkpoint without `resume`, or none with it; a resumed run's config differing from RUN's; a
 // corrupt checkpoint (naming the file); a stage the model does not have; a dataset with fewer items
-// than a batch.
+// than a batch; a stage name the model does not have.
 
 #include "config/config.hpp"
 #include "data/batch.hpp"
 #include "train/loss_log.hpp"
-#include "train/stages.hpp"
+#include "train/model_trainer.hpp"
 
 #include <torch/torch.h>
 
@@ -61,7 +61,7 @@ struct TrainOptions {
   std::filesystem::path run;
   bool resume = false;
   torch::Device device = torch::kCPU;
-  std::vector<Stage> stages;           // empty: all the model has
+  std::vector<std::string> stages;     // empty: all the model has
   std::int64_t max_iterations = -1;    // per stage; -1: no limit
   const std::atomic<bool>* interrupt = nullptr;  // set: checkpoint after the current step and stop
 };
@@ -70,9 +70,10 @@ struct TrainOptions {
 struct TrainEvents {
   std::function<void(const std::string& line)> log;
   // A stage begins with `done` of its `total` steps already taken (a resumed run).
-  std::function<void(Stage stage, std::int64_t done, std::int64_t total)> stage_begin;
-  std::function<void(Stage stage, std::int64_t iteration, const LossTerms& losses, double lr)> step;
-  std::function<void(Stage stage)> stage_end;
+  std::function<void(const StageSpec& stage, std::int64_t done, std::int64_t total)> stage_begin;
+  // `losses` are the stage's own terms (stage.losses).
+  std::function<void(const StageSpec& stage, std::int64_t iteration, const std::vector<double>& losses, double lr)> step;
+  std::function<void(const StageSpec& stage)> stage_end;
 };
 
 void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events = {});

@@ -1,0 +1,149 @@
+// hifa fit-body --image IMG --run RUN [--mask M] [--normals RUN2] [--iterations N] --out FIT.json
+// [--sheet PNG]. The image is square RGB at any size; the estimator sees it at its body_net
+// image_size, the fit works at the image's own size. Normal maps come from the body run's normal
+// nets, else from --normals (any run with normal nets: a PIFuHD run), else the fit uses the
+// silhouette alone. The mask is --mask, else where the predicted front map is a normal (|n| > 0.5:
+// the nets learned 0 off the person), else an error.
+
+#include "fit_body_image.hpp"
+
+#include "body/fit_json.hpp"
+#include "body/image_fit.hpp"
+#include "inference/body_run.hpp"
+#include "inference/reconstruct.hpp"
+#include "inference/run_model.hpp"
+#include "prepare/dataset_writer.hpp"
+
+#include "hifa/core/error.hpp"
+#include "hifa/render/contact_sheet.hpp"
+#include "hifa/render/image_io.hpp"
+#include "hifa/render/image_ops.hpp"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace hifa::app {
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor chw(const Image<float>& im) {
+  return torch::from_blob(const_cast<float*>(im.data()), {im.height(), im.width(), im.channels()}, torch::kFloat32)
+      .permute({2, 0, 1})
+      .clone();
+}
+
+Image<float> hwc(const torch::Tensor& t) {
+  const torch::Tensor x = t.to(torch::kCPU, torch::kFloat32).clamp(0, 1).permute({1, 2, 0}).contiguous();
+  Image<float> out(int(x.size(1)), int(x.size(0)), int(x.size(2)));
+  std::copy_n(x.data_ptr<float>(), out.size(), out.data());
+  return out;
+}
+
+// 1 x C x s x s maps resized to S x S (bilinear, align_corners as the normal nets' upsampling).
+torch::Tensor resized(const torch::Tensor& maps, int64_t size) {
+  if (maps.size(2) == size) return maps;
+  return F::interpolate(maps, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kBilinear).align_corners(true));
+}
+
+}  // namespace
+
+void run_fit_body_image(const FitBodyImageArgs& a) {
+  const auto started = std::chrono::steady_clock::now();
+  const Image<float> image = read_image(a.image);
+  if (image.channels() != 3) {
+    throw Error(a.image.string(), "has " + std::to_string(image.channels()) + " channels; the body estimator takes RGB");
+  }
+  trainer::check_input_image(image, a.image.string());
+  const int size = image.width();
+  trainer::BodyRun run = trainer::load_body_run(a.run);
+  const int estimator_size = run.config.body_net->image_size;
+  const torch::Tensor full = chw(image).unsqueeze(0) * 2 - 1;
+  const Image<float> small = size == estimator_size ? image : resize_area(image, estimator_size, estimator_size);
+  const torch::Tensor in = chw(small).unsqueeze(0) * 2 - 1;
+
+  // The normal maps at the image's size (1 x 3 x S x S), when some net predicts them.
+  torch::Tensor front, back;
+  std::string normals_from = "none (silhouette only)";
+  torch::NoGradGuard no_grad;
+  if (run.model->has_normal_nets()) {
+    front = resized(run.model->normal_front->forward(in), size);
+    back = resized(run.model->normal_back->forward(in), size);
+    normals_from = "the body run's normal nets";
+  } else if (!a.normals_run.empty()) {
+    trainer::RunModel normals = trainer::load_run_model(a.normals_run);
+    if (!normals.model->has_normal_nets()) throw Error(a.normals_run.string(), "has no normal nets (normal_net.type: none)");
+    const trainer::ConditionedInputs c = trainer::condition_inputs(normals, image, nullptr, trainer::FieldLevel::coarse);
+    front = resized(c.normal_front, size);
+    back = resized(c.normal_back, size);
+    normals_from = a.normals_run.string() + "'s normal nets";
+  }
+  torch::Tensor mask;
+  std::string mask_from = a.mask.string();
+  if (!a.mask.empty()) {
+    mask = chw(trainer::read_input_mask(a.mask, size, size))[0];
+  } else if (front.defined()) {
+    mask = (front[0].norm(2, 0) > 0.5f).to(torch::kFloat32);
+    mask_from = "predicted (|front normal| > 0.5)";
+  } else {
+    throw Error("fit-body --image", "no mask: give --mask, or normal nets (--normals RUN) whose maps say where the person is");
+  }
+
+  const torch::Tensor estimator_front = front.defined() ? resized(front, estimator_size) : front;
+  const torch::Tensor estimator_back = back.defined() ? resized(back, estimator_size) : back;
+  const trainer::ViewBodyParameters start = trainer::estimate_body(run, in, estimator_front, estimator_back);
+  const double estimate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  trainer::ImageFitOptions options;
+  options.iterations = a.iterations;
+  const trainer::ImageFitTarget target =
+      trainer::image_fit_target(mask, front.defined() ? front[0] : front, back.defined() ? back[0] : back);
+  trainer::ImageFit fit;
+  {
+    torch::AutoGradMode grad(true);
+    fit = trainer::fit_body_to_image(*run.body, start, target, options);
+  }
+  const trainer::BodyRender before = trainer::render_body(*run.body, start, size);
+  const trainer::BodyRender after = trainer::render_body(*run.body, fit.body, size);
+  const double iou_before = trainer::mask_iou(before.mask, mask), iou_after = trainer::mask_iou(after.mask, mask);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  prepare::Json extra{{"fitted_from", a.image.string()},
+                      {"run", a.run.string()},
+                      {"mask", mask_from},
+                      {"normals", normals_from},
+                      {"silhouette_iou_estimate", iou_before},
+                      {"silhouette_iou", iou_after},
+                      {"energies", {{"outside", fit.outside}, {"cover", fit.cover}, {"normal", fit.normal}, {"prior", fit.prior}}},
+                      {"iterations", a.iterations},
+                      {"estimate", trainer::view_fit_json(*run.body, start, run.body_model, prepare::Json::object())}};
+  prepare::write_json(a.out, trainer::view_fit_json(*run.body, fit.body, run.body_model, extra));
+  std::printf("%s -> %s: silhouette IoU %.3f (estimate) -> %.3f (fit); normals: %s; estimate %.2f s, fit %.2f s\n",
+              a.image.string().c_str(), a.out.string().c_str(), iou_before, iou_after, normals_from.c_str(), estimate_seconds,
+              seconds - estimate_seconds);
+  if (!a.sheet.empty()) {
+    // The image, the body over it (estimate, fit), and the predicted front normals beside the body's.
+    const auto overlay = [&](const torch::Tensor& body_mask) {
+      const torch::Tensor rgb = chw(image), m = body_mask.unsqueeze(0);
+      return hwc(rgb * (1 - 0.6 * m) + torch::tensor({0.9f, 0.15f, 0.1f}).view({3, 1, 1}) * 0.6 * m);
+    };
+    std::vector<Image<float>> tiles{image, overlay(before.mask), overlay(after.mask)};
+    std::vector<std::string> labels{"image", "estimate", "fit"};
+    if (front.defined()) {
+      tiles.push_back(hwc((front[0] + 1) * 0.5 * mask));
+      labels.emplace_back("predicted normals");
+    }
+    tiles.push_back(hwc((after.front + 1) * 0.5 * after.mask));
+    labels.emplace_back("fit's normals");
+    ContactSheetOptions o;
+    o.columns = int(tiles.size());
+    o.thumb_width = o.thumb_height = std::max(128, size);
+    write_contact_sheet(a.sheet, tiles, labels, o);
+    std::printf("sheet: %s\n", a.sheet.string().c_str());
+  }
+}
+
+}  // namespace hifa::app

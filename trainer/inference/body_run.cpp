@@ -1,0 +1,50 @@
+#include "inference/body_run.hpp"
+
+#include "hifa/body/smpl_model.hpp"
+#include "hifa/core/error.hpp"
+#include "inference/run_model.hpp"
+#include "prepare/body_model_path.hpp"
+
+namespace hifa::trainer {
+
+BodyRun load_body_run(const std::filesystem::path& run, torch::Device device) {
+  BodyRun out;
+  out.config = read_run_config(run);
+  if (!out.config.body_net) {
+    throw Error(run.string(), "holds a " + out.config.model_type + " model, not a body estimator (model.type body)");
+  }
+  const std::filesystem::path body =
+      prepare::body_model_path(out.config.body_net->body_model, (run / "config.yaml").string() + ": body_net.body_model");
+  out.body_model = body.stem().string();
+  out.body = std::make_shared<const BodyLayer>(SmplModel<float>::load(body).data(), torch::TensorOptions().device(device));
+  out.model = BodyEstimator(out.config, int(out.body->joint_count()));
+  read_run_module(run, *out.model);
+  out.model->eval();
+  out.model->to(device);
+  out.device = device;
+  return out;
+}
+
+ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const torch::Tensor& front,
+                                 const torch::Tensor& back) {
+  const int64_t size = run.config.body_net->image_size;
+  if (image.dim() != 4 || image.size(0) != 1 || image.size(1) != 3 || image.size(2) != size || image.size(3) != size) {
+    throw Error("body estimator", "image of shape " + std::string(c10::str(image.sizes())) + ", expected 1 x 3 x " +
+                                      std::to_string(size) + " x " + std::to_string(size));
+  }
+  torch::NoGradGuard no_grad;
+  const torch::Tensor in = image.to(run.device);
+  torch::Tensor f = front, b = back;
+  if (run.model->has_normal_nets()) {
+    f = run.model->normal_front->forward(in);
+    b = run.model->normal_back->forward(in);
+  }
+  if (run.model->takes_normals() && (!f.defined() || !b.defined())) {
+    throw Error("body estimator", "the run's input takes normal maps and it has no normal nets: give the maps");
+  }
+  const BodyEstimate e = run.model->net->forward(run.model->input(in, f.defined() ? f.to(run.device) : f,
+                                                                  b.defined() ? b.to(run.device) : b));
+  return {e.rotations[0].cpu(), e.betas[0].cpu(), e.scale[0].cpu(), e.translation[0].cpu()};
+}
+
+}  // namespace hifa::trainer

@@ -1,0 +1,41 @@
+#pragma once
+// A trained body-estimator run (model.type body; docs/training.md) ready for inference: the image
+// -> body step of `hifa fit-body --image` and of CAR's reconstruction.
+//
+//   BodyRun run = load_body_run("runs/body", torch::kCPU);
+//   ViewBodyParameters b = estimate_body(run, image, front, back);   // 1 x 3 x S x S in [-1, 1]
+//
+// The estimator's normal nets, when it has them, predict the maps its input takes; otherwise
+// `front` and `back` are used when the config's inputs take normals (and may be undefined if not).
+// The body model is the config's body_net.body_model ($HIFA_DATA/body/open_body.npz for open).
+// Errors (hifa::Error): read_run_config / read_run_module's (run_model.hpp); a run that is not a
+// body estimator, naming RUN and its model.type; an image that is not 1 x 3 x S x S with S the
+// config's body_net.image_size.
+
+#include "body/body_layer.hpp"
+#include "body/image_fit.hpp"
+#include "config/config.hpp"
+#include "models/body_net.hpp"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace hifa::trainer {
+
+struct BodyRun {
+  Config config;
+  BodyEstimator model{nullptr};
+  std::shared_ptr<const BodyLayer> body;
+  std::string body_model;  // the body model's stem: the fits' "model"
+  torch::Device device{torch::kCPU};
+};
+
+BodyRun load_body_run(const std::filesystem::path& run, torch::Device device = torch::kCPU);
+
+ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const torch::Tensor& front = {},
+                                 const torch::Tensor& back = {});
+
+}  // namespace hifa::trainer

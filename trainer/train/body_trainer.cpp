@@ -1,0 +1,78 @@
+#include "train/body_trainer.hpp"
+
+#include "hifa/body/smpl_model.hpp"
+#include "hifa/core/error.hpp"
+#include "prepare/body_model_path.hpp"
+#include "train/optimizers.hpp"
+#include "train/pifuhd_trainer.hpp"
+
+namespace hifa::trainer {
+namespace {
+
+constexpr std::uint64_t body_stream = 3;  // NormalStage coins (pifuhd_trainer.cpp has 1 and 2)
+
+std::unique_ptr<BodyLayer> load_body(const Config& c, torch::Device device) {
+  const std::string what = c.source + ": body_net.body_model";
+  const SmplModel<float> model = SmplModel<float>::load(prepare::body_model_path(c.body_net->body_model, what));
+  if (c.body_net->betas > model.shape_count()) {
+    throw Error(c.source, "'body_net.betas' is " + std::to_string(c.body_net->betas) + ", the body model has " +
+                              std::to_string(model.shape_count()));
+  }
+  return std::make_unique<BodyLayer>(model.data(), torch::TensorOptions().device(device));
+}
+
+}  // namespace
+
+BodyTrainer::BodyTrainer(const Config& config, torch::Device device)
+    : config_(config), device_(device), body_(load_body(config, device)) {
+  torch::manual_seed(config.train.seed);  // the initial weights are a function of the seed
+  model_ = BodyEstimator(config, int(body_->joint_count()));
+  model_->to(device_);
+  normals_.emplace(config, model_->normal_front, model_->normal_back, device_);
+  loss_.emplace(*config.body_net, *body_);
+  optimizer_ = make_optimizer(config.train.body, parameters_of({model_->net.ptr().get()}));
+  if (normals_->has_nets()) stages_.push_back(NormalStage::spec(config));
+  stages_.push_back({"body",
+                     {"body", "body_joints_3d", "body_joints_2d", "body_vertices", "body_pose", "body_betas"},
+                     config.train.body});
+}
+
+NamedOptimizers BodyTrainer::optimizers() {
+  NamedOptimizers list;
+  if (normals_->has_nets()) list.emplace_back("optim_normal", normals_->optimizer());
+  list.emplace_back("optim_body", optimizer_.get());
+  return list;
+}
+
+std::string BodyTrainer::describe(const std::string& stage) const {
+  return stage == "normal" ? normals_->describe() : std::string();
+}
+
+void BodyTrainer::set_epoch(const std::string& stage, std::int64_t epoch) {
+  const OptimizerConfig& o = find_stage(stages_, stage, config_.source).optimizer;
+  set_rate(stage == "normal" ? normals_->optimizer() : optimizer_.get(), o, epoch);
+}
+
+double BodyTrainer::lr(const std::string& stage) const {
+  return rate_of(stage == "normal" ? normals_->optimizer() : optimizer_.get());
+}
+
+std::vector<double> BodyTrainer::step(const std::string& stage, const ViewBatch& batch, std::int64_t iteration) {
+  find_stage(stages_, stage, config_.source);
+  const ViewBatch b = to_device(batch, device_);
+  if (stage == "normal") return normals_->step(b);
+  torch::Tensor front, back;
+  if (model_->takes_normals()) {
+    const torch::Tensor use_gt = normals_->gt_coins(body_stream, iteration, b.image.size(0));
+    std::tie(front, back) = normals_->inputs(b.image, b.normal_front, b.normal_back, use_gt);
+  }
+  model_->net->train();
+  const BodyEstimate e = model_->net->forward(model_->input(b.image, front, back));
+  const BodyLossTerms l = (*loss_)(e, b);
+  optimizer_->zero_grad();
+  l.total.backward();
+  optimizer_->step();
+  return {scalar(l.total), l.joints_3d, l.joints_2d, l.vertices, l.pose, l.betas};
+}
+
+}  // namespace hifa::trainer

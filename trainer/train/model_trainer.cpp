@@ -1,0 +1,46 @@
+#include "train/model_trainer.hpp"
+
+#include "hifa/core/error.hpp"
+#include "train/body_trainer.hpp"
+#include "train/pifuhd_trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace hifa::trainer {
+
+std::unique_ptr<ModelTrainer> make_trainer(const Config& config, torch::Device device) {
+  if (config.model_type == "body") return std::make_unique<BodyTrainer>(config, device);
+  return std::make_unique<PifuhdTrainer>(config, device);
+}
+
+const StageSpec& find_stage(const std::vector<StageSpec>& stages, const std::string& name, const std::string& what) {
+  std::string names;
+  for (const StageSpec& s : stages) {
+    if (s.name == name) return s;
+    names += (names.empty() ? "" : ", ") + s.name;
+  }
+  throw Error(what, "the model has no '" + name + "' stage; its stages are: " + names);
+}
+
+std::string losses_text(const StageSpec& stage, const std::vector<double>& losses) {
+  std::ostringstream os;
+  os.precision(4);
+  for (std::size_t i = 0; i < losses.size() && i < stage.losses.size(); ++i) {
+    if (std::isfinite(losses[i])) os << (os.tellp() > 0 ? " " : "") << stage.losses[i] << " " << losses[i];
+  }
+  return os.str();
+}
+
+std::vector<std::string> loss_columns(const std::vector<StageSpec>& stages) {
+  std::vector<std::string> columns;
+  for (const StageSpec& s : stages) {
+    for (const std::string& l : s.losses) {
+      if (std::find(columns.begin(), columns.end(), l) == columns.end()) columns.push_back(l);
+    }
+  }
+  return columns;
+}
+
+}  // namespace hifa::trainer
