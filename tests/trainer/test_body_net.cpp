@@ -7,7 +7,10 @@
 #include "body/rotations.hpp"
 #include "config/config.hpp"
 #include "data/view_body.hpp"
+#include "config/factory.hpp"
 #include "data/view_loader.hpp"
+#include "inference/body_run.hpp"
+#include "inference/run_model.hpp"
 #include "losses/body_loss.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "support/synth_subject.hpp"
@@ -230,4 +233,34 @@ TEST_CASE("a body config refuses a dataset without fits and a fit of another bod
   prepare::run_prepare(test::small_prepare(scans, dir / "plain", synth.body));
   CHECK_THROWS_WITH(ViewLoader(dir / "plain", tiny_body_config(synth.body, false), "all"),
                     Catch::Contains((dir / "plain").string()) && Catch::Contains("no subject of the split has a body fit"));
+}
+
+TEST_CASE("a body run loads for inference and estimates; other runs and bad inputs are refused by name", "[body]") {
+  const test::SynthFixture& synth = test::synth_subject();
+  const test::TempDir dir;
+  Config c = tiny_body_config(synth.body, false);
+  c.train.body.batch = 2;
+  const ViewLoader loader(prepared_dataset(), c, "all");
+  TrainOptions o;
+  o.run = dir / "body_run";
+  o.max_iterations = 2;
+  train(c, loader_source(loader, 1), o);
+  BodyRun run = load_body_run(o.run);
+  CHECK(run.body_model == "mannequin");
+  const ViewBatch b = loader.batch(0, 0, 1, false);
+  const ViewBodyParameters e = estimate_body(run, b.image);
+  CHECK(e.rotations.sizes() == torch::IntArrayRef({24, 3, 3}));
+  CHECK(e.scale.item<float>() > 0);
+  CHECK_THROWS_WITH(estimate_body(run, torch::zeros({1, 3, 16, 16})), Catch::Contains("expected 1 x 3 x 32 x 32"));
+  CHECK_THROWS_WITH(load_run_model(o.run), Catch::Contains(o.run.string()) && Catch::Contains("body estimator"));
+
+  Config pifu = load_config(HIFA_SOURCE_DIR "/configs/tiny.yaml");
+  torch::manual_seed(0);
+  PIFuHD model = make_model(pifu);
+  save_run_model(dir / "pifu_run", pifu, model);
+  CHECK_THROWS_WITH(load_body_run(dir / "pifu_run"),
+                    Catch::Contains((dir / "pifu_run").string()) && Catch::Contains("not a body estimator"));
+  CHECK_THROWS_WITH(image_fit_target(torch::ones({32, 32}), torch::zeros({3, 16, 16}), torch::zeros({3, 16, 16})),
+                    Catch::Contains("image fit") && Catch::Contains("32^2 mask"));
+  CHECK_THROWS_WITH(image_fit_target(torch::zeros({8, 8}), {}, {}), Catch::Contains("the mask is empty"));
 }

@@ -13,6 +13,7 @@
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
 #include "prepare/dataset_writer.hpp"
+#include "runtime/heap.hpp"
 
 #include "hifa/core/error.hpp"
 #include "hifa/render/contact_sheet.hpp"
@@ -55,9 +56,6 @@ torch::Tensor resized(const torch::Tensor& maps, int64_t size) {
 void run_fit_body_image(const FitBodyImageArgs& a) {
   const auto started = std::chrono::steady_clock::now();
   const Image<float> image = read_image(a.image);
-  if (image.channels() != 3) {
-    throw Error(a.image.string(), "has " + std::to_string(image.channels()) + " channels; the body estimator takes RGB");
-  }
   trainer::check_input_image(image, a.image.string());
   const int size = image.width();
   trainer::BodyRun run = trainer::load_body_run(a.run);
@@ -103,6 +101,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
       trainer::image_fit_target(mask, front.defined() ? front[0] : front, back.defined() ? back[0] : back);
   trainer::ImageFit fit;
   {
+    // Every step frees and reallocates the same tensors: keep them in the heap (runtime/heap.hpp).
+    trainer::keep_freed_memory();
     torch::AutoGradMode grad(true);
     fit = trainer::fit_body_to_image(*run.body, start, target, options);
   }
