@@ -60,6 +60,7 @@ ViewBatch synthetic_batch(const Config& c, std::int64_t epoch, std::int64_t inde
   b.normal_back = uniform({items, 3, r, r});
   b.points = uniform({items, 3, n}) * 0.9;
   b.labels = (b.points.norm(2, 1, true) < 0.6).to(torch::kFloat32);
+  if (!c.fine) return b;  // a PIFu config: no fine crop
   b.fine_image = uniform({items, 3, crop, crop});
   b.fine_mask = torch::ones({items, 1, crop, crop});
   b.fine_normal_front = uniform({items, 3, crop, crop});
@@ -420,5 +421,25 @@ TEST_CASE("a stage the model does not have is refused with the model's stages na
   CHECK_THROWS_WITH(train(c, synthetic_source(c, 6), o),
                     Catch::Contains("no 'fine' stage") && Catch::Contains("normal, coarse"));
   CHECK_FALSE(fs::exists(checkpoint_file(o.run)));
+  fs::remove_all(o.run);
+}
+
+TEST_CASE("a PIFu run without normal nets logs PIFuHD's five columns and resumes", "[train]") {
+  const OneThread one_thread;
+  Config c = small_config();
+  c.model_type = "pifu";
+  c.fine.reset();
+  c.normal_net.type = "none";
+  TrainOptions o;
+  o.run = temp_dir("pifu_resume");
+  o.max_iterations = 1;
+  train(c, synthetic_source(c, 6), o);
+  o.resume = true;
+  o.max_iterations = 3;
+  train(c, synthetic_source(c, 6), o);
+  const auto rows = csv_without_seconds(o.run / "losses.csv");
+  REQUIRE(rows.size() == 1 + 3);
+  CHECK(rows[0] == "stage,epoch,iteration,normal,normal_l1,normal_perceptual,coarse,fine,lr");
+  CHECK(rows[3].starts_with("coarse,0,3,,,,"));
   fs::remove_all(o.run);
 }

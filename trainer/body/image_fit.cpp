@@ -55,12 +55,12 @@ std::pair<torch::Tensor, torch::Tensor> visible(const torch::Tensor& vertices, i
 }  // namespace
 
 torch::Tensor view_vertices(const BodyLayer& layer, const ViewBodyParameters& b) {
-  const BodyPose p = layer.pose(b.betas.unsqueeze(0), b.rotations.unsqueeze(0), torch::zeros({1, 3}));
+  const BodyPose p = layer.pose(b.betas.unsqueeze(0), b.rotations.unsqueeze(0), torch::zeros({1, 3}, b.rotations.options()));
   return p.vertices[0] * b.scale + b.translation;
 }
 
 torch::Tensor view_joints(const BodyLayer& layer, const ViewBodyParameters& b) {
-  const BodyPose p = layer.pose(b.betas.unsqueeze(0), b.rotations.unsqueeze(0), torch::zeros({1, 3}));
+  const BodyPose p = layer.pose(b.betas.unsqueeze(0), b.rotations.unsqueeze(0), torch::zeros({1, 3}, b.rotations.options()));
   return p.joints[0] * b.scale + b.translation;
 }
 
@@ -148,7 +148,9 @@ ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& sta
   const auto energy = [&](bool record) {
     const torch::Tensor v = view_vertices(layer, {rotation_6d_to_matrix(r6)[0], betas[0], log_scale.exp()[0], translation[0]});
     const torch::Tensor xy = v.narrow(1, 0, 2);
-    const torch::Tensor outside = sample(distance, xy).pow(2).mean();
+    // Beyond the image the map is read at its border (constant there): add the way out to it.
+    const torch::Tensor beyond = (xy.abs() - 1).clamp_min(0).norm(2, 1);
+    const torch::Tensor outside = (sample(distance, xy)[0] + beyond).pow(2).mean();
     // The nearest of every cover_stride-th vertex, found without autograd (cdist's backward builds
     // the whole P x V gradient), then the distance to it with: the same gradient as the minimum's.
     torch::Tensor nearest;

@@ -12,8 +12,9 @@
 // so a vertex's pixel is a linear function of it and every term is a lookup at that pixel; a soft
 // rasterizer would cost a V x pixels pass per step for the same silhouette gradient.
 //   outside  mean over vertices of D(π(v))², D the distance to the mask (distance_to_mask, in
-//            normalized units) read bilinearly at the projection π(v): the body stays inside the
-//            person's silhouette, which the clothing only widens.
+//            normalized units) read bilinearly at the projection π(v), plus π(v)'s distance to the
+//            image where it lies beyond it: the body stays inside the person's silhouette, which
+//            the clothing only widens.
 //   cover    mean over mask pixels (at most cover_pixels, a fixed stride) of the squared distance to
 //            the nearest projected vertex (of about 2000, a fixed stride): the body reaches into the
 //            silhouette's limbs. Weaker than outside: loose clothing widens the silhouette beyond
@@ -28,6 +29,7 @@
 // Adam on (6D rotations, β, log scale, translation), `iterations` steps, rate `rate`, on one torch
 // thread (the same bytes for any thread count). The translation's z is left where the start put it:
 // an orthographic image does not see it.
+// The fit runs where the layer's tensors are; the target's maps are on the CPU (a CPU layer).
 // Errors: hifa::Error "image fit" for maps that are not square or of different sizes, an empty mask.
 
 #include "body/body_layer.hpp"

@@ -113,9 +113,9 @@ struct OptimizerConfig {
   int lr_step_epochs = 10;             // ... every this many epochs
   int batch = 8;
   int epochs = 30;
-  // Adam's first-moment decay: PyTorch's 0.9; the normal nets take pix2pixHD's 0.5
-  // (options/train_options.py), which PIFuHD follows.
-  double beta1 = 0.9;
+  // Adam's first-moment decay: pix2pixHD's 0.5 (options/train_options.py), which PIFuHD follows
+  // (every Adam of hifa's before the body estimator); the estimator's stage takes PyTorch's 0.9.
+  double beta1 = 0.5;
 };
 
 // How many of a view's prepared samples (trainer/prepare/samples.hpp) one training step draws.
@@ -156,10 +156,10 @@ struct TrainConfig {
   int fine_crop = 512;                 // fine level trains on random crops of this size
   int checkpoint_every = 500;          // iterations between checkpoints (also one at every epoch end)
   int log_every = 10;                  // iterations averaged into one row of RUN/losses.csv
-  OptimizerConfig normal{"adam", 2e-4, 1.0, 10, 8, 30, 0.5};
+  OptimizerConfig normal{"adam", 2e-4, 1.0, 10, 8, 30};
   OptimizerConfig coarse{};
   OptimizerConfig fine{};
-  OptimizerConfig body{"adam", 1e-4, 1.0, 10, 16, 30};
+  OptimizerConfig body{"adam", 1e-4, 1.0, 10, 16, 30, 0.9};
   SamplerConfig coarse_sampler{};
   SamplerConfig fine_sampler{8000, 16, 1, true, 3.0};
   AugmentConfig augment{};

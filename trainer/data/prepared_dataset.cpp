@@ -222,7 +222,9 @@ std::shared_ptr<const SubjectBodyFit> PreparedDataset::body_fit(const std::strin
     const Json meta = prepare::read_json(meta_path);
     if (!meta.contains("canonical") || !meta["canonical"].is_object()) return nullptr;
     auto out = std::make_shared<SubjectBodyFit>();
-    out->fit = prepare::read_body_fit(folder / field(meta, "body", meta_path).get<std::string>());
+    const Json& body = field(meta, "body", meta_path);
+    if (!body.is_string()) throw Error(meta_path.string(), "has canonical data but its \"body\" is not a file name");
+    out->fit = prepare::read_body_fit(folder / body.get<std::string>());
     const Json& m = field(meta["canonical"], "posed_to_normalized", meta_path);
     for (int i = 0; i < 4; ++i) {
       for (int j = 0; j < 4; ++j) {

@@ -15,6 +15,8 @@ std::unique_ptr<ModelTrainer> make_trainer(const Config& config, torch::Device d
   return std::make_unique<PifuhdTrainer>(config, device);
 }
 
+std::vector<std::string> ModelTrainer::log_columns() const { return loss_columns(stages()); }
+
 const StageSpec& find_stage(const std::vector<StageSpec>& stages, const std::string& name, const std::string& what) {
   std::string names;
   for (const StageSpec& s : stages) {

@@ -51,6 +51,9 @@ class ModelTrainer {
   virtual NamedOptimizers optimizers() = 0;
   // A line for the log when the stage begins (e.g. which perceptual loss runs); empty for none.
   virtual std::string describe(const std::string& stage) const = 0;
+  // The run log's columns: every loss name of the stages (loss_columns below) unless the model
+  // type keeps a fixed set.
+  virtual std::vector<std::string> log_columns() const;
 };
 
 std::unique_ptr<ModelTrainer> make_trainer(const Config& config, torch::Device device);
@@ -61,7 +64,7 @@ const StageSpec& find_stage(const std::vector<StageSpec>& stages, const std::str
 // "name value ..." for the step's finite terms (4 significant digits), for progress lines.
 std::string losses_text(const StageSpec& stage, const std::vector<double>& losses);
 
-// Every loss name of the stages, in order of first appearance: the run log's columns.
+// Every loss name of the stages, in order of first appearance.
 std::vector<std::string> loss_columns(const std::vector<StageSpec>& stages);
 
 }  // namespace hifa::trainer

@@ -54,6 +54,10 @@ std::string PifuhdTrainer::describe(const std::string& stage) const {
   return stage == "normal" ? normals_->describe() : std::string();
 }
 
+std::vector<std::string> PifuhdTrainer::log_columns() const {
+  return {"normal", "normal_l1", "normal_perceptual", "coarse", "fine"};
+}
+
 void PifuhdTrainer::set_epoch(const std::string& stage, std::int64_t epoch) {
   const OptimizerConfig& o = find_stage(stages_, stage, config_.source).optimizer;
   if (stage == "normal") set_rate(normals_->optimizer(), o, epoch);

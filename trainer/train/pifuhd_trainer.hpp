@@ -64,6 +64,9 @@ class PifuhdTrainer final : public ModelTrainer {
   torch::nn::Module& module() override { return *model_; }
   NamedOptimizers optimizers() override;  // optim_normal, optim_coarse, optim_fine
   std::string describe(const std::string& stage) const override;
+  // normal, normal_l1, normal_perceptual, coarse, fine for every PIFuHD and PIFu model, with normal
+  // nets or not: the columns runs had before model types owned their stages, so they resume.
+  std::vector<std::string> log_columns() const override;
 
   // The levels' inputs for `batch` (on the device) with ground-truth normals where use_gt (B x 1 x 1
   // x 1) is 1, predicted ones elsewhere; the fine crop's too when `fine`.

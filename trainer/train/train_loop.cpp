@@ -93,7 +93,7 @@ BatchSource loader_source(const ViewLoader& loader, int workers) {
 void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events) {
   const std::unique_ptr<ModelTrainer> trainer = make_trainer(config, options.device);
   const std::vector<StageSpec> stages = chosen_stages(*trainer, config, options.stages);
-  const std::vector<std::string> columns = loss_columns(trainer->stages());
+  const std::vector<std::string> columns = trainer->log_columns();
   prepare_run_folder(options.run);
   if (options.resume) {
     check_run_config(options.run, config);
