@@ -122,8 +122,9 @@ ImageFitTarget image_fit_target(const torch::Tensor& mask_in, const torch::Tenso
   t.normal_back = back.defined() ? back.to(torch::kCPU, torch::kFloat32) : back;
   const torch::Tensor inside = (t.mask > 0.5f).nonzero();  // (row, column)
   const int64_t stride = std::max<int64_t>(1, (inside.size(0) + cover_pixels - 1) / std::max(1, cover_pixels));
-  const torch::Tensor chosen = inside.index({torch::indexing::Slice(torch::indexing::None, torch::indexing::None, stride)}).to(torch::kFloat32);
-  t.cover_points = torch::stack({(chosen.select(1, 1) + 0.5) * (2.0 / double(s)) - 1, 1 - (chosen.select(1, 0) + 0.5) * (2.0 / double(s))}, 1);
+  const torch::Tensor chosen = inside.slice(0, 0, inside.size(0), stride).to(torch::kFloat32);
+  const double pixel = 2.0 / double(s);  // normalized units per pixel
+  t.cover_points = torch::stack({(chosen.select(1, 1) + 0.5) * pixel - 1, 1 - (chosen.select(1, 0) + 0.5) * pixel}, 1);
   return t;
 }
 
@@ -173,7 +174,8 @@ ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& sta
       const torch::Tensor cos = torch::cat({(n * mf).sum(1).masked_select(use_front), (n * mb).sum(1).masked_select(use_back)});
       if (cos.numel() > 0) normal = (1 - cos).mean();
     }
-    const torch::Tensor prior = o.pose_prior_weight * (r6 - start_6d).pow(2).sum() + o.shape_prior_weight * (betas - start_betas).pow(2).sum();
+    const torch::Tensor prior =
+        o.pose_prior_weight * (r6 - start_6d).pow(2).sum() + o.shape_prior_weight * (betas - start_betas).pow(2).sum();
     if (record) {
       out.outside = outside.item<double>();
       out.cover = cover.item<double>();

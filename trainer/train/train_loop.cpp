@@ -135,7 +135,9 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
     // The log window sums one value per column of the run's log, NaN for the stage's other columns.
     state.window_sums.resize(columns.size(), 0.0);
     std::vector<std::size_t> column_of;
-    for (const std::string& l : spec.losses) column_of.push_back(std::size_t(std::find(columns.begin(), columns.end(), l) - columns.begin()));
+    for (const std::string& l : spec.losses) {
+      column_of.push_back(std::size_t(std::find(columns.begin(), columns.end(), l) - columns.begin()));
+    }
     const OptimizerConfig& oc = spec.optimizer;
     const std::int64_t per_epoch = source.batches_per_epoch(oc.batch);
     if (per_epoch <= 0) {
