@@ -90,18 +90,23 @@ void add_fit_body(CLI::App& app, VerbAction& action) {
   scan->excludes(image);
   image->excludes(scan);
   verb->add_option("--out", a->out, "The fit, hifa-body-fit JSON")->required();
-  verb->add_option("--run", i->run, "With --image: a body-estimator run (model.type body)");
-  verb->add_option("--mask", i->mask, "With --image: the person's mask (default: from the predicted normal maps)");
-  verb->add_option("--normals", i->normals_run, "With --image: a run whose normal nets predict the maps (when --run has none)");
-  verb->add_option("--iterations", i->iterations, "With --image: steps of the test-time fit")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
-  verb->add_option("--body", a->body, prepare::body_option_help)
-      ->capture_default_str();
-  verb->add_option("--unit", a->unit, "The scan's unit")->check(CLI::IsMember({"auto", "m", "cm", "mm"}))->capture_default_str();
-  verb->add_option("--sheet", a->sheet, "Also draw the fit on the scan from four sides (PNG)");
-  verb->add_option("--canonical", a->canonical, "Also write the scan moved to the body's rest pose (OBJ or PLY)");
-  verb->add_option("--seed", a->options.seed, "Seed of the scan's surface samples")->capture_default_str();
+  // Each mode's own options are refused with the other mode (not silently ignored).
+  const auto image_only = [&](CLI::Option* o) { o->excludes(scan); };
+  image_only(verb->add_option("--run", i->run, "With --image: a body-estimator run (model.type body)"));
+  image_only(verb->add_option("--mask", i->mask, "With --image: the person's mask (default: from the predicted normal maps)"));
+  image_only(verb->add_option("--normals", i->normals_run,
+                              "With --image: a run whose normal nets predict the maps (when --run has none)"));
+  image_only(verb->add_option("--iterations", i->iterations, "With --image: steps of the test-time fit")
+                 ->check(CLI::Range(0, 100000))
+                 ->capture_default_str());
+  const auto scan_only = [&](CLI::Option* o) { o->excludes(image); };
+  scan_only(verb->add_option("--body", a->body, prepare::body_option_help)->capture_default_str());
+  scan_only(verb->add_option("--unit", a->unit, "The scan's unit")
+                ->check(CLI::IsMember({"auto", "m", "cm", "mm"}))
+                ->capture_default_str());
+  verb->add_option("--sheet", a->sheet, "Also draw the fit (on the scan from four sides, or over the image) (PNG)");
+  scan_only(verb->add_option("--canonical", a->canonical, "Also write the scan moved to the body's rest pose (OBJ or PLY)"));
+  scan_only(verb->add_option("--seed", a->options.seed, "Seed of the scan's surface samples")->capture_default_str());
   verb->callback([&action, a, i] {
     if (!i->image.empty()) {
       if (i->run.empty()) throw CLI::ValidationError("--image needs --run (a body-estimator run)");
