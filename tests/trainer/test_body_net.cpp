@@ -235,7 +235,7 @@ TEST_CASE("a body config refuses a dataset without fits and a fit of another bod
                     Catch::Contains((dir / "plain").string()) && Catch::Contains("no subject of the split has a body fit"));
 }
 
-TEST_CASE("a body run loads for inference and estimates; other runs and bad inputs are refused by name", "[body]") {
+TEST_CASE("a body run loads for inference and estimates, and other runs and bad inputs are refused by name", "[body]") {
   const test::SynthFixture& synth = test::synth_subject();
   const test::TempDir dir;
   Config c = tiny_body_config(synth.body, false);

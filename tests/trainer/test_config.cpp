@@ -170,7 +170,7 @@ TEST_CASE("a relative vgg_weights path is relative to the config file") {
   CHECK_THROWS_WITH(make_normal_loss(c), Catch::Contains("vgg19.htf") && Catch::Contains("cannot open"));
 }
 
-TEST_CASE("configs/body_net.yaml and body_net_tiny.yaml are body estimators; body keys belong to model.type body") {
+TEST_CASE("configs/body_net.yaml and body_net_tiny.yaml are body estimators, and body keys belong to model.type body") {
   const Config big = load_config(configs + "body_net.yaml");
   REQUIRE(big.body_net);
   CHECK(big.model_type == "body");

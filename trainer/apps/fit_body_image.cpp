@@ -9,6 +9,7 @@
 
 #include "body/fit_json.hpp"
 #include "body/image_fit.hpp"
+#include "data/image_tensor.hpp"
 #include "inference/body_run.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
@@ -28,30 +29,6 @@
 #include <vector>
 
 namespace hifa::app {
-namespace {
-
-namespace F = torch::nn::functional;
-
-torch::Tensor chw(const Image<float>& im) {
-  return torch::from_blob(const_cast<float*>(im.data()), {im.height(), im.width(), im.channels()}, torch::kFloat32)
-      .permute({2, 0, 1})
-      .clone();
-}
-
-Image<float> hwc(const torch::Tensor& t) {
-  const torch::Tensor x = t.to(torch::kCPU, torch::kFloat32).clamp(0, 1).permute({1, 2, 0}).contiguous();
-  Image<float> out(int(x.size(1)), int(x.size(0)), int(x.size(2)));
-  std::copy_n(x.data_ptr<float>(), out.size(), out.data());
-  return out;
-}
-
-// 1 x C x s x s maps resized to S x S (bilinear, align_corners as the normal nets' upsampling).
-torch::Tensor resized(const torch::Tensor& maps, int64_t size) {
-  if (maps.size(2) == size) return maps;
-  return F::interpolate(maps, F::InterpolateFuncOptions().size(std::vector<int64_t>{size, size}).mode(torch::kBilinear).align_corners(true));
-}
-
-}  // namespace
 
 void run_fit_body_image(const FitBodyImageArgs& a) {
   const auto started = std::chrono::steady_clock::now();
@@ -60,30 +37,29 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   const int size = image.width();
   trainer::BodyRun run = trainer::load_body_run(a.run);
   const int estimator_size = run.config.body_net->image_size;
-  const torch::Tensor full = chw(image).unsqueeze(0) * 2 - 1;
   const Image<float> small = size == estimator_size ? image : resize_area(image, estimator_size, estimator_size);
-  const torch::Tensor in = chw(small).unsqueeze(0) * 2 - 1;
+  const torch::Tensor in = trainer::image_tensor(small).unsqueeze(0) * 2 - 1;
 
   // The normal maps at the image's size (1 x 3 x S x S), when some net predicts them.
   torch::Tensor front, back;
   std::string normals_from = "none (silhouette only)";
   torch::NoGradGuard no_grad;
   if (run.model->has_normal_nets()) {
-    front = resized(run.model->normal_front->forward(in), size);
-    back = resized(run.model->normal_back->forward(in), size);
+    front = trainer::PIFuHDImpl::resized(run.model->normal_front->forward(in), size);
+    back = trainer::PIFuHDImpl::resized(run.model->normal_back->forward(in), size);
     normals_from = "the body run's normal nets";
   } else if (!a.normals_run.empty()) {
     trainer::RunModel normals = trainer::load_run_model(a.normals_run);
     if (!normals.model->has_normal_nets()) throw Error(a.normals_run.string(), "has no normal nets (normal_net.type: none)");
     const trainer::ConditionedInputs c = trainer::condition_inputs(normals, image, nullptr, trainer::FieldLevel::coarse);
-    front = resized(c.normal_front, size);
-    back = resized(c.normal_back, size);
+    front = trainer::PIFuHDImpl::resized(c.normal_front, size);
+    back = trainer::PIFuHDImpl::resized(c.normal_back, size);
     normals_from = a.normals_run.string() + "'s normal nets";
   }
   torch::Tensor mask;
   std::string mask_from = a.mask.string();
   if (!a.mask.empty()) {
-    mask = chw(trainer::read_input_mask(a.mask, size, size))[0];
+    mask = trainer::image_tensor(trainer::read_input_mask(a.mask, size, size))[0];
   } else if (front.defined()) {
     mask = (front[0].norm(2, 0) > 0.5f).to(torch::kFloat32);
     mask_from = "predicted (|front normal| > 0.5)";
@@ -91,8 +67,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
     throw Error("fit-body --image", "no mask: give --mask, or normal nets (--normals RUN) whose maps say where the person is");
   }
 
-  const torch::Tensor estimator_front = front.defined() ? resized(front, estimator_size) : front;
-  const torch::Tensor estimator_back = back.defined() ? resized(back, estimator_size) : back;
+  const torch::Tensor estimator_front = front.defined() ? trainer::PIFuHDImpl::resized(front, estimator_size) : front;
+  const torch::Tensor estimator_back = back.defined() ? trainer::PIFuHDImpl::resized(back, estimator_size) : back;
   const trainer::ViewBodyParameters start = trainer::estimate_body(run, in, estimator_front, estimator_back);
   const double estimate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trainer::ImageFitOptions options;
@@ -127,16 +103,16 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   if (!a.sheet.empty()) {
     // The image, the body over it (estimate, fit), and the predicted front normals beside the body's.
     const auto overlay = [&](const torch::Tensor& body_mask) {
-      const torch::Tensor rgb = chw(image), m = body_mask.unsqueeze(0);
-      return hwc(rgb * (1 - 0.6 * m) + torch::tensor({0.9f, 0.15f, 0.1f}).view({3, 1, 1}) * 0.6 * m);
+      const torch::Tensor rgb = trainer::image_tensor(image), m = body_mask.unsqueeze(0);
+      return trainer::tensor_image(rgb * (1 - 0.6 * m) + torch::tensor({0.9f, 0.15f, 0.1f}).view({3, 1, 1}) * 0.6 * m);
     };
     std::vector<Image<float>> tiles{image, overlay(before.mask), overlay(after.mask)};
     std::vector<std::string> labels{"image", "estimate", "fit"};
     if (front.defined()) {
-      tiles.push_back(hwc((front[0] + 1) * 0.5 * mask));
+      tiles.push_back(trainer::tensor_image(((front[0] + 1) * 0.5 * mask).clamp(0, 1)));
       labels.emplace_back("predicted normals");
     }
-    tiles.push_back(hwc((after.front + 1) * 0.5 * after.mask));
+    tiles.push_back(trainer::tensor_image(((after.front + 1) * 0.5 * after.mask).clamp(0, 1)));
     labels.emplace_back("fit's normals");
     ContactSheetOptions o;
     o.columns = int(tiles.size());

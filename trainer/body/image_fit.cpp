@@ -1,6 +1,7 @@
 #include "body/image_fit.hpp"
 
 #include "body/rotations.hpp"
+#include "data/image_tensor.hpp"
 #include "hifa/core/error.hpp"
 #include "runtime/one_torch_thread.hpp"
 #include "hifa/render/distance_transform.hpp"
@@ -75,13 +76,10 @@ BodyRender render_body(const BodyLayer& layer, const ViewBodyParameters& b, int 
   RenderOptions o;
   o.width = o.height = size;
   const RenderMaps maps = Rasterizer<>(space, mesh).render(space, Calibration{}, o);
-  const auto chw = [size](const Image<float>& im) {
-    return torch::from_blob(const_cast<float*>(im.data()), {size, size, im.channels()}, torch::kFloat32).permute({2, 0, 1}).clone();
-  };
   BodyRender r;
-  r.mask = chw(maps.alpha)[0];
-  r.front = (chw(maps.front_normal) * 2 - 1) * r.mask;
-  r.back = (chw(maps.back_normal) * 2 - 1) * r.mask;
+  r.mask = image_tensor(maps.alpha)[0];
+  r.front = (image_tensor(maps.front_normal) * 2 - 1) * r.mask;
+  r.back = (image_tensor(maps.back_normal) * 2 - 1) * r.mask;
   return r;
 }
 
@@ -113,10 +111,7 @@ ImageFitTarget image_fit_target(const torch::Tensor& mask_in, const torch::Tenso
   }
   ImageFitTarget t;
   t.mask = mask.to(torch::kCPU, torch::kFloat32).contiguous();
-  Image<float> m{int(s), int(s), 1};
-  std::copy_n(t.mask.data_ptr<float>(), s * s, m.data());
-  const Image<float> d = distance_to_mask(m, 0.5f);
-  t.distance = torch::from_blob(const_cast<float*>(d.data()), {s, s}, torch::kFloat32).clone() * (2.0 / double(s));
+  t.distance = image_tensor(distance_to_mask(tensor_image(t.mask.unsqueeze(0)), 0.5f))[0] * (2.0 / double(s));
   if (!std::isfinite(t.distance.max().item<float>())) throw Error("image fit", "the mask is empty");
   t.normal_front = front.defined() ? front.to(torch::kCPU, torch::kFloat32) : front;
   t.normal_back = back.defined() ? back.to(torch::kCPU, torch::kFloat32) : back;

@@ -1,6 +1,8 @@
 #include "config/factory.hpp"
 
+#include "hifa/body/smpl_model.hpp"
 #include "hifa/core/error.hpp"
+#include "prepare/body_model_path.hpp"
 
 namespace hifa::trainer {
 namespace {
@@ -37,6 +39,20 @@ PIFuHD make_model(const Config& c) {
 OccupancyLoss make_occupancy_loss(const Config& c) {
   require(c, "loss.type", c.loss.type, {"extended_bce", "bce"});
   return OccupancyLoss(c.loss);
+}
+
+std::filesystem::path body_model_file(const Config& c) {
+  if (!c.body_net) throw Error(c.source, "has no body_net (model.type body)");
+  return prepare::body_model_path(c.body_net->body_model, c.source + ": body_net.body_model");
+}
+
+BodyLayer make_body_layer(const Config& c, torch::Device device) {
+  const SmplModel<float> model = SmplModel<float>::load(body_model_file(c));
+  if (c.body_net->betas > model.shape_count()) {
+    throw Error(c.source, "'body_net.betas' is " + std::to_string(c.body_net->betas) + ", the body model has " +
+                              std::to_string(model.shape_count()));
+  }
+  return BodyLayer(model.data(), torch::TensorOptions().device(device));
 }
 
 NormalLoss make_normal_loss(const Config& c) {

@@ -1,6 +1,6 @@
 #include "data/view_loader.hpp"
 
-#include "prepare/body_model_path.hpp"
+#include "config/factory.hpp"
 
 #include "hifa/body/body_model.hpp"
 #include "hifa/body/smpl_model.hpp"
@@ -168,7 +168,7 @@ ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std:
 }
 
 void ViewLoader::load_bodies(const Config& config) {
-  const fs::path path = prepare::body_model_path(config.body_net->body_model, config.source + ": body_net.body_model");
+  const fs::path path = body_model_file(config);
   const SmplModel<float> model = SmplModel<float>::load(path);
   shape_count_ = model.shape_count();
   std::vector<ViewItem> with_fit;

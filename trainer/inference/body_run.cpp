@@ -1,9 +1,8 @@
 #include "inference/body_run.hpp"
 
-#include "hifa/body/smpl_model.hpp"
+#include "config/factory.hpp"
 #include "hifa/core/error.hpp"
 #include "inference/run_model.hpp"
-#include "prepare/body_model_path.hpp"
 
 namespace hifa::trainer {
 
@@ -13,10 +12,8 @@ BodyRun load_body_run(const std::filesystem::path& run, torch::Device device) {
   if (!out.config.body_net) {
     throw Error(run.string(), "holds a " + out.config.model_type + " model, not a body estimator (model.type body)");
   }
-  const std::filesystem::path body =
-      prepare::body_model_path(out.config.body_net->body_model, (run / "config.yaml").string() + ": body_net.body_model");
-  out.body_model = body.stem().string();
-  out.body = std::make_shared<const BodyLayer>(SmplModel<float>::load(body).data(), torch::TensorOptions().device(device));
+  out.body_model = body_model_file(out.config).stem().string();
+  out.body = std::make_shared<const BodyLayer>(make_body_layer(out.config, device));
   out.model = BodyEstimator(out.config, int(out.body->joint_count()));
   read_run_module(run, *out.model);
   out.model->eval();

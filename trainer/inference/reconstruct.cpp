@@ -1,5 +1,7 @@
 #include "inference/reconstruct.hpp"
 
+#include "data/image_tensor.hpp"
+
 #include "hifa/core/error.hpp"
 #include "hifa/mesh/obj_io.hpp"
 #include "hifa/mesh/topology.hpp"
@@ -20,22 +22,10 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 // H x W x C interleaved image -> 1 x C x H x W tensor (a copy).
-torch::Tensor to_tensor(const Image<float>& image) {
-  return torch::from_blob(const_cast<float*>(image.data()), {image.height(), image.width(), image.channels()},
-                          torch::kFloat32)
-      .permute({2, 0, 1})
-      .unsqueeze(0)
-      .clone();
-}
+torch::Tensor to_tensor(const Image<float>& image) { return image_tensor(image).unsqueeze(0); }
 
 // A 1 x 3 x H x W normal map in [-1, 1] -> an image holding (n + 1) / 2.
-Image<float> normal_image(const torch::Tensor& normals) {
-  const torch::Tensor hwc =
-      ((normals[0].to(torch::kCPU, torch::kFloat32) + 1) * 0.5).clamp(0, 1).permute({1, 2, 0}).contiguous();
-  Image<float> out(int(hwc.size(1)), int(hwc.size(0)), 3);
-  std::copy_n(hwc.data_ptr<float>(), out.size(), out.data());
-  return out;
-}
+Image<float> normal_image(const torch::Tensor& normals) { return tensor_image(((normals[0] + 1) * 0.5).clamp(0, 1)); }
 
 // The level's input image in [-1, 1] on the device.
 torch::Tensor level_image(const Image<float>& image, int size, torch::Device device) {

@@ -1,30 +1,17 @@
 #include "train/body_trainer.hpp"
 
-#include "hifa/body/smpl_model.hpp"
-#include "hifa/core/error.hpp"
-#include "prepare/body_model_path.hpp"
+#include "config/factory.hpp"
 #include "train/optimizers.hpp"
-#include "train/pifuhd_trainer.hpp"
 
 namespace hifa::trainer {
 namespace {
 
 constexpr std::uint64_t body_stream = 3;  // NormalStage coins (pifuhd_trainer.cpp has 1 and 2)
 
-std::unique_ptr<BodyLayer> load_body(const Config& c, torch::Device device) {
-  const std::string what = c.source + ": body_net.body_model";
-  const SmplModel<float> model = SmplModel<float>::load(prepare::body_model_path(c.body_net->body_model, what));
-  if (c.body_net->betas > model.shape_count()) {
-    throw Error(c.source, "'body_net.betas' is " + std::to_string(c.body_net->betas) + ", the body model has " +
-                              std::to_string(model.shape_count()));
-  }
-  return std::make_unique<BodyLayer>(model.data(), torch::TensorOptions().device(device));
-}
-
 }  // namespace
 
 BodyTrainer::BodyTrainer(const Config& config, torch::Device device)
-    : config_(config), device_(device), body_(load_body(config, device)) {
+    : config_(config), device_(device), body_(std::make_unique<BodyLayer>(make_body_layer(config, device))) {
   torch::manual_seed(config.train.seed);  // the initial weights are a function of the seed
   model_ = BodyEstimator(config, int(body_->joint_count()));
   model_->to(device_);

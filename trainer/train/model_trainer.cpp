@@ -26,6 +26,17 @@ const StageSpec& find_stage(const std::vector<StageSpec>& stages, const std::str
   throw Error(what, "the model has no '" + name + "' stage; its stages are: " + names);
 }
 
+ViewBatch to_device(const ViewBatch& b, torch::Device d) {
+  ViewBatch o = b;
+  for (torch::Tensor* t : {&o.image, &o.mask, &o.normal_front, &o.normal_back, &o.points, &o.labels, &o.fine_image,
+                           &o.fine_mask, &o.fine_normal_front, &o.fine_normal_back, &o.fine_points,
+                           &o.fine_points_crop, &o.fine_labels, &o.fine_crop_origin, &o.body_rotations,
+                           &o.body_betas, &o.body_scale, &o.body_translation}) {
+    if (t->defined()) *t = t->to(d);
+  }
+  return o;
+}
+
 std::string losses_text(const StageSpec& stage, const std::vector<double>& losses) {
   std::ostringstream os;
   os.precision(4);

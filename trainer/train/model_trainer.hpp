@@ -61,6 +61,9 @@ std::unique_ptr<ModelTrainer> make_trainer(const Config& config, torch::Device d
 // The stage called `name`, or hifa::Error(what, ...) listing the model's stages.
 const StageSpec& find_stage(const std::vector<StageSpec>& stages, const std::string& name, const std::string& what);
 
+// The batch's tensors on `device` (undefined ones stay undefined).
+ViewBatch to_device(const ViewBatch& batch, torch::Device device);
+
 // "name value ..." for the step's finite terms (4 significant digits), for progress lines.
 std::string losses_text(const StageSpec& stage, const std::vector<double>& losses);
 

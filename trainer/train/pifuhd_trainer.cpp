@@ -13,20 +13,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // NormalStage coin streams (the values of the stage enum these replaced: resumed runs keep their coins).
 constexpr std::uint64_t coarse_stream = 1, fine_stream = 2;
 
-torch::Tensor moved(const torch::Tensor& t, torch::Device device) { return t.defined() ? t.to(device) : t; }
-
 }  // namespace
-
-ViewBatch to_device(const ViewBatch& b, torch::Device d) {
-  ViewBatch o = b;
-  for (torch::Tensor* t : {&o.image, &o.mask, &o.normal_front, &o.normal_back, &o.points, &o.labels, &o.fine_image,
-                           &o.fine_mask, &o.fine_normal_front, &o.fine_normal_back, &o.fine_points,
-                           &o.fine_points_crop, &o.fine_labels, &o.fine_crop_origin, &o.body_rotations,
-                           &o.body_betas, &o.body_scale, &o.body_translation}) {
-    *t = moved(*t, d);
-  }
-  return o;
-}
 
 PifuhdTrainer::PifuhdTrainer(const Config& config, torch::Device device)
     : config_(config), device_(device), occupancy_loss_(make_occupancy_loss(config)) {

@@ -50,9 +50,6 @@ struct LevelInputs {
   torch::Tensor fine;    // B x 9 x C x C (the fine crop), undefined unless asked for
 };
 
-// The batch's tensors on `device` (undefined ones stay undefined).
-ViewBatch to_device(const ViewBatch& batch, torch::Device device);
-
 class PifuhdTrainer final : public ModelTrainer {
  public:
   PifuhdTrainer(const Config& config, torch::Device device);
