@@ -128,7 +128,8 @@ void BM_paper_1024_512(benchmark::State& state) {
     double network_seconds = 0;
     const PacedField field{NetworkField(run.model, in.coarse, in.fine, in.mask), mannequin<float>(), &network_seconds};
     r.seconds_inputs = seconds_since(t0);
-    extract_surface(field, ReconstructOptions{512, FieldLevel::fine}, r);
+    extract_surface(field, AABBf(Vec3f(-1, -1, -1), Vec3f(1, 1, 1)), FieldValues::occupancy,
+                    ReconstructOptions{512, FieldLevel::fine}, r);
     state.counters["total_s"] = seconds_since(t0);
     state.counters["normals_encoders_s"] = r.seconds_inputs;
     state.counters["field_s"] = r.seconds_field;

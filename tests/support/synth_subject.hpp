@@ -1,7 +1,7 @@
 #pragma once
 // One `hifa synth` subject on the mannequin body (tests/synth/test_body.hpp), made once per test
-// process, and the small `hifa prepare` options the canonical and body-estimator tests prepare it
-// with. Needs hifa::synth and hifa::prepare.
+// process, the small `hifa prepare` options the canonical, body-estimator and CAR tests prepare it
+// with, and that dataset, prepared once per process. Needs hifa::synth and hifa::prepare.
 
 #include "prepare/prepare.hpp"
 #include "support/temp_dir.hpp"
@@ -50,6 +50,17 @@ inline prepare::PrepareOptions small_prepare(const std::filesystem::path& scans,
   o.jobs = 1;
   o.body_model = body;
   return o;
+}
+
+// The synth subject prepared once (small_prepare) with its fit and canonical data: 2 views at 32^2.
+inline const std::filesystem::path& prepared_synth_dataset() {
+  static const TempDir dir;
+  static const std::filesystem::path data = [] {
+    const SynthFixture& synth = synth_subject();
+    prepare::run_prepare(small_prepare(synth.subject.parent_path(), dir / "data", synth.body));
+    return dir / "data";
+  }();
+  return data;
 }
 
 }  // namespace hifa::test

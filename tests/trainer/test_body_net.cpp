@@ -13,6 +13,7 @@
 #include "inference/run_model.hpp"
 #include "losses/body_loss.hpp"
 #include "prepare/dataset_writer.hpp"
+#include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
 #include "support/walking_stance.hpp"
@@ -37,37 +38,13 @@ namespace {
 
 // configs/body_net_tiny.yaml on the mannequin body, at the test dataset's image size.
 Config tiny_body_config(const fs::path& body, bool augment, int size = 32) {
-  std::ifstream in(HIFA_SOURCE_DIR "/configs/body_net_tiny.yaml");
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string yaml = text.str();
-  const auto replace = [&yaml](const std::string& from, const std::string& to) {
-    const std::size_t at = yaml.find(from);
-    REQUIRE(at != std::string::npos);
-    yaml.replace(at, from.size(), to);
-  };
-  replace("body_model: open", "body_model: " + body.string());
-  replace("image_size: 64", "image_size: " + std::to_string(size));
-  replace("channels: [16, 32, 64, 128]", "channels: [16, 32, 64]");
-  replace("workers: 2", "workers: 1");
-  replace("betas: 10", "betas: 1");  // the mannequin's one shape coefficient
-  if (!augment) {
-    for (const char* key : {"color_jitter", "scale_jitter", "translate_jitter", "background_swap"}) {
-      replace(std::string(key) + ": true", std::string(key) + ": false");
-    }
-  }
-  return parse_config(yaml, "body_test.yaml");
-}
-
-// The synth subject prepared once with its fit: 2 views at 32^2.
-const fs::path& prepared_dataset() {
-  static const test::TempDir dir;
-  static const fs::path data = [] {
-    const test::SynthFixture& synth = test::synth_subject();
-    prepare::run_prepare(test::small_prepare(synth.subject.parent_path(), dir / "data", synth.body));
-    return dir / "data";
-  }();
-  return data;
+  return test::edited_config(HIFA_SOURCE_DIR "/configs/body_net_tiny.yaml",
+                             {{"body_model: open", "body_model: " + body.string()},
+                              {"image_size: 64", "image_size: " + std::to_string(size)},
+                              {"channels: [16, 32, 64, 128]", "channels: [16, 32, 64]"},
+                              {"workers: 2", "workers: 1"},
+                              {"betas: 10", "betas: 1"}},  // the mannequin's one shape coefficient
+                             augment);
 }
 
 torch::Tensor vec(const Vec3f& v) { return torch::tensor({v.x(), v.y(), v.z()}); }
@@ -187,7 +164,7 @@ TEST_CASE("the body estimator trains through the loop: its losses fall on two vi
   c.train.body.lr_decay = 1.0;  // one batch per epoch here: keep the rate
   c.train.checkpoint_every = 25;
   c.train.log_every = 10;
-  const ViewLoader loader(prepared_dataset(), c, "all");
+  const ViewLoader loader(test::prepared_synth_dataset(), c, "all");
   const BatchSource source = loader_source(loader, 1);
   const test::TempDir dir;
   TrainOptions o;
@@ -221,9 +198,9 @@ TEST_CASE("a body config refuses a dataset without fits and a fit of another bod
   const test::TempDir dir;
   const fs::path other = dir / "other_body.npz";
   fs::copy_file(synth.body, other);
-  CHECK_THROWS_WITH(ViewLoader(prepared_dataset(), tiny_body_config(other, false), "all"),
+  CHECK_THROWS_WITH(ViewLoader(test::prepared_synth_dataset(), tiny_body_config(other, false), "all"),
                     Catch::Contains("subject.json") && Catch::Contains("'mannequin'") && Catch::Contains("other_body.npz"));
-  CHECK_THROWS_WITH(ViewLoader(prepared_dataset(), tiny_body_config(dir / "missing.npz", false), "all"),
+  CHECK_THROWS_WITH(ViewLoader(test::prepared_synth_dataset(), tiny_body_config(dir / "missing.npz", false), "all"),
                     Catch::Contains("missing.npz") && Catch::Contains("body_net.body_model"));
 
   // The same subject prepared with its fit hidden: no canonical data, no targets.
@@ -240,7 +217,7 @@ TEST_CASE("a body run loads for inference and estimates, and other runs and bad 
   const test::TempDir dir;
   Config c = tiny_body_config(synth.body, false);
   c.train.body.batch = 2;
-  const ViewLoader loader(prepared_dataset(), c, "all");
+  const ViewLoader loader(test::prepared_synth_dataset(), c, "all");
   TrainOptions o;
   o.run = dir / "body_run";
   o.max_iterations = 2;

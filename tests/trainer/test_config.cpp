@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "config/factory.hpp"
+#include "models/car_net.hpp"
 
 #include <torch/torch.h>
 
@@ -198,4 +199,32 @@ TEST_CASE("configs/body_net.yaml and body_net_tiny.yaml are body estimators, and
                     Catch::Contains("'train.body.beta1' must be in [0, 1)"));
   CHECK_THROWS_WITH(parse_config(tiny_text() + "body_net:\n  type: hmr\n", "t.yaml"),
                     Catch::Contains("'body_net' is given but model.type is 'pifuhd'"));
+}
+
+TEST_CASE("configs/car.yaml is the public CAR code's canonical model and car_tiny.yaml its small twin") {
+  const Config big = load_config(configs + "car.yaml");
+  REQUIRE(big.car);
+  CHECK(big.model_type == "car");
+  CHECK(big.car->sdf.widths == std::vector<int>(8, 512));
+  CHECK(big.car->sdf.skip == 4);
+  CHECK(big.car->sdf.softplus_beta == 100);
+  CHECK(big.car->off_surface_weight == 0.1);
+  CHECK(big.car->eikonal_weight == 0.1);
+  CHECK(input_image_size(big) == 512);
+  CHECK(big.train.car.beta1 == 0.9);
+  const CarNet model(big);
+  // The MLP's input: xyz, the canonical normal and the hourglass's 256 channels.
+  CHECK(model->sdf->in_channels() == 3 + 3 + 256);
+  const Config tiny = load_config(configs + "car_tiny.yaml");
+  REQUIRE(tiny.car);
+  CHECK(input_image_size(tiny) == 64);
+  CHECK(tiny.train.car_sampler.total() == 512 + 1024 + 256);
+  std::ifstream in(configs + "car_tiny.yaml");
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  CHECK_THROWS_WITH(parse_config(replace(text, "softplus_beta: 100", "softplus_beta: 0"), "c.yaml"),
+                    Catch::Contains("c.yaml") && Catch::Contains("'car.sdf.softplus_beta' must be > 0"));
+  CHECK_THROWS_WITH(parse_config(replace(text, "frequencies: 0", "frequencies: 0\n    depth: 3"), "c.yaml"),
+                    Catch::Contains("unknown key 'car.sdf.depth'"));
+  CHECK_THROWS_WITH(CarNet(parse_config(replace(text, "in_channels: 9", "in_channels: 3"), "c.yaml")),
+                    Catch::Contains("car.encoder.in_channels must be 9"));
 }

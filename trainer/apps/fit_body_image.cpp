@@ -67,21 +67,16 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
     throw Error("fit-body --image", "no mask: give --mask, or normal nets (--normals RUN) whose maps say where the person is");
   }
 
-  const torch::Tensor estimator_front = front.defined() ? trainer::PIFuHDImpl::resized(front, estimator_size) : front;
-  const torch::Tensor estimator_back = back.defined() ? trainer::PIFuHDImpl::resized(back, estimator_size) : back;
-  const trainer::ViewBodyParameters start = trainer::estimate_body(run, in, estimator_front, estimator_back);
-  const double estimate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   trainer::ImageFitOptions options;
   options.iterations = a.iterations;
-  const trainer::ImageFitTarget target =
-      trainer::image_fit_target(mask, front.defined() ? front[0] : front, back.defined() ? back[0] : back);
-  trainer::ImageFit fit;
+  trainer::ImageBody found;
   {
     // Every step frees and reallocates the same tensors: keep them in the heap (runtime/heap.hpp).
     trainer::keep_freed_memory();
-    torch::AutoGradMode grad(true);
-    fit = trainer::fit_body_to_image(*run.body, start, target, options);
+    found = trainer::body_from_image(run, image, mask, front, back, options);
   }
+  const trainer::ViewBodyParameters& start = found.estimate;
+  const trainer::ImageFit& fit = found.fit;
   const trainer::BodyRender before = trainer::render_body(*run.body, start, size);
   const trainer::BodyRender after = trainer::render_body(*run.body, fit.body, size);
   const double iou_before = trainer::mask_iou(before.mask, mask), iou_after = trainer::mask_iou(after.mask, mask);
@@ -97,9 +92,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
                       {"iterations", a.iterations},
                       {"estimate", trainer::view_fit_json(*run.body, start, run.body_model, prepare::Json::object())}};
   prepare::write_json(a.out, trainer::view_fit_json(*run.body, fit.body, run.body_model, extra));
-  std::printf("%s -> %s: silhouette IoU %.3f (estimate) -> %.3f (fit); normals: %s; estimate %.2f s, fit %.2f s\n",
-              a.image.string().c_str(), a.out.string().c_str(), iou_before, iou_after, normals_from.c_str(), estimate_seconds,
-              seconds - estimate_seconds);
+  std::printf("%s -> %s: silhouette IoU %.3f (estimate) -> %.3f (fit); normals: %s; %.2f s\n",
+              a.image.string().c_str(), a.out.string().c_str(), iou_before, iou_after, normals_from.c_str(), seconds);
   if (!a.sheet.empty()) {
     // The image, the body over it (estimate, fit), and the predicted front normals beside the body's.
     const auto overlay = [&](const torch::Tensor& body_mask) {

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   const bool blas = hifa::trainer::choose_fast_blas_kernels();
   const bool openmp = prefer_passive_openmp_for_prepare(argc, argv);
   if (blas || openmp) ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are, just slower
-  CLI::App app{"hifa: clothed 3D humans from a single image (PIFuHD and PIFu; CAR to come) on a reusable geometry toolkit"};
+  CLI::App app{"hifa: clothed 3D humans from a single image (PIFuHD, PIFu and CAR's canonical model) on a reusable geometry toolkit"};
   app.set_version_flag("--version", [] { return "hifa " HIFA_VERSION "\n" + hifa::trainer::machine_line(); });
   app.require_subcommand(1);
   app.fallthrough();  // --threads may come before or after the verb

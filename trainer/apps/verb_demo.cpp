@@ -242,7 +242,8 @@ RunResult evaluate(const RunSpec& spec, const fs::path& run_folder, const fs::pa
   fs::create_directories(e.out, ec);
   if (ec) throw Error(e.out.string(), "cannot create the folder: " + ec.message());
   Progress progress("evaluate " + spec.label, trainer::evaluation_views(e));
-  const auto views = trainer::evaluate_run(run, e, [&](const trainer::ViewEvaluation&) { progress.advance(); });
+  const auto views = trainer::evaluate_run(trainer::pifuhd_views(run, e.reconstruct), e,
+                                           [&](const trainer::ViewEvaluation&) { progress.advance(); });
   progress.finish();
   std::vector<std::string> order;
   std::map<std::string, std::vector<EvalRow>> by_subject;

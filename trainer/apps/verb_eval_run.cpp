@@ -2,7 +2,8 @@
 // eval_run.hpp). Prints P2S, Chamfer (cm) and normal consistency per test subject (the mean over its
 // views) and their mean, and writes RUN/eval/metrics.{csv,json}, RUN/eval/views.csv (one row per
 // view) and the reconstructions RUN/eval/<subject>_<view>.obj with their normal maps (RUN/eval_coarse/
-// for --level coarse on a two-level model).
+// for --level coarse on a two-level model). A CAR run is evaluated in posed space with the body found in
+// each image by --body-run (RUN/eval/), or with the subjects' own fits (--gt-body: RUN/eval_gt_body/).
 
 #include "eval_report.hpp"
 #include "progress.hpp"
@@ -10,6 +11,8 @@
 
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
+#include "inference/body_run.hpp"
+#include "inference/car_reconstruct.hpp"
 #include "inference/eval_run.hpp"
 #include "inference/run_model.hpp"
 
@@ -18,6 +21,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -28,27 +32,52 @@ namespace {
 namespace fs = std::filesystem;
 
 struct EvalRunVerbOptions {
-  fs::path run;
+  fs::path run, body_run;
+  bool gt_body = false;
   std::string level = "auto", device = "cpu";
   trainer::EvalRunOptions eval;
 };
 
-void run_eval_run(EvalRunVerbOptions options) {
-  torch::set_num_threads(KokkosRuntime::concurrency());  // Debian's LibTorch starts with one
-  trainer::RunModel run = trainer::load_run_model(options.run, trainer::parse_device(options.device));
-  options.eval.reconstruct.level = trainer::field_level_named(options.level);
-  // The coarse level of a two-level model is a diagnosis: its results go beside the model's own.
-  const bool below_finest = trainer::resolve_level(run, options.eval.reconstruct) == trainer::FieldLevel::coarse &&
-                            run.model->has_fine();
-  options.eval.out = options.run / (below_finest ? "eval_coarse" : "eval");
+std::vector<trainer::ViewEvaluation> evaluate_views(EvalRunVerbOptions& options, const trainer::ViewReconstructor& views) {
   std::error_code ec;
   fs::create_directories(options.eval.out, ec);
   if (ec) throw Error(options.eval.out.string(), "cannot create the folder: " + ec.message());
-
   Progress progress("eval-run", trainer::evaluation_views(options.eval));
-  const std::vector<trainer::ViewEvaluation> views =
-      trainer::evaluate_run(run, options.eval, [&](const trainer::ViewEvaluation&) { progress.advance(); });
+  auto results = trainer::evaluate_run(views, options.eval, [&](const trainer::ViewEvaluation&) { progress.advance(); });
   progress.finish();
+  return results;
+}
+
+// A CAR run: posed space, with the body from each image (--body-run) or the subject's own fit.
+std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, torch::Device device) {
+  if (options.gt_body == !options.body_run.empty()) {
+    throw Error("--body-run", options.run.string() + " is a CAR run: give --body-run BODY_RUN (the body found in each "
+                                                     "image) or --gt-body (the subjects' own fits), one of them");
+  }
+  trainer::CarRun run = trainer::load_car_run(options.run, device);
+  const trainer::PreparedDataset dataset(options.eval.data);
+  std::optional<trainer::BodyRun> body;
+  if (!options.body_run.empty()) body = trainer::load_body_run(options.body_run, device);
+  options.eval.out = options.run / (options.gt_body ? "eval_gt_body" : "eval");
+  return evaluate_views(options, trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct));
+}
+
+void run_eval_run(EvalRunVerbOptions options) {
+  torch::set_num_threads(KokkosRuntime::concurrency());  // Debian's LibTorch starts with one
+  const torch::Device device = trainer::parse_device(options.device);
+  std::vector<trainer::ViewEvaluation> views;
+  if (trainer::read_run_config(options.run).model_type == "car") {
+    views = evaluate_car(options, device);
+  } else {
+    if (options.gt_body || !options.body_run.empty()) throw Error("--gt-body", "and --body-run are for CAR runs");
+    trainer::RunModel run = trainer::load_run_model(options.run, device);
+    options.eval.reconstruct.level = trainer::field_level_named(options.level);
+    // The coarse level of a two-level model is a diagnosis: its results go beside the model's own.
+    const bool below_finest = trainer::resolve_level(run, options.eval.reconstruct) == trainer::FieldLevel::coarse &&
+                              run.model->has_fine();
+    options.eval.out = options.run / (below_finest ? "eval_coarse" : "eval");
+    views = evaluate_views(options, trainer::pifuhd_views(run, options.eval.reconstruct));
+  }
 
   // Per view, then per subject (the mean of its evaluated views) in the split's order.
   std::vector<EvalRow> view_rows, subject_rows;
@@ -98,6 +127,9 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
                    "level writes RUN/eval_coarse/")
       ->check(CLI::IsMember({"auto", "coarse", "fine"}))
       ->capture_default_str();
+  verb->add_option("--body-run", options->body_run,
+                   "CAR runs: a body-estimator run (model.type body) that finds each view's body (results: RUN/eval/)");
+  verb->add_flag("--gt-body", options->gt_body, "CAR runs: pose with the subjects' own fits (results: RUN/eval_gt_body/)");
   verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
   verb->callback([&action, options] { action = [options] { run_eval_run(*options); }; });
 }

@@ -1,9 +1,12 @@
 // hifa reconstruct: one image -> one mesh with a trained run (trainer/inference/reconstruct.hpp),
-// plus the predicted normal maps beside it. Prints one summary line on stdout.
+// plus the predicted normal maps beside it; with a CAR run and the image's body fit (--body), the
+// canonical avatar, its weights and its posed mesh in the folder --out
+// (trainer/inference/car_reconstruct.hpp). Prints one summary line on stdout.
 
 #include "verbs.hpp"
 
 #include "hifa/core/runtime.hpp"
+#include "inference/car_reconstruct.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
 
@@ -21,10 +24,34 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ReconstructVerbOptions {
-  fs::path run, image, mask, out;
+  fs::path run, image, mask, out, body;
   std::string level = "auto", device = "cpu";
   trainer::ReconstructOptions reconstruct;
 };
+
+void print_summary(const fs::path& out, const trainer::Reconstruction& r) {
+  std::printf("%s: %lld vertices, %lld faces (largest of %d components); %zu field queries for %zu grid points "
+              "(%.1fx fewer); normals + encoders %.2f s, field %.2f s, mesh %.2f s\n",
+              out.string().c_str(), static_cast<long long>(r.mesh.vertex_count()),
+              static_cast<long long>(r.mesh.face_count()), r.components, r.queries, r.grid_points,
+              double(r.grid_points) / double(std::max<std::size_t>(r.queries, 1)), r.seconds_inputs, r.seconds_field,
+              r.seconds_mesh);
+}
+
+// A CAR run: the canonical avatar in the folder --out.
+void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<float>& image) {
+  if (options.body.empty()) {
+    throw Error("--body", options.run.string() + " is a CAR run: give the image's body fit (hifa fit-body "
+                                         "--image IMG --run BODY_RUN --out FIT.json writes one)");
+  }
+  if (!options.mask.empty()) throw Error("--mask", "is for PIFuHD runs; a CAR run takes none");
+  const prepare::BodyFit fit = prepare::read_body_fit(options.body);
+  trainer::CarRun run = trainer::load_car_run(options.run, trainer::parse_device(options.device));
+  const trainer::CarReconstruction r =
+      trainer::reconstruct_car(run, image, fit, trainer::fit_to_view(fit), options.reconstruct);
+  trainer::write_car_reconstruction(options.out, r, options.body);
+  print_summary(options.out / "canonical.obj", r.canonical);
+}
 
 void run_reconstruct(ReconstructVerbOptions options) {
   // Debian's LibTorch starts with one thread: give it the threads Kokkos runs with (--threads).
@@ -32,18 +59,15 @@ void run_reconstruct(ReconstructVerbOptions options) {
   options.reconstruct.level = trainer::field_level_named(options.level);
   // The inputs first: a bad image is found before the networks are built.
   const Image<float> image = trainer::read_input_image(options.image);
+  if (trainer::read_run_config(options.run).model_type == "car") return run_car_reconstruct(options, image);
+  if (!options.body.empty()) throw Error("--body", "is for CAR runs; " + options.run.string() + " is not one");
   std::optional<Image<float>> mask;
   if (!options.mask.empty()) mask = trainer::read_input_mask(options.mask, image.width(), image.height());
   trainer::RunModel run = trainer::load_run_model(options.run, trainer::parse_device(options.device));
   const trainer::Reconstruction r = trainer::reconstruct(run, image, mask ? &*mask : nullptr, options.reconstruct);
   if (r.mesh.empty()) throw Error(options.image.string(), "no surface found (the field is nowhere above 0.5)");
   trainer::write_reconstruction(options.out, r);
-  std::printf("%s: %lld vertices, %lld faces (largest of %d components); %zu field queries for %zu grid points "
-              "(%.1fx fewer); normals + encoders %.2f s, field %.2f s, mesh %.2f s\n",
-              options.out.string().c_str(), static_cast<long long>(r.mesh.vertex_count()),
-              static_cast<long long>(r.mesh.face_count()), r.components, r.queries, r.grid_points,
-              double(r.grid_points) / double(std::max<std::size_t>(r.queries, 1)), r.seconds_inputs, r.seconds_field,
-              r.seconds_mesh);
+  print_summary(options.out, r);
 }
 
 }  // namespace
@@ -55,9 +79,14 @@ void add_reconstruct(CLI::App& app, VerbAction& action) {
   verb->add_option("--image", options->image, "Square RGB image of the person (framed as hifa prepare frames subjects)")
       ->required();
   verb->add_option("--mask", options->mask, "Optional silhouette (1 channel, the image's size): carves the field");
-  verb->add_option("--out", options->out, "Output mesh (.obj); MESH_normal_front/back.png are written beside it")
+  verb->add_option("--out", options->out,
+                   "Output mesh (.obj); MESH_normal_front/back.png are written beside it. A CAR run: the output "
+                   "folder (canonical.obj, weights.npy, posed.obj, body.json, normal maps)")
       ->required();
-  verb->add_option("--res", options->reconstruct.resolution, "Grid cells per axis over the [-1,1]^3 cube")
+  verb->add_option("--body", options->body,
+                   "CAR runs: the image's body fit (hifa-body-fit JSON in the view frame, from hifa fit-body --image)");
+  verb->add_option("--res", options->reconstruct.resolution,
+                   "Grid cells per axis over the [-1,1]^3 cube (CAR: over the canonical box)")
       ->check(CLI::Range(2, 2048))
       ->capture_default_str();
   verb->add_option("--level", options->level, "Field level: coarse, fine, or auto (fine when the model has it)")

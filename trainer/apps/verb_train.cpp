@@ -99,13 +99,13 @@ void run_train_verb(const TrainVerbOptions& o) {
 
 void add_train(CLI::App& app, VerbAction& action) {
   auto o = std::make_shared<TrainVerbOptions>();
-  auto* verb = app.add_subcommand("train", "Train PIFuHD's normal nets, coarse and fine levels on a prepared dataset");
+  auto* verb = app.add_subcommand("train", "Train a model's stages on a prepared dataset (PIFuHD/PIFu, the body estimator, CAR's canonical model)");
   verb->add_option("--config", o->config, "Model and training config (configs/*.yaml); with --resume default RUN/config.yaml");
   verb->add_option("--data", o->data, "Dataset folder written by hifa prepare")->required();
   verb->add_option("--out", o->out, "Run folder: config.yaml, checkpoint.pt, losses.csv, loss_curves.png")->required();
   verb->add_flag("--resume", o->resume, "Continue the run in --out from its last checkpoint");
   verb->add_option("--device", o->device, "Where to train")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-  verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; default: all)");
+  verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; car: normal,canonical; default: all)");
   verb->add_option("--max-iterations", o->max_iterations, "Stop each stage after this many steps (-1: the config's epochs)")
       ->check(CLI::Range(std::int64_t(-1), std::int64_t(1) << 62))
       ->capture_default_str();

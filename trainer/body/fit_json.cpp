@@ -49,24 +49,33 @@ prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::
               {"doubts", fit.doubts}};
 }
 
+prepare::BodyFit view_body_fit(const ViewBodyParameters& body, const std::string& model) {
+  prepare::BodyFit fit{model, "normalized", {}, {}, Vec3f::Zero(), 1};
+  const torch::Tensor r = body.rotations.to(torch::kCPU, torch::kFloat32).contiguous();
+  for (int64_t k = 0; k < r.size(0); ++k) {
+    const Mat3<float> m = Eigen::Map<const Eigen::Matrix<float, 3, 3, Eigen::RowMajor>>(r[k].data_ptr<float>());
+    const Eigen::AngleAxisf a(m);
+    const Vec3f v = a.axis() * a.angle();
+    fit.pose.insert(fit.pose.end(), {v.x(), v.y(), v.z()});
+  }
+  const torch::Tensor b = body.betas.to(torch::kCPU, torch::kFloat32).contiguous();
+  fit.betas.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+  fit.scale = body.scale.item<float>();
+  const torch::Tensor t = (body.translation.to(torch::kCPU, torch::kFloat32) / float(fit.scale)).contiguous();
+  fit.translation = Vec3f(t[0].item<float>(), t[1].item<float>(), t[2].item<float>());
+  return fit;
+}
+
 prepare::Json view_fit_json(const BodyLayer& layer, const ViewBodyParameters& body, const std::string& model,
                             const prepare::Json& extra) {
   using prepare::Json;
-  const torch::Tensor r = body.rotations.to(torch::kCPU, torch::kFloat32).contiguous();
+  const prepare::BodyFit fit = view_body_fit(body, model);
   Json pose = Json::array();
-  for (int64_t k = 0; k < r.size(0); ++k) {
-    Mat3<float> m;
-    for (int i = 0; i < 3; ++i) {
-      for (int j = 0; j < 3; ++j) m(i, j) = r[k][i][j].item<float>();
-    }
-    const Eigen::AngleAxisf a(m);
-    pose.push_back(prepare::json_vec3(a.axis() * a.angle()));
+  for (std::size_t k = 0; k + 2 < fit.pose.size(); k += 3) {
+    pose.push_back(prepare::json_vec3(Vec3f(fit.pose[k], fit.pose[k + 1], fit.pose[k + 2])));
   }
   Json betas = Json::array();
-  const torch::Tensor b = body.betas.to(torch::kCPU, torch::kFloat32).contiguous();
-  for (int64_t i = 0; i < b.numel(); ++i) betas.push_back(prepare::json_float(b[i].item<float>()));
-  const float scale = body.scale.item<float>();
-  const torch::Tensor t = body.translation.to(torch::kCPU, torch::kFloat32) / scale;
+  for (const float v : fit.betas) betas.push_back(prepare::json_float(v));
   const torch::Tensor joints = view_joints(layer, body).to(torch::kCPU, torch::kFloat32).contiguous();
   Json posed = Json::array();
   for (int64_t k = 0; k < joints.size(0); ++k) {
@@ -75,13 +84,13 @@ prepare::Json view_fit_json(const BodyLayer& layer, const ViewBodyParameters& bo
   Json out{{"format", "hifa-body-fit"},
            {"version", 1},
            {"model", model},
-           {"units", "normalized"},
+           {"units", fit.units},
            {"frame", "the view's normalized frame (docs/dataset.md)"},
            {"betas", betas},
            {"pose", pose},
            {"global_orient", pose[0]},
-           {"translation", prepare::json_vec3(Vec3f(t[0].item<float>(), t[1].item<float>(), t[2].item<float>()))},
-           {"scale", prepare::json_float(scale)},
+           {"translation", prepare::json_vec3(fit.translation)},
+           {"scale", prepare::json_float(float(fit.scale))},
            {"posed_joints", posed}};
   for (const auto& [key, value] : extra.items()) out[key] = value;
   return out;

@@ -21,9 +21,12 @@ prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::
 
 prepare::BodyFit body_fit_of(const ScanFit& fit, const std::string& model, const std::string& units);
 
-// A view-frame body (image_fit.hpp) as hifa-body-fit JSON in the view's normalized frame: units
-// "normalized", scale s and translation t / s (a point is s · (LBS + t / s)), pose as axis-angle,
-// posed_joints; `extra` fields are added (the image, the estimate, the IoUs).
+// A view-frame body (image_fit.hpp) as a fit in the view's normalized frame: units "normalized",
+// scale s and translation t / s (a point is s · (LBS + t / s)), pose as axis-angle.
+prepare::BodyFit view_body_fit(const ViewBodyParameters& body, const std::string& model);
+
+// The same as hifa-body-fit JSON, with posed_joints; `extra` fields are added (the image, the
+// estimate, the IoUs).
 prepare::Json view_fit_json(const BodyLayer& layer, const ViewBodyParameters& body, const std::string& model,
                             const prepare::Json& extra);
 

@@ -112,6 +112,10 @@ void check_min(const Section& s, const std::string& key, double value, double mi
   }
 }
 
+void check_body_model(const Section& s, const std::string& value) {
+  if (value.empty()) s.fail(s.full("body_model"), "is empty: say open or the path of an SMPL-layout .npz");
+}
+
 void read_encoder(Section s, EncoderConfig& e) {
   s.read("type", e.type);
   check_type(s, "type", e.type, {"hourglass"});
@@ -259,7 +263,7 @@ void read_body_net(Section s, BodyNetConfig& b) {
   s.read("pose_weight", b.pose_weight);
   s.read("betas_weight", b.betas_weight);
   s.finish();
-  if (b.body_model.empty()) s.fail(s.full("body_model"), "is empty: say open or the path of an SMPL-layout .npz");
+  check_body_model(s, b.body_model);
   for (auto [k, v, m] : {std::tuple{"image_size", b.image_size, 16}, {"blocks", b.blocks, 1}, {"groups", b.groups, 1},
                          {"iterations", b.iterations, 1}, {"betas", b.betas, 0}}) {
     check_min(s, k, v, m);
@@ -274,6 +278,51 @@ void read_body_net(Section s, BodyNetConfig& b) {
   }
 }
 
+void read_car(Section s, CarConfig& c) {
+  s.read("body_model", c.body_model);
+  s.read("image_size", c.image_size);
+  read_encoder(s.child("encoder"), c.encoder);
+  Section sdf = s.child("sdf");
+  sdf.read("widths", c.sdf.widths);
+  sdf.read("skip", c.sdf.skip);
+  sdf.read("softplus_beta", c.sdf.softplus_beta);
+  sdf.read("init_radius", c.sdf.init_radius);
+  sdf.read("frequencies", c.sdf.frequencies);
+  sdf.finish();
+  s.read("surface_weight", c.surface_weight);
+  s.read("off_surface_weight", c.off_surface_weight);
+  s.read("normal_weight", c.normal_weight);
+  s.read("eikonal_weight", c.eikonal_weight);
+  s.read("sdf_weight", c.sdf_weight);
+  s.finish();
+  check_body_model(s, c.body_model);
+  check_min(s, "image_size", c.image_size, 16);
+  if (c.sdf.widths.size() < 2) sdf.fail(sdf.full("widths"), "needs at least two hidden layers");
+  for (int w : c.sdf.widths) check_min(sdf, "widths", w, 1);
+  const int hidden = int(c.sdf.widths.size());
+  if (c.sdf.skip < 1 || c.sdf.skip >= hidden) {
+    sdf.fail(sdf.full("skip"),
+             "must be a hidden layer index in [1, " + std::to_string(hidden - 1) + "], got " + std::to_string(c.sdf.skip));
+  }
+  if (!(c.sdf.softplus_beta > 0)) sdf.fail(sdf.full("softplus_beta"), "must be > 0");
+  if (!(c.sdf.init_radius > 0)) sdf.fail(sdf.full("init_radius"), "must be > 0");
+  check_min(sdf, "frequencies", c.sdf.frequencies, 0);
+  for (auto [k, v] : {std::pair{"surface_weight", c.surface_weight}, {"off_surface_weight", c.off_surface_weight},
+                      {"normal_weight", c.normal_weight}, {"eikonal_weight", c.eikonal_weight},
+                      {"sdf_weight", c.sdf_weight}}) {
+    check_min(s, k, v, 0);
+  }
+}
+
+void read_car_sampler(Section s, CanonicalSamplerConfig& c) {
+  s.read("surface", c.surface);
+  s.read("near", c.near);
+  s.read("uniform", c.uniform);
+  s.finish();
+  for (auto [k, v] : {std::pair{"surface", c.surface}, {"near", c.near}, {"uniform", c.uniform}}) check_min(s, k, v, 0);
+  if (c.total() == 0) s.fail(s.full("surface"), "near and uniform are all 0");
+}
+
 Config parse_root(const YAML::Node& root, const std::string& source) {
   Config c;
   c.source = source;
@@ -282,10 +331,12 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
 
   Section model = top.child("model");
   model.read("type", c.model_type);
-  check_type(model, "type", c.model_type, {"pifuhd", "pifu", "body"});
-  if (c.model_type == "body") {
+  check_type(model, "type", c.model_type, {"pifuhd", "pifu", "body", "car"});
+  if (c.model_type == "body" || c.model_type == "car") {
     for (const char* level : {"coarse", "fine"}) {
-      if (model.has(level)) model.fail(std::string("model.") + level, "is given but model.type is 'body' (the estimator has no levels)");
+      if (model.has(level)) {
+        model.fail(std::string("model.") + level, "is given but model.type is '" + c.model_type + "', which has no PIFu levels");
+      }
     }
   } else {
     read_level(model.child("coarse"), c.coarse);
@@ -339,6 +390,12 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   } else if (top.has("body_net")) {
     top.fail("body_net", "is given but model.type is '" + c.model_type + "' (it belongs to model.type body)");
   }
+  if (c.model_type == "car") {
+    c.car.emplace();
+    read_car(top.child("car"), *c.car);
+  } else if (top.has("car")) {
+    top.fail("car", "is given but model.type is '" + c.model_type + "' (it belongs to model.type car)");
+  }
 
   Section loss = top.child("loss");
   loss.read("type", c.loss.type);
@@ -357,8 +414,10 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   read_optimizer(train.child("coarse"), t.coarse);
   read_optimizer(train.child("fine"), t.fine);
   read_optimizer(train.child("body"), t.body);
+  read_optimizer(train.child("car"), t.car);
   read_sampler(train.child("coarse_sampler"), t.coarse_sampler);
   read_sampler(train.child("fine_sampler"), t.fine_sampler);
+  read_car_sampler(train.child("car_sampler"), t.car_sampler);
   read_augment(train.child("augment"), t.augment);
   train.read("workers", t.workers);
   train.finish();
@@ -402,7 +461,10 @@ LevelConfig default_fine_level() {
   return l;
 }
 
-int input_image_size(const Config& c) { return c.body_net ? c.body_net->image_size : c.coarse.image_size; }
+int input_image_size(const Config& c) {
+  if (c.body_net) return c.body_net->image_size;
+  return c.car ? c.car->image_size : c.coarse.image_size;
+}
 
 Config parse_config(const std::string& yaml_text, const std::string& source) {
   YAML::Node root;

@@ -102,6 +102,30 @@ struct BodyNetConfig {
   double betas_weight = 0.001;         // β, squared error
 };
 
+// CAR's canonical implicit SDF (model.type car; Liao et al. CVPR 2023, section 3.2; models/car_net.hpp).
+// The SDF MLP follows IGR (Gropp et al. 2020) as the public CAR code does: Softplus with a high β,
+// geometric initialisation to a sphere, the input re-joined at a middle layer.
+struct SdfMlpConfig {
+  std::vector<int> widths = {512, 512, 512, 512, 512, 512, 512, 512};  // hidden layers (IGR: 8 x 512)
+  int skip = 4;                        // hidden layer whose input is re-joined with the MLP input (IGR: 4)
+  double softplus_beta = 100;          // IGR's Softplus(β = 100): ReLU-like, with second derivatives
+  double init_radius = 0.5;            // geometric initialisation: f(x) ≈ |x| − r at the start (body metres)
+  int frequencies = 0;                 // positional encoding of x: sin, cos at 2^0 .. 2^(F−1) π; 0: x as is
+};
+
+struct CarConfig {
+  std::string body_model = "open";     // open ($HIFA_DATA/body/open_body.npz) or an SMPL-layout .npz
+  int image_size = 512;                // the square input of the encoder
+  EncoderConfig encoder;               // over image ⊕ front ⊕ back normals (PIFuHD coarse's by default)
+  SdfMlpConfig sdf;
+  // Loss weights: the public CAR code's, and the supervised distance hifa adds (losses/sdf_loss.hpp).
+  double surface_weight = 1.0;         // |f| on surface samples
+  double off_surface_weight = 0.1;     // exp(−10 |f|) on the other samples
+  double normal_weight = 1.0;          // ‖∇f/‖∇f‖ − n‖ on surface samples
+  double eikonal_weight = 0.1;         // (‖∇f‖ − 1)² on the other samples
+  double sdf_weight = 1.0;             // |f − sdf| on the near-surface and uniform samples
+};
+
 struct LossConfig {
   std::string type = "extended_bce";   // extended_bce (PIFuHD eq. 4) | bce (unweighted)
 };
@@ -114,7 +138,7 @@ struct OptimizerConfig {
   int batch = 8;
   int epochs = 30;
   // Adam's first-moment decay: pix2pixHD's 0.5 (options/train_options.py), which PIFuHD follows
-  // (every Adam of hifa's before the body estimator); the estimator's stage takes PyTorch's 0.9.
+  // (every Adam of hifa's before the body estimator); the estimator's and CAR's stages take PyTorch's 0.9.
   double beta1 = 0.5;
 };
 
@@ -149,6 +173,15 @@ struct AugmentConfig {
   std::string background_source = "procedural";  // procedural | other_view (another subject's view)
 };
 
+// How many of a subject's canonical samples (prepare/canonical_samples.hpp) one CAR step draws per
+// view, by group: on the surface, near it (half from each jitter level), uniform in the box.
+struct CanonicalSamplerConfig {
+  int surface = 2048;
+  int near = 4096;
+  int uniform = 1024;
+  int total() const { return surface + near + uniform; }
+};
+
 struct TrainConfig {
   std::uint64_t seed = 0;
   double gt_normal_probability = 0.5;  // condition on ground-truth normal maps with this probability
@@ -160,8 +193,10 @@ struct TrainConfig {
   OptimizerConfig coarse{};
   OptimizerConfig fine{};
   OptimizerConfig body{"adam", 1e-4, 1.0, 10, 16, 30, 0.9};
+  OptimizerConfig car{"adam", 1e-4, 0.1, 10, 8, 30, 0.9};
   SamplerConfig coarse_sampler{};
   SamplerConfig fine_sampler{8000, 16, 1, true, 3.0};
+  CanonicalSamplerConfig car_sampler{};
   AugmentConfig augment{};
   int workers = 2;                     // threads loading batches ahead of the training step
 };
@@ -169,11 +204,12 @@ struct TrainConfig {
 struct Config {
   std::string source;                  // the file it was read from (for messages)
   std::string text;                    // its YAML text, as read (saved with checkpoints)
-  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only) | body (the estimator)
+  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only) | body (the estimator) | car
   LevelConfig coarse;                  // pifuhd and pifu
   std::optional<LevelConfig> fine;     // present iff model_type == "pifuhd"
   NormalNetConfig normal_net;
   std::optional<BodyNetConfig> body_net;  // present iff model_type == "body"
+  std::optional<CarConfig> car;           // present iff model_type == "car"
   LossConfig loss;
   TrainConfig train;
 };
@@ -183,7 +219,7 @@ Config load_config(const std::filesystem::path& file);
 // The same from text; `source` names it in messages.
 Config parse_config(const std::string& yaml_text, const std::string& source);
 
-// The square size the model's images are loaded at: the body estimator's or the coarse level's.
+// The square size the model's images are loaded at: the body estimator's, CAR's or the coarse level's.
 int input_image_size(const Config& config);
 
 // The defaults of a level: coarse (PIFuHD coarse, 512 -> 128^2 x 256) or fine (1024 -> 512^2 x 16).

@@ -42,13 +42,14 @@ OccupancyLoss make_occupancy_loss(const Config& c) {
 }
 
 std::filesystem::path body_model_file(const Config& c) {
-  if (!c.body_net) throw Error(c.source, "has no body_net (model.type body)");
+  if (c.car) return prepare::body_model_path(c.car->body_model, c.source + ": car.body_model");
+  if (!c.body_net) throw Error(c.source, "has no body model (model.type body or car)");
   return prepare::body_model_path(c.body_net->body_model, c.source + ": body_net.body_model");
 }
 
 BodyLayer make_body_layer(const Config& c, torch::Device device) {
   const SmplModel<float> model = SmplModel<float>::load(body_model_file(c));
-  if (c.body_net->betas > model.shape_count()) {
+  if (c.body_net && c.body_net->betas > model.shape_count()) {
     throw Error(c.source, "'body_net.betas' is " + std::to_string(c.body_net->betas) + ", the body model has " +
                               std::to_string(model.shape_count()));
   }

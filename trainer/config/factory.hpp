@@ -5,7 +5,7 @@
 //   PIFuHD model = make_model(c);                      // model.type: pifuhd | pifu
 //   OccupancyLoss occ = make_occupancy_loss(c);        // loss.type: extended_bce | bce
 //   NormalLoss nl = make_normal_loss(c);               // normal_net.loss; VGG19 iff vgg_weights
-//   BodyLayer body = make_body_layer(c, device);       // body_net.body_model (model.type body)
+//   BodyLayer body = make_body_layer(c, device);       // body_net.body_model / car.body_model
 //
 // Each throws hifa::Error naming the config file and key for a type it does not know (configs from
 // load_config are already checked; these guard Configs built in code).
@@ -22,7 +22,8 @@ PIFuHD make_model(const Config& config);
 OccupancyLoss make_occupancy_loss(const Config& config);
 NormalLoss make_normal_loss(const Config& config);
 
-// body_net.body_model as a file ("open": $HIFA_DATA/body/open_body.npz); errors name the config key.
+// body_net.body_model or car.body_model as a file ("open": $HIFA_DATA/body/open_body.npz); errors
+// name the config key.
 std::filesystem::path body_model_file(const Config& config);
 // That body model on `device`; an error names the config when body_net.betas exceeds its β count.
 BodyLayer make_body_layer(const Config& config, torch::Device device);

@@ -58,6 +58,15 @@ struct ViewBatch {
   torch::Tensor body_scale;        // B
   torch::Tensor body_translation;  // B x 3
 
+  // Canonical samples (model.type car; undefined otherwise): per item train.car_sampler's points in
+  // groups -- surface, then near (half from each jitter level), then uniform -- of the subject's
+  // canonical/samples.bin, with the LBS blend that carries each into this view (view_loader.hpp).
+  torch::Tensor canonical_points;   // B x N x 3, rest pose, body metres relative to the rest root joint
+  torch::Tensor canonical_sdf;      // B x N, signed distance to the canonical scan (negative inside)
+  torch::Tensor canonical_normals;  // B x N x 3, the canonical scan's unit normal (surface group; 0 after)
+  torch::Tensor canonical_blend;    // B x N x 3 x 4, canonical -> view frame (augmentation included)
+  torch::Tensor canonical_front;    // B x N, 1 where the posed body faces the camera at the point
+
   std::vector<std::string> subjects;  // per item: subject name
   std::vector<int> views;             // per item: view index
   DrawFallbacks fallbacks;            // items whose point draws fell back

@@ -1,6 +1,8 @@
 #include "data/view_loader.hpp"
 
+#include "body/canonical_skinning.hpp"
 #include "config/factory.hpp"
+#include "prepare/canonical_scan.hpp"
 
 #include "hifa/body/body_model.hpp"
 #include "hifa/body/smpl_model.hpp"
@@ -24,7 +26,13 @@ namespace fs = std::filesystem;
 // Salts of the run seed: one for the epoch permutation, one for the per-item seeds.
 constexpr std::uint64_t shuffle_salt = 0x5e1ec7, item_salt = 0x17e3;
 // Streams of an item's CounterRng besides augment.cpp's stream 0.
-enum Stream : std::uint64_t { crop_stream = 1, other_view_stream = 2, coarse_points_stream = 3, fine_points_stream = 4 };
+enum Stream : std::uint64_t {
+  crop_stream = 1,
+  other_view_stream = 2,
+  coarse_points_stream = 3,
+  fine_points_stream = 4,
+  canonical_points_stream = 5
+};
 
 std::uint64_t key64(const RandomBits& b) { return (std::uint64_t{b.v[0]} << 32) | b.v[1]; }
 
@@ -135,12 +143,21 @@ struct MapStack {
 
 }  // namespace
 
+// A subject's canonical samples and the blend of each into the subject's normalized frame.
+struct ViewLoader::SubjectCanonical {
+  std::shared_ptr<const prepare::CanonicalSamples> samples;
+  CanonicalSkinning skinning;  // the subject's normalized frame
+  Vec3f rest_root;
+};
+
 struct ViewLoader::Item {
   ViewMaps coarse, fine;
   std::vector<float> points, labels;            // N x 3 (view frame), N
   std::vector<float> fine_points, fine_crop, fine_labels;
   int64_t crop_x = 0, crop_y = 0;  // the fine crop's top-left pixel
   ViewBody body;                   // with body targets
+  // Canonical samples (model.type car): N x 3, N, N x 3, N x 12, N.
+  std::vector<float> canonical, sdf, normals, blend, front;
   bool coarse_unbalanced = false, fine_unbalanced = false, fine_outside_crop = false;
 };
 
@@ -152,8 +169,9 @@ ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std:
       augment_(config.train.augment),
       seed_(config.train.seed),
       coarse_size_(input_image_size(config)),
-      points_(config.model_type != "body") {
-  if (config.body_net) load_bodies(config);
+      points_(config.model_type == "pifuhd" || config.model_type == "pifu"),
+      car_sampler_(config.train.car_sampler) {
+  if (config.body_net || config.car) load_bodies(config);
   if (!points_) return;
   coarse_file_ = samples_file(dataset_, coarse_sampler_.sigma_cm, "train.coarse_sampler.sigma_cm", config);
   if (config.fine && dataset_.fine_resolution() > 0) {
@@ -170,7 +188,7 @@ ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std:
 void ViewLoader::load_bodies(const Config& config) {
   const fs::path path = body_model_file(config);
   const SmplModel<float> model = SmplModel<float>::load(path);
-  shape_count_ = model.shape_count();
+  if (config.body_net) shape_count_ = model.shape_count();
   std::vector<ViewItem> with_fit;
   for (const ViewItem& item : items_) {
     if (!rest_root_.contains(item.subject)) {
@@ -178,20 +196,44 @@ void ViewLoader::load_bodies(const Config& config) {
       if (!fit) continue;
       if (fit->fit.model != path.stem().string()) {
         throw Error((dataset_.subject_folder(item.subject) / "subject.json").string(),
-                    "its body fit was made with the body model '" + fit->fit.model + "', the config's body_net.body_model is " +
+                    "its body fit was made with the body model '" + fit->fit.model + "', the config's body model is " +
                         path.string());
       }
-      const std::size_t n = std::min(fit->fit.betas.size(), std::size_t(shape_count_));
+      const std::size_t n = std::min(fit->fit.betas.size(), std::size_t(model.shape_count()));
       const RowMatrix3<float> rest_joints = model.rest_joints(model.rest_vertices(std::span(fit->fit.betas.data(), n)));
-      rest_root_.emplace(item.subject, rest_joints.row(0).transpose());
+      const Vec3f root = rest_joints.row(0).transpose();
+      rest_root_.emplace(item.subject, root);
+      if (config.car) canonical_.emplace(item.subject, load_canonical(model, *fit, root, item.subject));
     }
     with_fit.push_back(item);
   }
   if (with_fit.empty()) {
-    throw Error(dataset_.root().string(), "no subject of the split has a body fit (prepare it with --fit-body, or give "
-                                          "body files beside the scans)");
+    throw Error(dataset_.root().string(), std::string("no subject of the split has a body fit") +
+                                              (config.car ? " and canonical samples, which CAR trains on" : "") +
+                                              " (prepare it with --fit-body, or give body files beside the scans)");
   }
   items_ = std::move(with_fit);
+}
+
+std::shared_ptr<const ViewLoader::SubjectCanonical> ViewLoader::load_canonical(const SmplModel<float>& model,
+                                                                               const SubjectBodyFit& fit,
+                                                                               const Vec3f& root,
+                                                                               const std::string& subject) const {
+  auto c = std::make_shared<SubjectCanonical>();
+  c->samples = dataset_.canonical_samples(subject);
+  if (!c->samples) {
+    throw Error((dataset_.subject_folder(subject) / "subject.json").string(), "has a body fit but no canonical samples");
+  }
+  for (int g = 0; g < prepare::canonical_group_count; ++g) {
+    if (c->samples->counts[std::size_t(g)] == 0) {
+      throw Error((dataset_.subject_folder(subject) / "canonical" / "samples.bin").string(),
+                  "has an empty sample group (" + std::to_string(g) + "); prepare it again with --samples > 0");
+    }
+  }
+  c->rest_root = root;
+  const RowMatrix3<float> relative = c->samples->canonical.rowwise() - root.transpose();
+  c->skinning = CanonicalSkinner(prepare::fitted_body(model, fit.fit), root).skin(relative, fit.posed_to_normalized);
+  return c;
 }
 
 int64_t ViewLoader::batches_per_epoch(int batch) const {
@@ -253,6 +295,7 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
 
   const Mat3<float> R = dataset_.subject_to_view(view);
   if (shape_count_ > 0) out.body = body_in_view(*dataset_.body_fit(view.subject), rest_root_.at(view.subject), R, aug.affine, shape_count_);
+  if (!canonical_.empty()) draw_canonical(*canonical_.at(view.subject), R, aug.affine, rng, out);
   if (!points_) return out;
   const auto to_view = [&](const SubjectSamples& s, std::size_t i) {
     const Vec3f p(s.records[4 * i], s.records[4 * i + 1], s.records[4 * i + 2]);
@@ -290,6 +333,40 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
   return out;
 }
 
+void ViewLoader::draw_canonical(const SubjectCanonical& c, const Mat3<float>& subject_to_view, const ViewAffine& affine,
+                                const CounterRng& rng, Item& out) const {
+  const prepare::CanonicalSamples& s = *c.samples;
+  const auto group = [&](prepare::CanonicalGroup g) {
+    std::vector<std::size_t> pool(s.counts[std::size_t(g)]);
+    std::iota(pool.begin(), pool.end(), s.first(g));
+    return pool;
+  };
+  std::vector<std::size_t> picked;
+  const std::size_t near_coarse = std::size_t(car_sampler_.near / 2);
+  const std::pair<prepare::CanonicalGroup, std::size_t> draws[] = {
+      {prepare::surface_group, std::size_t(car_sampler_.surface)},
+      {prepare::near_coarse_group, near_coarse},
+      {prepare::near_fine_group, std::size_t(car_sampler_.near) - near_coarse},
+      {prepare::uniform_group, std::size_t(car_sampler_.uniform)}};
+  for (const auto& [g, k] : draws) draw_from(group(g), k, rng, (canonical_points_stream << 8) | std::uint64_t(g), picked);
+  // View = affine(R n): linear a R, offset (tx, ty, 0) (augment.hpp).
+  const Mat3<float> a = affine.scale * subject_to_view;
+  const Vec3f shift(affine.tx, affine.ty, 0);
+  for (const std::size_t i : picked) {
+    const auto e = Eigen::Index(i);
+    const Vec3f x = s.canonical.row(e).transpose() - c.rest_root;
+    out.canonical.insert(out.canonical.end(), {x.x(), x.y(), x.z()});
+    out.sdf.push_back(s.sdf[i]);
+    out.normals.insert(out.normals.end(), {s.normals(e, 0), s.normals(e, 1), s.normals(e, 2)});
+    Eigen::Matrix<float, 3, 4, Eigen::RowMajor> blend = Eigen::Map<const Eigen::Matrix<float, 3, 4, Eigen::RowMajor>>(
+        c.skinning.blend.row(e).data());
+    blend.leftCols<3>() = a * blend.leftCols<3>();
+    blend.col(3) = a * blend.col(3) + shift;
+    out.blend.insert(out.blend.end(), blend.data(), blend.data() + 12);
+    out.front.push_back((subject_to_view * c.skinning.body_normal.row(e).transpose()).z() > 0 ? 1.0f : 0.0f);
+  }
+}
+
 ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool augment) const {
   const int64_t batches = batches_per_epoch(batch_size);
   if (index < 0 || index >= batches) {
@@ -299,6 +376,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
   const std::vector<int64_t> order = epoch_order(epoch);
   MapStack coarse, fine;
   std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab, forigin, rotations, betas, scale, translation;
+  std::vector<torch::Tensor> canonical, sdf, normals, blend, front;
   ViewBatch b;
   for (int k = 0; k < batch_size; ++k) {
     const int64_t item = order[std::size_t(index * batch_size + k)];
@@ -312,6 +390,14 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
       betas.push_back(torch::tensor(it.body.betas));
       scale.push_back(torch::tensor(it.body.scale));
       translation.push_back(torch::tensor(std::vector<float>{it.body.translation.x(), it.body.translation.y(), it.body.translation.z()}));
+    }
+    if (!canonical_.empty()) {
+      const auto n = int64_t(it.sdf.size());
+      canonical.push_back(torch::tensor(it.canonical).view({n, 3}));
+      sdf.push_back(torch::tensor(it.sdf));
+      normals.push_back(torch::tensor(it.normals).view({n, 3}));
+      blend.push_back(torch::tensor(it.blend).view({n, 3, 4}));
+      front.push_back(torch::tensor(it.front));
     }
     if (points_) {
       const auto n = int64_t(it.labels.size());
@@ -331,6 +417,13 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
   if (points_) {
     b.points = torch::stack(pts);
     b.labels = torch::stack(lab);
+  }
+  if (!canonical_.empty()) {
+    b.canonical_points = torch::stack(canonical);
+    b.canonical_sdf = torch::stack(sdf);
+    b.canonical_normals = torch::stack(normals);
+    b.canonical_blend = torch::stack(blend);
+    b.canonical_front = torch::stack(front);
   }
   if (shape_count_ > 0) {
     b.body_rotations = torch::stack(rotations);

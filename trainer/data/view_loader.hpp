@@ -47,10 +47,20 @@
 //            augmentation (data/view_body.hpp): the batch's body_* tensors. The split's items are
 //            then those of subjects with a fit (PreparedDataset::body_fit), and model.type body
 //            draws no points (its batches have no points or fine crop).
+//   canonical  (model.type car, which draws no PIFu points either) train.car_sampler's counts from
+//            the subject's canonical samples: `surface` from the surface group, `near` half from
+//            each jitter group, `uniform` from the uniform one, in that order (losses/sdf_loss.hpp
+//            reads them so), each group drawn like the points above (seeded keys, cycling when it
+//            is short). Each point comes relative to the rest root joint with its LBS blend into the
+//            view: the nearest rest-body point's weights (body/canonical_skinning.hpp, computed once
+//            per subject when the loader opens), then subject_to_view and the augmentation; front
+//            is 1 where the posed body's normal there points to the camera (+z in the view). Only
+//            subjects with a fit and canonical samples take part.
 // Errors: hifa::Error from PreparedDataset (naming the file); naming the config key for a fine_crop
 //   larger than the fine image or a sigma_cm the dataset does not have; naming the loader for a
 //   batch index past the epoch's last batch; with body_net, naming the dataset when no subject of
-//   the split has a fit, and a subject's body file when its fit was made with another body model.
+//   the split has a fit (with canonical samples for car), and a subject's body file when its fit was
+//   made with another body model.
 
 #include "config/config.hpp"
 #include "data/augment.hpp"
@@ -60,11 +70,15 @@
 
 #include "prepare/backgrounds.hpp"
 
+#include "hifa/body/smpl_model.hpp"
+#include "hifa/core/rng.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -91,8 +105,13 @@ class ViewLoader {
 
  private:
   struct Item;
+  struct SubjectCanonical;
   Item load_item(int64_t epoch, int64_t item, bool augment) const;
   void load_bodies(const Config& config);
+  std::shared_ptr<const SubjectCanonical> load_canonical(const SmplModel<float>& model, const SubjectBodyFit& fit,
+                                                         const Vec3f& rest_root, const std::string& subject) const;
+  void draw_canonical(const SubjectCanonical& c, const Mat3<float>& subject_to_view, const ViewAffine& affine,
+                      const CounterRng& rng, Item& out) const;
 
   PreparedDataset dataset_;
   std::vector<ViewItem> items_;
@@ -104,6 +123,8 @@ class ViewLoader {
   bool points_ = true;                     // draw points (not for model.type body)
   int shape_count_ = 0;                    // the body model's β count (0: no body targets)
   std::map<std::string, Vec3f> rest_root_;  // per subject with a fit: J(β)_0 of its β
+  CanonicalSamplerConfig car_sampler_;
+  std::map<std::string, std::shared_ptr<const SubjectCanonical>> canonical_;  // model.type car: per subject
   prepare::Backgrounds backgrounds_ = prepare::Backgrounds::procedural();
 };
 

@@ -17,6 +17,8 @@
 #include "config/config.hpp"
 #include "models/body_net.hpp"
 
+#include "hifa/render/image.hpp"
+
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -37,5 +39,16 @@ BodyRun load_body_run(const std::filesystem::path& run, torch::Device device = t
 
 ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const torch::Tensor& front = {},
                                  const torch::Tensor& back = {});
+
+// The body of one image, as `hifa fit-body --image` finds it: the estimate at the estimator's size,
+// then the test-time fit (image_fit.hpp) to the mask and, when given, the normal maps at the image's
+// own size. image: square RGB in [0, 1]; mask: S x S in [0, 1]; front, back: 1 x 3 x S x S or
+// undefined (the estimator's own normal nets, if any, serve its input).
+struct ImageBody {
+  ViewBodyParameters estimate;
+  ImageFit fit;
+};
+ImageBody body_from_image(BodyRun& run, const Image<float>& image, const torch::Tensor& mask, const torch::Tensor& front,
+                          const torch::Tensor& back, const ImageFitOptions& options = {});
 
 }  // namespace hifa::trainer

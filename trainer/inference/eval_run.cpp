@@ -1,7 +1,11 @@
 #include "inference/eval_run.hpp"
 
+#include "body/fit_json.hpp"
+#include "data/image_tensor.hpp"
 #include "data/prepared_dataset.hpp"
+#include "models/pifuhd.hpp"
 #include "hifa/core/error.hpp"
+#include "hifa/render/image_ops.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/normalize.hpp"
 
@@ -76,7 +80,48 @@ std::size_t evaluation_views(const EvalRunOptions& options) {
   return dataset.subjects("test").size() * chosen_views(dataset.views(), options.views_per_subject).size();
 }
 
-std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& options,
+ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options) {
+  return [&run, options](const ViewItem&, const ViewMaps& maps, const GivenNormals* truth) {
+    return reconstruct(run, maps.image, &maps.mask, options, truth);
+  };
+}
+
+ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options) {
+  return [&run, &dataset, body_run, options](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
+    if (body_run == nullptr) {
+      const auto own = dataset.body_fit(item.subject);
+      if (!own) throw Error(item.subject, "has no body fit (--gt-body needs the subjects' own fits)");
+      Mat4<float> to_view = Mat4<float>::Identity();
+      to_view.topLeftCorner<3, 3>() = dataset.subject_to_view(item);
+      CarReconstruction r = reconstruct_car(run, maps.image, own->fit, to_view * own->posed_to_normalized, options, truth);
+      r.canonical.mesh = std::move(r.posed);
+      return std::move(r.canonical);
+    }
+    // The body from the image: the fit reads the CAR run's normal maps (or the given ones) at the image's size.
+    torch::Tensor front, back;
+    const int size = maps.image.width();
+    {
+      torch::NoGradGuard no_grad;
+      if (truth != nullptr) {
+        front = image_tensor(truth->front).unsqueeze(0);
+        back = image_tensor(truth->back).unsqueeze(0);
+      } else if (run.model->has_normal_nets()) {
+        const int s = run.config.car->image_size;
+        const torch::Tensor in =
+            image_tensor(maps.image.width() == s ? maps.image : resize_area(maps.image, s, s)).unsqueeze(0).to(run.device) * 2 - 1;
+        front = PIFuHDImpl::resized(run.model->normal_front->forward(in), size).cpu();
+        back = PIFuHDImpl::resized(run.model->normal_back->forward(in), size).cpu();
+      }
+    }
+    const ImageBody body = body_from_image(*body_run, maps.image, image_tensor(maps.mask)[0], front, back);
+    const prepare::BodyFit fit = view_body_fit(body.fit.body, body_run->body_model);
+    CarReconstruction r = reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, truth);
+    r.canonical.mesh = std::move(r.posed);
+    return std::move(r.canonical);
+  };
+}
+
+std::vector<ViewEvaluation> evaluate_run(const ViewReconstructor& reconstruct_view, const EvalRunOptions& options,
                                          const std::function<void(const ViewEvaluation&)>& done) {
   if (options.views_per_subject < 1) {
     throw Error("--views", "must be >= 1, got " + std::to_string(options.views_per_subject));
@@ -103,13 +148,12 @@ std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& op
         const ViewItem item{name, view};
         const ViewMaps maps = dataset.read_view(item, fine);
         const GivenNormals truth{maps.normal_front, maps.normal_back};
-        const Reconstruction r =
-            reconstruct(run, maps.image, &maps.mask, options.reconstruct, options.ground_truth_normals ? &truth : nullptr);
+        const Reconstruction r = reconstruct_view(item, maps, options.ground_truth_normals ? &truth : nullptr);
         e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!options.out.empty()) {
           write_reconstruction(options.out / (name + "_" + dataset.view_name(view) + ".obj"), r);
         }
-        if (r.mesh.empty()) throw Error("reconstruction", "empty mesh (no surface at occupancy 0.5)");
+        if (r.mesh.empty()) throw Error("reconstruction", "empty mesh (no surface found)");
         // Both in centimetres, in the view's orientation.
         const Mat3<float> R = dataset.subject_to_view(item);
         TriMeshf gt = gt_subject;

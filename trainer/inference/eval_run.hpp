@@ -3,12 +3,19 @@
 // view reconstructed (reconstruct.hpp) and compared with the subject's ground-truth scan.
 //
 //   EvalRunOptions o{.data = "DATASET", .scans = {"scans/"}};
-//   std::vector<ViewEvaluation> v = evaluate_run(run, o, [](const ViewEvaluation&) { ... });
+//   std::vector<ViewEvaluation> v = evaluate_run(pifuhd_views(run, o.reconstruct), o, [](const ViewEvaluation&) { ... });
+//   evaluate_run(car_views(car_run, dataset, nullptr, o.reconstruct), o);      // CAR, the subjects' own fits
+//   evaluate_run(car_views(car_run, dataset, &body_run, o.reconstruct), o);    // CAR, the body from the image
 //
 // Ground truth: the dataset keeps no mesh, only where the scan came from (subject.json "source",
 //   relative to a folder given to `hifa prepare --scans`, hence `scans`). The scan is loaded and
 //   cleaned exactly as prepare did (prepare/normalize.hpp load_scan, with subject.json's unit), and
 //   refused when its normalization differs from the one recorded (another file under that name).
+// Reconstructions: a PIFuHD/PIFu run's mesh (reconstruct.hpp), or a CAR run's posed mesh
+//   (car_reconstruct.hpp) with the body the papers report CAR with -- the subject's own fit moved
+//   into the view (subject_to_view · posed_to_normalized), or the body found in the image by a body
+//   run (body_run.hpp body_from_image: the estimate and the test-time fit to the view's mask and the
+//   CAR run's predicted normal maps).
 // Frames and units: the reconstruction is in the view's normalized frame n = scale R (w - centre)
 //   (docs/dataset.md); both meshes are compared in centimetres in the view's orientation:
 //   gt_cm = cm_per_unit R (w - centre), pred_cm = cm_per_unit n / scale. Metrics: PIFuHD's protocol
@@ -22,7 +29,10 @@
 // A view that fails (unreadable file, empty reconstruction) is reported with its problem; a missing
 //   --scans folder, a dataset without a test split or a scan that is not the prepared one throws.
 
+#include "data/prepared_dataset.hpp"
 #include "hifa/metrics/reconstruction.hpp"
+#include "inference/body_run.hpp"
+#include "inference/car_reconstruct.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
 
@@ -56,8 +66,16 @@ struct ViewEvaluation {
   double seconds = 0;  // reconstruction
 };
 
+// One test view -> its reconstruction in the view's normalized frame (mesh and the normal maps
+// used); `truth` is the view's own normal maps with ground_truth_normals, else null.
+using ViewReconstructor = std::function<Reconstruction(const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth)>;
+
+ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options);
+// body_run null: the subjects' own fits (an error names a subject without one).
+ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options);
+
 // Throws hifa::Error for the problems named above; `done` is called after each view.
-std::vector<ViewEvaluation> evaluate_run(RunModel& run, const EvalRunOptions& options,
+std::vector<ViewEvaluation> evaluate_run(const ViewReconstructor& reconstruct_view, const EvalRunOptions& options,
                                          const std::function<void(const ViewEvaluation&)>& done = {});
 
 // How many views evaluate_run will reconstruct (for progress bars).

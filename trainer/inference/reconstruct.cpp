@@ -67,13 +67,13 @@ TriMeshf largest_component(const TriMeshf& mesh, int& components) {
   return out;
 }
 
-// Outside (occupancy 0) on the outer layer, so marching cubes closes the surface.
-void clear_outer_layer(const GridValues<float>& values) {
+// Outside on the outer layer, so marching cubes closes the surface.
+void clear_outer_layer(const GridValues<float>& values, float outside) {
   const int n[3] = {int(values.extent(0)), int(values.extent(1)), int(values.extent(2))};
   for (int i = 0; i < n[0]; ++i) {
     for (int j = 0; j < n[1]; ++j) {
       const bool edge = i == 0 || j == 0 || i == n[0] - 1 || j == n[1] - 1;
-      for (int k = 0; k < n[2]; k += (edge || k == n[2] - 1) ? 1 : n[2] - 1) values(i, j, k) = 0.0f;
+      for (int k = 0; k < n[2]; k += (edge || k == n[2] - 1) ? 1 : n[2] - 1) values(i, j, k) = outside;
     }
   }
 }
@@ -173,7 +173,7 @@ Reconstruction reconstruct(RunModel& run, const Image<float>& image, const Image
     r.normal_back = normal_image(in.normal_back);
   }
   r.seconds_inputs = seconds_since(t0);
-  extract_surface(field, options, r);
+  extract_surface(field, AABBf(Vec3f(-1, -1, -1), Vec3f(1, 1, 1)), FieldValues::occupancy, options, r);
   return r;
 }
 

@@ -100,17 +100,25 @@ std::optional<FieldLevel> field_level_named(const std::string& name);
 Reconstruction reconstruct(RunModel& run, const Image<float>& image, const Image<float>* mask,
                            const ReconstructOptions& options = {}, const GivenNormals* normals = nullptr);
 
-// The mesh part of reconstruct() for any field over [-1, 1]^3 with occupancy semantics (a
-// NetworkField, or a wrapper of one): grid evaluation (dense or coarse to fine), outer layer
-// cleared, marching cubes at 0.5, largest component. Fills r.mesh, queries, grid_points,
-// components, seconds_field and seconds_mesh.
+// What a field's values mean to extract_surface: occupancy in [0, 1] (PIFu/PIFuHD: level 0.5, 1
+// inside, PIFuHD's value band for coarse to fine) or a signed distance (CAR: level 0, negative
+// inside, the Lipschitz band with L = 2: a network trained with an eikonal term is near 1-Lipschitz,
+// and the margin keeps a steeper spot from hiding a thin part between coarse samples).
+enum class FieldValues { occupancy, sdf };
+
+// The mesh part of reconstruct() for any field (a NetworkField, a CarField, a wrapper of one):
+// evaluation on the cube grid of `options.resolution` cells over `box` (dense or coarse to fine),
+// outer layer set outside, marching cubes at the level, largest component. Fills r.mesh, queries,
+// grid_points, components, seconds_field and seconds_mesh.
 template <class Field>
-void extract_surface(const Field& field, const ReconstructOptions& options, Reconstruction& r);
+void extract_surface(const Field& field, const AABBf& box, FieldValues kind, const ReconstructOptions& options,
+                     Reconstruction& r);
 
 // Helpers of extract_surface: the largest edge-connected component (by faces) with only the
-// vertices it uses (`components` gets the count before), and the outer layer of a grid set to 0.
+// vertices it uses (`components` gets the count before), and the outer layer of a grid set to
+// `outside`.
 TriMeshf largest_component(const TriMeshf& mesh, int& components);
-void clear_outer_layer(const GridValues<float>& values);
+void clear_outer_layer(const GridValues<float>& values, float outside);
 // PIFuHD's octree start, 64^3: the coarse step for `resolution` cells (512 -> 8, 256 -> 4).
 int default_coarse_step(int resolution);
 
@@ -118,12 +126,14 @@ int default_coarse_step(int resolution);
 void write_reconstruction(const std::filesystem::path& mesh_path, const Reconstruction& r);
 
 template <class Field>
-void extract_surface(const Field& field, const ReconstructOptions& options, Reconstruction& r) {
+void extract_surface(const Field& field, const AABBf& box, FieldValues kind, const ReconstructOptions& options,
+                     Reconstruction& r) {
   if (options.resolution < 2) {
     throw Error("--res", "the grid needs at least 2 cells per axis, got " + std::to_string(options.resolution));
   }
   auto t0 = std::chrono::steady_clock::now();
-  const GridSpec<float> grid = GridSpec<float>::cube(AABBf(Vec3f(-1, -1, -1), Vec3f(1, 1, 1)), options.resolution + 1);
+  const GridSpec<float> grid = GridSpec<float>::cube(box, options.resolution + 1);
+  const bool sdf = kind == FieldValues::sdf;
   r.grid_points = grid.point_count();
   GridValues<float> values;
   if (options.dense) {
@@ -131,14 +141,20 @@ void extract_surface(const Field& field, const ReconstructOptions& options, Reco
     r.queries = grid.point_count();
   } else {
     const int step = options.coarse_step > 0 ? options.coarse_step : default_coarse_step(options.resolution);
-    auto c2f = evaluate_coarse_to_fine(field, grid, CoarseToFineOptions<float>::occupancy(step));
+    CoarseToFineOptions<float> c2f_options = CoarseToFineOptions<float>::occupancy(step);
+    if (sdf) {
+      c2f_options = CoarseToFineOptions<float>::sdf(step);
+      c2f_options.lipschitz = 2;
+    }
+    auto c2f = evaluate_coarse_to_fine(field, grid, c2f_options);
     values = c2f.values;
     r.queries = c2f.queries;
   }
   r.seconds_field = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   t0 = std::chrono::steady_clock::now();
-  clear_outer_layer(values);
-  r.mesh = largest_component(marching_cubes(values, grid, MarchingCubesOptions<float>::occupancy(0.5f)), r.components);
+  clear_outer_layer(values, sdf ? grid.spacing().maxCoeff() : 0.0f);
+  const auto mc = sdf ? MarchingCubesOptions<float>{} : MarchingCubesOptions<float>::occupancy(0.5f);
+  r.mesh = largest_component(marching_cubes(values, grid, mc), r.components);
   r.seconds_mesh = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -108,6 +108,9 @@ RunModel load_run_model(const fs::path& run, torch::Device device) {
   if (out.config.model_type == "body") {
     throw Error(run.string(), "holds a body estimator (model.type body), not a PIFuHD or PIFu model");
   }
+  if (out.config.model_type == "car") {
+    throw Error(run.string(), "holds a CAR model (model.type car), not a PIFuHD or PIFu model (load_car_run reads it)");
+  }
   out.model = make_model(out.config);
   read_run_module(run, *out.model);
   out.model->eval();

@@ -11,41 +11,18 @@ constexpr std::uint64_t body_stream = 3;  // NormalStage coins (pifuhd_trainer.c
 }  // namespace
 
 BodyTrainer::BodyTrainer(const Config& config, torch::Device device)
-    : config_(config), device_(device), body_(std::make_unique<BodyLayer>(make_body_layer(config, device))) {
+    : OwnStageTrainer(config, device), body_(std::make_unique<BodyLayer>(make_body_layer(config, device))) {
   torch::manual_seed(config.train.seed);  // the initial weights are a function of the seed
   model_ = BodyEstimator(config, int(body_->joint_count()));
   model_->to(device_);
-  normals_.emplace(config, model_->normal_front, model_->normal_back, device_);
   loss_.emplace(*config.body_net, *body_);
-  optimizer_ = make_optimizer(config.train.body, parameters_of({model_->net.ptr().get()}));
-  if (normals_->has_nets()) stages_.push_back(NormalStage::spec(config));
-  stages_.push_back({"body",
-                     {"body", "body_joints_3d", "body_joints_2d", "body_vertices", "body_pose", "body_betas"},
-                     config.train.body});
-}
-
-NamedOptimizers BodyTrainer::optimizers() {
-  NamedOptimizers list;
-  if (normals_->has_nets()) list.emplace_back("optim_normal", normals_->optimizer());
-  list.emplace_back("optim_body", optimizer_.get());
-  return list;
-}
-
-std::string BodyTrainer::describe(const std::string& stage) const {
-  return stage == "normal" ? normals_->describe() : std::string();
-}
-
-void BodyTrainer::set_epoch(const std::string& stage, std::int64_t epoch) {
-  const OptimizerConfig& o = find_stage(stages_, stage, config_.source).optimizer;
-  set_rate(stage == "normal" ? normals_->optimizer() : optimizer_.get(), o, epoch);
-}
-
-double BodyTrainer::lr(const std::string& stage) const {
-  return rate_of(stage == "normal" ? normals_->optimizer() : optimizer_.get());
+  set_up(model_->normal_front, model_->normal_back, parameters_of({model_->net.ptr().get()}),
+         {"body", {"body", "body_joints_3d", "body_joints_2d", "body_vertices", "body_pose", "body_betas"}, config.train.body},
+         "optim_body");
 }
 
 std::vector<double> BodyTrainer::step(const std::string& stage, const ViewBatch& batch, std::int64_t iteration) {
-  find_stage(stages_, stage, config_.source);
+  find_stage(stages(), stage, config_.source);
   const ViewBatch b = to_device(batch, device_);
   if (stage == "normal") return normals_->step(b);
   torch::Tensor front, back;

@@ -19,8 +19,7 @@
 #include "config/config.hpp"
 #include "losses/body_loss.hpp"
 #include "models/body_net.hpp"
-#include "train/model_trainer.hpp"
-#include "train/normal_stage.hpp"
+#include "train/own_stage_trainer.hpp"
 
 #include <torch/torch.h>
 
@@ -31,30 +30,20 @@
 
 namespace hifa::trainer {
 
-class BodyTrainer final : public ModelTrainer {
+class BodyTrainer final : public OwnStageTrainer {
  public:
   BodyTrainer(const Config& config, torch::Device device);
 
-  const std::vector<StageSpec>& stages() const override { return stages_; }
-  void set_epoch(const std::string& stage, std::int64_t epoch) override;
   std::vector<double> step(const std::string& stage, const ViewBatch& batch, std::int64_t iteration) override;
-  double lr(const std::string& stage) const override;
-  torch::nn::Module& module() override { return *model_; }
-  NamedOptimizers optimizers() override;  // optim_normal, optim_body
-  std::string describe(const std::string& stage) const override;
+  torch::nn::Module& module() override { return *model_; }  // optimizers: optim_normal, optim_body
 
   BodyEstimator& model() { return model_; }
   const BodyLayer& body() const { return *body_; }
 
  private:
-  Config config_;
-  torch::Device device_;
   std::unique_ptr<BodyLayer> body_;
   BodyEstimator model_{nullptr};
-  std::optional<NormalStage> normals_;
   std::optional<BodyLoss> loss_;
-  std::unique_ptr<torch::optim::Optimizer> optimizer_;
-  std::vector<StageSpec> stages_;
 };
 
 }  // namespace hifa::trainer

@@ -5,6 +5,7 @@
 //
 //   hifa::SurfaceWeights<Memory> surface(space, body, body_weights);   // body: TriMesh, #V x K
 //   surface.query(space, points, weights);             // N x K: the nearest body point's weights
+//   surface.query(space, points, weights, closest);    // ... keeping that point (ClosestPoints)
 //   auto field = hifa::diffuse_weights(space, surface, grid);          // smooth volumetric field
 //   field.query(space, points, weights);               // N x K: trilinear in the diffused grid
 //   space.fence();
@@ -42,6 +43,7 @@
 // Outputs: weights       N x K float View (LayoutRight), written by query: non-negative, summing
 //                        to 1 (to rounding); a non-finite point gets a NaN row (SurfaceWeights)
 //          distance      optional N float View: the distance to the body surface (SurfaceWeights)
+//          closest       or the closest body points themselves (face, barycentric, point, distance)
 //          WeightGrid::values  (nx, ny, nz, K) LayoutRight, K fastest (a node's weights contiguous)
 //          Same bytes on every backend and thread count (closest points are; each node and query
 //          is a fixed sequential computation; Jacobi reads one buffer and writes the other).
@@ -177,15 +179,29 @@ class SurfaceWeights {
     }
     if (n == 0) return;
     const auto closest = ClosestPoints<MemorySpace>::allocate(space, n);
+    query(space, points, out, closest);
+    if (distance.data() != nullptr) Kokkos::deep_copy(space, distance, closest.distance);
+  }
+
+  // The same, keeping the closest body points it interpolated (face, barycentric, point, distance;
+  // `closest` allocated for N points), e.g. to read the body's normal there.
+  template <class ExecSpace, class Points, class Weights>
+  void query(const ExecSpace& space, const Points& points, const Weights& out,
+             const ClosestPoints<MemorySpace>& closest) const {
+    detail::check_weight_query<ExecSpace>("SurfaceWeights::query", points, out, k_);
+    const std::size_t n = points.extent(0);
+    if (closest.face.extent(0) != n) {
+      throw Error("SurfaceWeights::query", "closest points have extent " + std::to_string(closest.face.extent(0)) +
+                                               ", expected " + std::to_string(n));
+    }
+    if (n == 0) return;
     bvh_.closest_points(space, points, closest);
     const auto faces = faces_;
     const auto w = weights_;
     const int k_count = k_;
-    const bool want_distance = distance.data() != nullptr;
     Kokkos::parallel_for(
         "hifa::skinning::surface_weights", Kokkos::RangePolicy<ExecSpace>(space, 0, int(n)), KOKKOS_LAMBDA(const int i) {
           const int f = closest.face(i);
-          if (want_distance) distance(i) = closest.distance(i);
           if (f < 0) {
             for (int k = 0; k < k_count; ++k) out(i, k) = std::numeric_limits<float>::quiet_NaN();
             return;

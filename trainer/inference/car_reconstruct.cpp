@@ -1,0 +1,131 @@
+#include "inference/car_reconstruct.hpp"
+
+#include "body/canonical_skinning.hpp"
+#include "config/factory.hpp"
+#include "data/image_tensor.hpp"
+#include "inference/car_field.hpp"
+#include "inference/run_model.hpp"
+#include "models/pifuhd.hpp"
+#include "prepare/canonical_scan.hpp"
+
+#include "hifa/core/atomic_file.hpp"
+#include "hifa/core/error.hpp"
+#include "hifa/io/npy.hpp"
+#include "hifa/mesh/obj_io.hpp"
+#include "hifa/render/image_io.hpp"
+#include "hifa/render/image_ops.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <span>
+
+namespace hifa::trainer {
+namespace fs = std::filesystem;
+namespace {
+
+// Room for clothing around the rest body (body metres): a long coat or a skirt's hem.
+constexpr float clothing_margin = 0.15f;
+
+// A square image at `size` as a 1 x 3 x size x size tensor, [0, 1] -> [-1, 1] when `signed_values`.
+torch::Tensor input_tensor(const Image<float>& image, int size, bool signed_values, torch::Device device) {
+  const Image<float> resized = image.width() == size ? image : resize_area(image, size, size);
+  const torch::Tensor t = image_tensor(resized).unsqueeze(0);
+  return (signed_values ? t * 2 - 1 : t).to(device);
+}
+
+Image<float> normal_image(const torch::Tensor& normals) { return tensor_image(((normals[0] + 1) * 0.5).clamp(0, 1)); }
+
+// The cube around the rest body's box grown by the clothing margin.
+AABBf canonical_box(const TriMeshf& rest) {
+  const Vec3f lo = rest.vertices.colwise().minCoeff().transpose(), hi = rest.vertices.colwise().maxCoeff().transpose();
+  const Vec3f centre = 0.5f * (lo + hi);
+  const float half = 0.5f * (hi - lo).maxCoeff() + clothing_margin;
+  return AABBf(centre - Vec3f::Constant(half), centre + Vec3f::Constant(half));
+}
+
+}  // namespace
+
+CarRun load_car_run(const fs::path& run, torch::Device device) {
+  CarRun out;
+  out.config = read_run_config(run);
+  if (!out.config.car) throw Error(run.string(), "holds a " + out.config.model_type + " model, not CAR (model.type car)");
+  out.body_file = body_model_file(out.config);
+  out.model = CarNet(out.config);
+  read_run_module(run, *out.model);
+  out.model->eval();
+  out.model->to(device);
+  out.device = device;
+  return out;
+}
+
+Mat4<float> fit_to_view(const prepare::BodyFit& fit) {
+  Mat4<float> m = Mat4<float>::Identity();
+  m.topLeftCorner<3, 3>() *= float(fit.scale);
+  return m;
+}
+
+CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const prepare::BodyFit& fit,
+                                  const Mat4<float>& posed_to_view, const ReconstructOptions& options,
+                                  const GivenNormals* normals) {
+  check_input_image(image, "image");
+  const SmplModel<float> model = SmplModel<float>::load(run.body_file);
+  if (fit.model != run.body_file.stem().string()) {
+    throw Error("body fit", "made with the body model '" + fit.model + "', the run's is " + run.body_file.string());
+  }
+  CarReconstruction r;
+  const auto t0 = std::chrono::steady_clock::now();
+  torch::NoGradGuard no_grad;
+  const int size = run.config.car->image_size;
+  const torch::Tensor input = input_tensor(image, size, true, run.device);
+  torch::Tensor front, back;
+  if (normals != nullptr) {
+    check_input_image(normals->front, "front normal map");
+    check_input_image(normals->back, "back normal map");
+    front = input_tensor(normals->front, size, false, run.device);
+    back = input_tensor(normals->back, size, false, run.device);
+  } else if (run.model->has_normal_nets()) {
+    front = run.model->normal_front->forward(input);
+    back = run.model->normal_back->forward(input);
+  } else {
+    throw Error("normal maps", "this CAR model has no normal nets (normal_net.type: none): give the normal maps");
+  }
+  r.canonical.normal_front = normal_image(front);
+  r.canonical.normal_back = normal_image(back);
+
+  const prepare::FittedBody body = prepare::fitted_body(model, fit);
+  const std::size_t n = std::min(fit.betas.size(), std::size_t(model.shape_count()));
+  const Vec3f root = model.rest_joints(model.rest_vertices(std::span(fit.betas.data(), n))).row(0).transpose();
+  auto skinner = std::make_shared<const CanonicalSkinner>(body, root);
+  const CarField field(run.model, input, front, back, skinner, posed_to_view, options.chunk_points);
+  r.canonical.seconds_inputs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  extract_surface(field, canonical_box(body.rest), FieldValues::sdf, options, r.canonical);
+  if (r.canonical.mesh.empty()) throw Error("image", "no surface found (the canonical SDF is nowhere below 0)");
+
+  const RowMatrix3<float> relative = r.canonical.mesh.vertices.rowwise() - root.transpose();
+  r.weights = skinner->weights(relative);
+  const CanonicalSkinning skin = skinner->skin(relative, posed_to_view);
+  r.posed = r.canonical.mesh;
+  r.posed.normals.resize(0, 3);
+  for (Eigen::Index i = 0; i < relative.rows(); ++i) {
+    const Eigen::Map<const Eigen::Matrix<float, 3, 4, Eigen::RowMajor>> blend(skin.blend.row(i).data());
+    r.posed.vertices.row(i) = (blend.leftCols<3>() * relative.row(i).transpose() + blend.col(3)).transpose();
+  }
+  return r;
+}
+
+void write_car_reconstruction(const fs::path& dir, const CarReconstruction& r, const fs::path& fit_file) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(dir.string(), "cannot create the output folder: " + ec.message());
+  write_obj(dir / "canonical.obj", r.canonical.mesh);
+  write_obj(dir / "posed.obj", r.posed);
+  const auto rows = std::size_t(r.weights.rows()), cols = std::size_t(r.weights.cols());
+  write_npy(dir / "weights.npy", make_npy<float>(std::span<const float>(r.weights.data(), rows * cols), {rows, cols}));
+  std::ifstream in(fit_file, std::ios::binary);
+  if (!in) throw Error(fit_file.string(), "cannot read the body fit");
+  write_file_atomically(dir / "body.json", [&](std::ostream& os) { os << in.rdbuf(); });
+  write_png(dir / "normal_front.png", r.canonical.normal_front);
+  write_png(dir / "normal_back.png", r.canonical.normal_back);
+}
+
+}  // namespace hifa::trainer
