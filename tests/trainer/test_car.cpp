@@ -308,6 +308,8 @@ TEST_CASE("a canonical SDF overfit to one subject reconstructs its canonical sca
   REQUIRE(r.canonical.mesh.face_count() > 0);
   CHECK(r.weights.rows() == r.canonical.mesh.vertex_count());
   CHECK(r.weights.cols() == 24);
+  CHECK(r.weights.minCoeff() >= 0);
+  CHECK((r.weights.rowwise().sum().array() - 1).abs().maxCoeff() < 1e-4f);
 
   MetricOptions mo;
   mo.samples = 4000;

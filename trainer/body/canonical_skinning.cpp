@@ -71,6 +71,19 @@ RowMatrixX<float> CanonicalSkinner::weights(const RowMatrix3<float>& points) con
   return out;
 }
 
+RowMatrixX<float> CanonicalSkinner::diffused_weights(const RowMatrix3<float>& points, const AABBf& box, int resolution) const {
+  if (!points.allFinite()) throw Error("CanonicalSkinner", "a canonical point is not finite");
+  const Kokkos::DefaultHostExecutionSpace space;
+  const WeightGrid<Host> field = diffuse_weights(space, impl_->surface, GridSpec<float>::cube(box, resolution));
+  RowMatrix3<float> absolute = points.rowwise() + rest_root_.transpose();
+  RowMatrixX<float> out(points.rows(), Eigen::Index(field.joint_count()));
+  field.query(space, detail::host_rows(absolute),
+              Kokkos::View<float**, Kokkos::LayoutRight, Host, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+                  out.data(), std::size_t(out.rows()), std::size_t(out.cols())));
+  space.fence();
+  return out;
+}
+
 CanonicalSkinning CanonicalSkinner::skin(const RowMatrix3<float>& points, const Mat4<float>& posed_to_frame) const {
   const Nearest near = nearest(impl_->surface, points, rest_root_);
   const Mat3<float> m = posed_to_frame.topLeftCorner<3, 3>();

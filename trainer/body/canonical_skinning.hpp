@@ -41,8 +41,13 @@ class CanonicalSkinner {
   CanonicalSkinner(CanonicalSkinner&&) noexcept;
 
   CanonicalSkinning skin(const RowMatrix3<float>& points, const Mat4<float>& posed_to_frame) const;
-  // N x K: the nearest rest-body point's weights (what skin blends), e.g. a canonical mesh's.
+  // N x K: the nearest rest-body point's weights (what skin blends).
   RowMatrixX<float> weights(const RowMatrix3<float>& points) const;
+  // N x K: the same weights diffused over a grid of `resolution` points per axis on `box` (absolute
+  // body metres; the toolkit's diffuse_weights): no seams where the nearest body part changes
+  // between the legs or under the arms, so a canonical mesh reposed far from the fit's pose does
+  // not tear there.
+  RowMatrixX<float> diffused_weights(const RowMatrix3<float>& points, const AABBf& box, int resolution) const;
 
   const Vec3f& rest_root() const { return rest_root_; }
 

@@ -25,6 +25,8 @@ namespace {
 
 // Room for clothing around the rest body (body metres): a long coat or a skirt's hem.
 constexpr float clothing_margin = 0.15f;
+// Grid points per axis of the diffused weights written for animation (3.3 cm over a 2.1 m cube).
+constexpr int weight_grid = 64;
 
 // A square image at `size` as a 1 x 3 x size x size tensor, [0, 1] -> [-1, 1] when `signed_values`.
 torch::Tensor input_tensor(const Image<float>& image, int size, bool signed_values, torch::Device device) {
@@ -98,11 +100,12 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   auto skinner = std::make_shared<const CanonicalSkinner>(body, root);
   const CarField field(run.model, input, front, back, skinner, posed_to_view, options.chunk_points);
   r.canonical.seconds_inputs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  extract_surface(field, canonical_box(body.rest), FieldValues::sdf, options, r.canonical);
+  const AABBf box = canonical_box(body.rest);
+  extract_surface(field, box, FieldValues::sdf, options, r.canonical);
   if (r.canonical.mesh.empty()) throw Error("image", "no surface found (the canonical SDF is nowhere below 0)");
 
   const RowMatrix3<float> relative = r.canonical.mesh.vertices.rowwise() - root.transpose();
-  r.weights = skinner->weights(relative);
+  r.weights = skinner->diffused_weights(relative, box, weight_grid);
   const CanonicalSkinning skin = skinner->skin(relative, posed_to_view);
   r.posed = r.canonical.mesh;
   r.posed.normals.resize(0, 3);
