@@ -308,6 +308,10 @@ TEST_CASE("a canonical SDF overfit to one subject reconstructs its canonical sca
   REQUIRE(r.canonical.mesh.face_count() > 0);
   CHECK(r.weights.rows() == r.canonical.mesh.vertex_count());
   CHECK(r.weights.cols() == 24);
+  prepare::BodyFit other = fit->fit;
+  other.model = "other_body";
+  CHECK_THROWS_WITH(reconstruct_car(run, maps.image, other, posed_to_view, ro, &normals),
+                    Catch::Contains("'other_body'") && Catch::Contains("mannequin"));
   CHECK(r.weights.minCoeff() >= 0);
   CHECK((r.weights.rowwise().sum().array() - 1).abs().maxCoeff() < 1e-4f);
 
