@@ -19,7 +19,7 @@ struct CanonicalSkinner::Impl {
   RowMatrix3<float> face_normals;     // the posed body's, unit
 };
 
-CanonicalSkinner::CanonicalSkinner(const prepare::FittedBody& body, const Vec3f& rest_root) : rest_root_(rest_root) {
+CanonicalSkinner::CanonicalSkinner(const prepare::FittedBody& body) : rest_root_(body.rest_root) {
   if (body.rest.face_count() == 0 || body.posed.face_count() != body.rest.face_count()) {
     throw Error("CanonicalSkinner", "the body has no faces, or its rest and posed meshes differ");
   }

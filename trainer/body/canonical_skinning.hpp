@@ -6,12 +6,12 @@
 // visibility feature). No LibTorch: the data loader and `hifa reconstruct` run it on the CPU; the
 // model applies the blends in LibTorch (body/canonical_lbs.hpp).
 //
-//   CanonicalSkinner skinner(body, rest_root);           // body: prepare/fitted_body.hpp
+//   CanonicalSkinner skinner(body);                      // body: prepare/fitted_body.hpp
 //   CanonicalSkinning s = skinner.skin(points, posed_to_frame);
 //   RowMatrixX<float> w = skinner.weights(points);       // N x K, the weights behind s.blend
 //   frame point i = L_i points.row(i) + t_i, with [L_i | t_i] = s.blend.row(i) as a row-major 3 x 4
 //
-// Canonical coordinates: body metres relative to the rest root joint J(β)_0 (`rest_root`), so the
+// Canonical coordinates: body metres relative to the rest root joint J(β)_0 (body.rest_root), so the
 //   canonical model sees the body centred whatever the body file's origin.
 // skin: for each point x (N x 3), the nearest rest-body point's interpolated weights w and face f;
 //   blend = M ∘ (Σ_k w_k A_k) ∘ translate(rest_root), M = posed_to_frame (posed body metres -> the
@@ -36,7 +36,7 @@ struct CanonicalSkinning {
 
 class CanonicalSkinner {
  public:
-  CanonicalSkinner(const prepare::FittedBody& body, const Vec3f& rest_root);
+  explicit CanonicalSkinner(const prepare::FittedBody& body);
   ~CanonicalSkinner();
   CanonicalSkinner(CanonicalSkinner&&) noexcept;
 

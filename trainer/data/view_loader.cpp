@@ -203,7 +203,7 @@ void ViewLoader::load_bodies(const Config& config) {
       const RowMatrix3<float> rest_joints = model.rest_joints(model.rest_vertices(std::span(fit->fit.betas.data(), n)));
       const Vec3f root = rest_joints.row(0).transpose();
       rest_root_.emplace(item.subject, root);
-      if (config.car) canonical_.emplace(item.subject, load_canonical(model, *fit, root, item.subject));
+      if (config.car) canonical_.emplace(item.subject, load_canonical(model, *fit, item.subject));
     }
     with_fit.push_back(item);
   }
@@ -217,7 +217,6 @@ void ViewLoader::load_bodies(const Config& config) {
 
 std::shared_ptr<const ViewLoader::SubjectCanonical> ViewLoader::load_canonical(const SmplModel<float>& model,
                                                                                const SubjectBodyFit& fit,
-                                                                               const Vec3f& root,
                                                                                const std::string& subject) const {
   auto c = std::make_shared<SubjectCanonical>();
   c->samples = dataset_.canonical_samples(subject);
@@ -230,9 +229,10 @@ std::shared_ptr<const ViewLoader::SubjectCanonical> ViewLoader::load_canonical(c
                   "has an empty sample group (" + std::to_string(g) + "); prepare it again with --samples > 0");
     }
   }
-  c->rest_root = root;
-  const RowMatrix3<float> relative = c->samples->canonical.rowwise() - root.transpose();
-  c->skinning = CanonicalSkinner(prepare::fitted_body(model, fit.fit), root).skin(relative, fit.posed_to_normalized);
+  const prepare::FittedBody body = prepare::fitted_body(model, fit.fit);
+  c->rest_root = body.rest_root;
+  const RowMatrix3<float> relative = c->samples->canonical.rowwise() - body.rest_root.transpose();
+  c->skinning = CanonicalSkinner(body).skin(relative, fit.posed_to_normalized);
   return c;
 }
 

@@ -109,7 +109,7 @@ class ViewLoader {
   Item load_item(int64_t epoch, int64_t item, bool augment) const;
   void load_bodies(const Config& config);
   std::shared_ptr<const SubjectCanonical> load_canonical(const SmplModel<float>& model, const SubjectBodyFit& fit,
-                                                         const Vec3f& rest_root, const std::string& subject) const;
+                                                         const std::string& subject) const;
   void draw_canonical(const SubjectCanonical& c, const Mat3<float>& subject_to_view, const ViewAffine& affine,
                       const CounterRng& rng, Item& out) const;
 

@@ -52,6 +52,7 @@ CarRun load_car_run(const fs::path& run, torch::Device device) {
   out.config = read_run_config(run);
   if (!out.config.car) throw Error(run.string(), "holds a " + out.config.model_type + " model, not CAR (model.type car)");
   out.body_file = body_model_file(out.config);
+  out.body_model = std::make_shared<const SmplModel<float>>(SmplModel<float>::load(out.body_file));
   out.model = CarNet(out.config);
   read_run_module(run, *out.model);
   out.model->eval();
@@ -70,7 +71,6 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
                                   const Mat4<float>& posed_to_view, const ReconstructOptions& options,
                                   const GivenNormals* normals) {
   check_input_image(image, "image");
-  const SmplModel<float> model = SmplModel<float>::load(run.body_file);
   if (fit.model != run.body_file.stem().string()) {
     throw Error("body fit", "made with the body model '" + fit.model + "', the run's is " + run.body_file.string());
   }
@@ -94,17 +94,15 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   r.canonical.normal_front = normal_image(front);
   r.canonical.normal_back = normal_image(back);
 
-  const prepare::FittedBody body = prepare::fitted_body(model, fit);
-  const std::size_t n = std::min(fit.betas.size(), std::size_t(model.shape_count()));
-  const Vec3f root = model.rest_joints(model.rest_vertices(std::span(fit.betas.data(), n))).row(0).transpose();
-  auto skinner = std::make_shared<const CanonicalSkinner>(body, root);
+  const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
+  auto skinner = std::make_shared<const CanonicalSkinner>(body);
   const CarField field(run.model, input, front, back, skinner, posed_to_view, options.chunk_points);
   r.canonical.seconds_inputs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const AABBf box = canonical_box(body.rest);
   extract_surface(field, box, FieldValues::sdf, options, r.canonical);
   if (r.canonical.mesh.empty()) throw Error("image", "no surface found (the canonical SDF is nowhere below 0)");
 
-  const RowMatrix3<float> relative = r.canonical.mesh.vertices.rowwise() - root.transpose();
+  const RowMatrix3<float> relative = r.canonical.mesh.vertices.rowwise() - body.rest_root.transpose();
   r.weights = skinner->diffused_weights(relative, box, weight_grid);
   const CanonicalSkinning skin = skinner->skin(relative, posed_to_view);
   r.posed = r.canonical.mesh;

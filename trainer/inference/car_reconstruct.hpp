@@ -30,11 +30,13 @@
 #include "prepare/body_fit_file.hpp"
 
 #include "hifa/body/body_model.hpp"
+#include "hifa/body/smpl_model.hpp"
 #include "hifa/render/image.hpp"
 
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace hifa::trainer {
@@ -43,6 +45,7 @@ struct CarRun {
   Config config;
   CarNet model{nullptr};
   std::filesystem::path body_file;  // car.body_model resolved
+  std::shared_ptr<const SmplModel<float>> body_model;  // read once: every reconstruction poses it
   torch::Device device{torch::kCPU};
 };
 

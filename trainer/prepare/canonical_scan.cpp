@@ -112,6 +112,7 @@ FittedBody fitted_body(const SmplModel<float>& model, const BodyFit& fit) {
   PosedBody<float> posed = pose_body_axis_angle(space, model, betas, theta, fit.translation);
   FittedBody out;
   out.rest.vertices = model.rest_vertices(betas);
+  out.rest_root = model.rest_joints(out.rest.vertices).row(0).transpose();
   out.rest.faces = data.faces;
   out.posed = std::move(posed.mesh);
   out.skinning = std::move(posed.transforms.skinning);

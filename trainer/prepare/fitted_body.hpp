@@ -15,6 +15,7 @@ struct FittedBody {
   TriMeshf posed;                     // LBS(T(β), θ) + translation, body metres
   std::vector<Mat4<float>> skinning;  // per joint: rest -> posed (body metres)
   RowMatrixX<float> weights;          // the body's #V x K skinning weights
+  Vec3f rest_root = Vec3f::Zero();    // J(β)_0, the rest root joint (CAR's canonical origin)
   double scale = 1;                   // scan units per body metre
 };
 
