@@ -20,6 +20,7 @@
 // Every file is written atomically; errors (a malformed BVH with its line, a body without SMPL's
 // joints, weights of the wrong shape) are one line and exit code 1.
 
+#include "avatar_motion.hpp"
 #include "verbs.hpp"
 
 #include "prepare/body_model_path.hpp"
@@ -54,31 +55,15 @@ struct AnimateOptions {
   int every = 1;
 };
 
-using Space = Kokkos::DefaultExecutionSpace;
-using Memory = Space::memory_space;
+using Space = AvatarSpace;
+using Memory = AvatarMemory;
 
 // The mesh's skinning weights: from W.npy (#V x 24), or the nearest body surface point's.
 WeightMatrix mesh_weights(const Space& space, const AnimateOptions& options, const TriMesh<float>& mesh,
                           const TriMesh<float>& body, const WeightMatrix& body_weights) {
   const std::size_t n = std::size_t(mesh.vertex_count());
   const std::size_t k = std::size_t(body_weights.cols());
-  if (!options.weights.empty()) {
-    const NpyArray a = read_npy(options.weights);
-    if (a.shape.size() != 2 || a.shape[0] != n || a.shape[1] != k) {
-      throw Error(options.weights.string(), "weights are " + a.shape_string() + ", expected (" + std::to_string(n) + ", " +
-                                                std::to_string(k) + ") for the mesh's vertices and the body's joints");
-    }
-    const std::vector<float> values = a.values<float>(options.weights.string());
-    WeightMatrix w = Eigen::Map<const WeightMatrix>(values.data(), Eigen::Index(n), Eigen::Index(k));
-    for (Eigen::Index i = 0; i < w.rows(); ++i) {
-      const float sum = w.row(i).sum();
-      if (!w.row(i).allFinite() || w.row(i).minCoeff() < 0 || !(sum > 0)) {
-        throw Error(options.weights.string(), "row " + std::to_string(i) + " is not a weight row (finite, non-negative, positive sum)");
-      }
-      w.row(i) /= sum;
-    }
-    return w;
-  }
+  if (!options.weights.empty()) return read_avatar_weights(options.weights, n, k);
   const SurfaceWeights<Memory> surface(space, body, body_weights);
   Kokkos::View<float* [3], Kokkos::LayoutRight, Memory> points(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "hifa::animate::points"), n);
   const Kokkos::View<const float* [3], Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host_points(mesh.vertices.data(), n);
@@ -96,9 +81,9 @@ void run_animate(const AnimateOptions& options) {
   const Space space;
   const BvhMotion motion = load_bvh(options.motion);  // first: a bad file fails before the body is read
   const auto model = SmplModel<float>::load(prepare::body_model_path(options.body));
-  const Skeleton<float> skeleton_f = rest_skeleton(model, std::span<const float>());
-  Skeleton<double> skeleton{skeleton_f.parents, skeleton_f.names, skeleton_f.rest_joints.cast<double>()};
-  const PoseLibrary library = retarget(motion, skeleton, options.every);
+  const AvatarMotion avatar_motion(model, motion, options.every);
+  const Skeleton<double>& skeleton = avatar_motion.skeleton;
+  const PoseLibrary& library = avatar_motion.library;
 
   TriMesh<float> body;
   body.vertices = model.rest_vertices(std::span<const float>());
@@ -111,22 +96,13 @@ void run_animate(const AnimateOptions& options) {
   std::filesystem::create_directories(options.out);
   SkeletalAnimation animation;
   animation.frame_time = library.frame_time;
-  SkinningWeights<Memory> weight_view;
-  if (own_mesh) {
-    weight_view = SkinningWeights<Memory>(Kokkos::view_alloc(space, Kokkos::WithoutInitializing, "hifa::animate::mesh_weights"),
-                                          std::size_t(weights.rows()), std::size_t(weights.cols()));
-    const Kokkos::View<const float**, Kokkos::LayoutRight, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>> host(
-        weights.data(), std::size_t(weights.rows()), std::size_t(weights.cols()));
-    Kokkos::deep_copy(space, weight_view, host);
-  }
+  const SkinningWeights<Memory> weight_view = own_mesh ? upload_weights(space, weights) : SkinningWeights<Memory>();
   for (std::size_t i = 0; i < library.poses.size(); ++i) {
     const BodyPose& pose = library.poses[i];
     const std::vector<Mat3<double>> rotations = rotations_from_axis_angle(pose.axis_angle_span());
     TriMesh<float> posed;
     if (own_mesh) {
-      const auto fk = forward_kinematics(skeleton, rotations, pose.translation);
-      const LbsWarper<Memory> warper{upload_transforms<Memory>(space, fk.skinning), weight_view};
-      posed = warp_mesh(space, warper, canonical);
+      posed = avatar_motion.pose(space, i, canonical, weight_view);
     } else {
       std::vector<Mat3<float>> rotations_f;
       for (const auto& r : rotations) rotations_f.push_back(r.cast<float>());

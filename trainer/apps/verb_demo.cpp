@@ -1,29 +1,35 @@
-// hifa demo: the PIFuHD pipeline end to end on built-in data (what scripts/demo runs), into OUT:
+// hifa demo: PIFuHD and CAR end to end on built-in data (what scripts/demo runs), into OUT:
 //   0. synth     --synthetic N clothed OpenBody subjects in the poses of DATA/motion -> OUT/synth
-//                (hifa synth; DATA/body/open_body.npz from scripts/fetch-data)
+//                (hifa synth; DATA/body/open_body.npz from scripts/fetch-data), each with its body fit
 //   1. prepare   DATA/figures and OUT/synth as one dataset, with the fixed split DATA/split.json
 //                (its five test figures; every other subject trains) at the tiny configs' image
-//                sizes -> OUT/dataset (hifa prepare; complete subjects are kept on a rerun)
-//   2. train     configs/tiny.yaml (PIFuHD: normal, coarse, fine) -> OUT/run_pifuhd and
-//                configs/tiny_pifu.yaml (the single-level ablation) -> OUT/run_pifu (hifa train; each
-//                stage capped at the budget's steps; a run folder with a checkpoint is resumed)
-//   3. evaluate  both runs on the held-out figures (hifa eval-run's evaluate_run: view 0 of each)
-//                -> RUN/eval/ (meshes, normal maps, metrics.json), and the comparison table
-//                OUT/eval_table.md and OUT/eval_table.csv, printed too
+//                sizes -> OUT/dataset (hifa prepare; complete subjects are kept on a rerun); the
+//                test figures' bodies are fitted (hifa prepare --fit-body, for them only: ~30 s each)
+//   2. train     configs/tiny.yaml (PIFuHD: normal, coarse, fine) -> OUT/run_pifuhd, keeping the
+//                model after the coarse stage in run_pifuhd/after_coarse/: that is PIFu, the
+//                single-level ablation (configs/tiny_pifu.yaml trains the same model);
+//                configs/car_tiny.yaml (CAR: normal, canonical) -> OUT/run_car and
+//                configs/body_net_tiny.yaml (the body estimator) -> OUT/run_body, both on the
+//                subjects with fits: the synthetic ones (hifa train; a run with a checkpoint resumes)
+//   3. evaluate  on the test figures (hifa eval-run's evaluate_run: view 0 of each): PIFu, PIFuHD,
+//                CAR posed by the estimated body, CAR posed by the figure's own fit -> each one's
+//                eval folder (meshes, normal maps, metrics.json; CAR's avatars), and the table
+//                OUT/eval_table.md and OUT/eval_table.csv (demo_table.hpp), printed too
 //   4. sheet     OUT/contact_sheet.png (demo_sheet.hpp)
 // then the time of each stage. Rerunning continues a killed demo: prepare skips complete subjects,
-// training resumes from its checkpoints, and a run's evaluation is kept when its metrics.json exists
-// and the run took no training step in this invocation. Ctrl-C (or SIGTERM) stops synth, prepare
-// and training cleanly (interrupt_guard.hpp): what is complete or checkpointed stays for the rerun.
-// The budget: 16 views of the 20 training figures and 8 synthetic subjects (448 items, 112 batches
-// of 4 per epoch) and the configs' own epochs (tiny.yaml: normal 5, coarse 30, fine 10: 560, 3360
-// and 1120 steps; 30 coarse epochs because with 10 the coarse level had not learned depth,
-// docs/depth.md), a 128^3 grid. (With 20 synthetic subjects at 8 views, the same 320 items as the
-// figures alone at 16, the tiny PIFuHD did worse on the real test five: the figures' views count.) Measured on this 2-core machine with little load, a step took about 0.05 s (normal), 0.08 s
-// (coarse) and 0.16 s (fine); docs/demo.md has the stage times. --quick is a much smaller one for tests. The two runs train the normal nets each:
-// a run folder holds one model and its optimizers, so one run's stage cannot be reused by another.
+// training resumes from its checkpoints, and an evaluation is kept when its metrics.json exists and
+// none of its runs took a training step in this invocation. Ctrl-C (or SIGTERM) stops synth,
+// prepare and training cleanly (interrupt_guard.hpp): what is complete or checkpointed stays.
+// The budget: 16 views of the 20 training figures and 8 synthetic subjects (PIFuHD: 448 items, 112
+// batches of 4 per epoch; CAR and the body estimator: the 128 items of the synthetic subjects) and
+// the configs' own epochs (tiny.yaml: normal 5, coarse 30, fine 10; 30 coarse epochs because with
+// 10 the coarse level had not learned depth, docs/depth.md), a 128^3 grid. docs/demo.md has the
+// stage times. --quick is a much smaller one for tests.
 
+#include "avatar_motion.hpp"
+#include "body_fitter.hpp"
 #include "demo_sheet.hpp"
+#include "demo_table.hpp"
 #include "eval_report.hpp"
 #include "interrupt_guard.hpp"
 #include "prepare_with_progress.hpp"
@@ -37,12 +43,16 @@
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
+#include "hifa/motion/bvh.hpp"
+#include "inference/body_run.hpp"
+#include "inference/car_reconstruct.hpp"
 #include "inference/eval_run.hpp"
 #include "inference/run_model.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/prepare.hpp"
 #include "runtime/blas_core.hpp"
 #include "synth/synth.hpp"
+#include "train/checkpoint.hpp"
 #include "train/train_loop.hpp"
 
 #include <torch/torch.h>
@@ -52,6 +62,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -89,12 +101,13 @@ DemoBudget budget(bool quick) {
 }
 
 struct RunSpec {
-  std::string label;   // in the table
+  std::string label;   // in the progress lines
   std::string config;  // file under --configs
   std::string folder;  // under OUT
 };
-const RunSpec pifu_run{"PIFu", "tiny_pifu.yaml", "run_pifu"};
 const RunSpec pifuhd_run{"PIFuHD", "tiny.yaml", "run_pifuhd"};
+const RunSpec car_run{"CAR", "car_tiny.yaml", "run_car"};
+const RunSpec body_run{"body estimator", "body_net_tiny.yaml", "run_body"};
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -120,6 +133,7 @@ fs::path checked_folder(const fs::path& path, const std::string& hint) {
 
 fs::path synth_folder(const DemoOptions& o) { return o.out / "synth"; }
 fs::path synth_body(const DemoOptions& o) { return o.data / "body" / "open_body.npz"; }
+fs::path demo_motion(const DemoOptions& o) { return o.data / "motion" / "01_01.bvh"; }
 
 void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b, const std::atomic<bool>* interrupt) {
   synth::SynthOptions s;
@@ -134,12 +148,22 @@ void make_synthetic_subjects(const DemoOptions& o, const DemoBudget& b, const st
       " already complete) in " + s.out.string());
 }
 
+// The split's test subjects: the ones whose bodies the demo fits (for CAR with their own fits).
+std::vector<std::string> test_subjects(const fs::path& split_file) {
+  const prepare::Json j = prepare::read_json(split_file);
+  try {
+    return j.at("test").get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(split_file.string(), std::string("no \"test\" list of names: ") + e.what());
+  }
+}
+
 void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::Config& pifuhd, const fs::path& dataset,
                      const std::atomic<bool>* interrupt) {
   prepare::PrepareOptions p;
   p.interrupt = interrupt;
   p.scans = {checked_folder(o.data / "figures", "the demo's figures: run scripts/fetch-data, or give --data")};
-  if (o.synthetic > 0) p.scans.push_back(synth_folder(o));
+  p.scans.push_back(synth_folder(o));
   p.split_file = o.data / "split.json";
   std::error_code ec;
   if (!fs::is_regular_file(p.split_file, ec)) {
@@ -150,7 +174,12 @@ void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::C
   p.resolution = pifuhd.coarse.image_size;  // the images the levels take, so nothing is resized
   p.fine_resolution = pifuhd.fine->image_size;
   p.samples = b.samples;
-  p.body_model = synth_body(o);  // the synthetic subjects' fits
+  // The synthetic subjects come with their fits; a figure's fit costs ~30 s, so only the test
+  // figures are fitted (CAR's evaluation with the subjects' own fits). CAR and the body estimator
+  // train on the subjects with fits: the synthetic ones.
+  p.body_model = synth_body(o);
+  p.fit_body = make_body_fitter(p.body_model);
+  p.fit_only = test_subjects(p.split_file);
   const prepare::PrepareSummary s = run_prepare_with_progress(p);
   say("prepared " + std::to_string(s.prepared) + " subjects (" + std::to_string(s.resumed) + " already complete) into " +
       dataset.string());
@@ -158,12 +187,14 @@ void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::C
 
 // Trains (or resumes) one run; returns the steps taken by this call.
 std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const fs::path& dataset,
-                       const fs::path& run, const DemoBudget& b, const std::atomic<bool>* interrupt) {
+                       const fs::path& run, const DemoBudget& b, const std::vector<std::string>& snapshot_after,
+                       const std::atomic<bool>* interrupt) {
   trainer::TrainOptions t;
   t.interrupt = interrupt;
   t.run = run;
   t.resume = fs::exists(trainer::checkpoint_file(run));
   t.max_iterations = b.steps;
+  t.snapshot_after = snapshot_after;
   const trainer::ViewLoader loader(dataset, config, "train");
   const trainer::BatchSource source = trainer::loader_source(loader, config.train.workers);
   std::optional<Progress> progress;
@@ -189,61 +220,34 @@ std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const
     if (interrupt->load()) throw Error(run.string(), "interrupted; checkpoint written: run the same hifa demo command again to continue");
     throw;
   }
-  say("trained " + run.string() + ": " + std::to_string(taken) + " steps in this run");
+  say("trained " + run.string() + ": " + std::to_string(taken) + " steps in this run (" +
+      std::to_string(loader.items()) + " items)");
   return taken;
 }
 
-struct RunResult {
-  std::vector<EvalRow> rows;  // per test subject
-  std::optional<ReconstructionMetrics> mean;
+// One row of the table: a model evaluated on the test split into EVAL/ (meshes, normal maps,
+// metrics.json), by hifa eval-run's evaluate_run with view 0 of each test subject.
+struct Evaluation {
+  std::string label;
+  fs::path folder;
+  std::vector<std::string> runs;  // the run folders it reads: evaluated again when one trained
+  std::function<trainer::ViewReconstructor()> views;
 };
 
-fs::path metrics_file(const fs::path& run) { return run / "eval" / "metrics.json"; }
+fs::path metrics_file(const fs::path& eval) { return eval / "metrics.json"; }
 
-RunResult read_metrics(const fs::path& file) {
-  const prepare::Json j = prepare::read_json(file);
-  RunResult r;
-  try {
-    for (const auto& s : j.at("subjects")) {
-      EvalRow row{s.at("name").get<std::string>(), std::nullopt, ""};
-      if (s.contains("metrics")) {
-        const auto& m = s.at("metrics");
-        ReconstructionMetrics v;
-        v.p2s = m.at("p2s").get<double>();
-        v.chamfer = m.at("chamfer").get<double>();
-        v.normal_consistency = m.at("normal_consistency").get<double>();
-        const auto side = m.find("side_iou");  // null where undefined
-        v.side_iou = side != m.end() && side->is_number() ? side->get<double>() : std::nan("");
-        row.metrics = v;
-      } else {
-        row.problem = s.at("problem").get<std::string>();
-      }
-      r.rows.push_back(row);
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(file.string(), std::string("not the demo's metrics file: ") + e.what());
-  }
-  r.mean = mean_of(r.rows);
-  return r;
-}
-
-// hifa eval-run's evaluation of one run on the test split (RUN/eval/), the mean of each subject's
-// views as its row; kept in RUN/eval/metrics.json.
-RunResult evaluate(const RunSpec& spec, const fs::path& run_folder, const fs::path& dataset, const DemoOptions& o,
-                   const DemoBudget& b) {
-  trainer::RunModel run = trainer::load_run_model(run_folder, torch::kCPU);
-  trainer::EvalRunOptions e;
-  e.data = dataset;
-  e.scans = {o.data / "figures"};  // the test five are figures
-  e.out = run_folder / "eval";
-  e.views_per_subject = b.eval_views;
-  e.reconstruct.resolution = b.eval_resolution;
+ModelResult evaluate(const Evaluation& e, const fs::path& dataset, const DemoOptions& o, const DemoBudget& b) {
+  trainer::EvalRunOptions options;
+  options.data = dataset;
+  options.scans = {o.data / "figures"};  // the test subjects are figures
+  options.out = e.folder;
+  options.views_per_subject = b.eval_views;
+  options.reconstruct.resolution = b.eval_resolution;
   std::error_code ec;
-  fs::create_directories(e.out, ec);
-  if (ec) throw Error(e.out.string(), "cannot create the folder: " + ec.message());
-  Progress progress("evaluate " + spec.label, trainer::evaluation_views(e));
-  const auto views = trainer::evaluate_run(trainer::pifuhd_views(run, e.reconstruct), e,
-                                           [&](const trainer::ViewEvaluation&) { progress.advance(); });
+  fs::create_directories(e.folder, ec);
+  if (ec) throw Error(e.folder.string(), "cannot create the folder: " + ec.message());
+  Progress progress("evaluate " + e.label, trainer::evaluation_views(options));
+  const auto views = trainer::evaluate_run(e.views(), options, [&](const trainer::ViewEvaluation&) { progress.advance(); });
   progress.finish();
   std::vector<std::string> order;
   std::map<std::string, std::vector<EvalRow>> by_subject;
@@ -251,68 +255,29 @@ RunResult evaluate(const RunSpec& spec, const fs::path& run_folder, const fs::pa
     if (by_subject.find(v.subject) == by_subject.end()) order.push_back(v.subject);
     by_subject[v.subject].push_back({v.subject, v.metrics, v.problem});
   }
-  RunResult r;
+  ModelResult r{e.label, {}, std::nullopt};
   for (const auto& name : order) {
     const auto mean = mean_of(by_subject[name]);
     r.rows.push_back({name, mean, mean ? "" : "failed: " + by_subject[name].front().problem});
   }
   r.mean = mean_of(r.rows);
-  write_eval_json(metrics_file(run_folder), r.rows, r.mean, "cm", e.metrics);
+  write_eval_json(metrics_file(e.folder), r.rows, r.mean, "cm", options.metrics);
   return r;
 }
 
-std::string cell(const std::optional<ReconstructionMetrics>& m, double ReconstructionMetrics::*field, int digits) {
-  if (!m || !std::isfinite((*m).*field)) return "";  // no row, or an undefined IoU
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", digits, (*m).*field);
-  return text;
-}
-
-// The comparison: one row per test subject (PIFu's order), then the mean; markdown and CSV.
-void write_table(const fs::path& out, const RunResult& pifu, const RunResult& pifuhd) {
-  struct Line {
-    std::string name;
-    std::optional<ReconstructionMetrics> a, b;
-    std::string problem;
-  };
-  std::vector<Line> lines;
-  for (std::size_t i = 0; i < pifu.rows.size(); ++i) {
-    Line l{pifu.rows[i].name, pifu.rows[i].metrics, std::nullopt, pifu.rows[i].problem};
-    for (const auto& row : pifuhd.rows) {
-      if (row.name != l.name) continue;
-      l.b = row.metrics;
-      if (!row.problem.empty()) l.problem += (l.problem.empty() ? "" : "; ") + std::string("PIFuHD ") + row.problem;
-    }
-    lines.push_back(l);
+// The test subjects' reconstructions and their ground truth, the CAR avatar reposed by the liveliest
+// frame of DATA/motion/01_01.bvh (left out without it).
+int draw_sheet(const DemoOptions& o, const fs::path& dataset, const std::vector<SheetModel>& models, const fs::path& avatars) {
+  std::error_code ec;
+  std::optional<SmplModel<float>> body;
+  std::optional<AvatarMotion> motion;
+  SheetReposing reposing;
+  if (fs::is_regular_file(demo_motion(o), ec)) {
+    body.emplace(SmplModel<float>::load(synth_body(o)));
+    motion.emplace(*body, load_bvh(demo_motion(o)), 1);
+    reposing = {avatars, &*motion, motion->liveliest_frame(), "01_01"};
   }
-  lines.push_back({"mean", pifu.mean, pifuhd.mean, ""});
-  const std::pair<double ReconstructionMetrics::*, int> columns[] = {
-      {&ReconstructionMetrics::p2s, 3},
-      {&ReconstructionMetrics::chamfer, 3},
-      {&ReconstructionMetrics::normal_consistency, 4},
-      {&ReconstructionMetrics::side_iou, 3}};
-
-  std::ostringstream md;
-  md << "| subject | P2S cm PIFu | P2S cm PIFuHD | Chamfer cm PIFu | Chamfer cm PIFuHD | normal consistency PIFu | "
-        "normal consistency PIFuHD | side IoU PIFu | side IoU PIFuHD |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto& l : lines) {
-    md << "| " << l.name;
-    for (const auto& [field, digits] : columns) md << " | " << cell(l.a, field, digits) << " | " << cell(l.b, field, digits);
-    md << " |" << (l.problem.empty() ? "" : " " + l.problem) << "\n";
-  }
-  write_file_atomically(out / "eval_table.md", [&](std::ostream& os) { os << md.str(); });
-  write_file_atomically(out / "eval_table.csv", [&](std::ostream& os) {
-    os << "subject,pifu_p2s_cm,pifuhd_p2s_cm,pifu_chamfer_cm,pifuhd_chamfer_cm,pifu_normal_consistency,"
-          "pifuhd_normal_consistency,pifu_side_iou,pifuhd_side_iou,problem\n";
-    for (const auto& l : lines) {
-      os << l.name;
-      for (const auto& [field, digits] : columns) os << ',' << cell(l.a, field, 6) << ',' << cell(l.b, field, 6);
-      std::string problem = l.problem;
-      for (char& c : problem) c = c == ',' || c == '"' || c == '\n' ? ' ' : c;  // one plain cell
-      os << ',' << problem << "\n";
-    }
-  });
-  std::printf("\n%s\n", md.str().c_str());
+  return write_demo_sheet(o.out / "contact_sheet.png", trainer::PreparedDataset(dataset), models, 0, reposing);
 }
 
 void run_demo(const DemoOptions& o) {
@@ -320,19 +285,22 @@ void run_demo(const DemoOptions& o) {
   const double cpu_start = cpu_seconds();
   checked_folder(o.data, "the demo's data: run scripts/fetch-data, or give --data DIR holding figures/ and split.json");
   const DemoBudget b = budget(o.quick);
-  if (o.synthetic > 0) {
-    const fs::path body = synth_body(o);
+  const fs::path body_file = synth_body(o);
+  {
     std::error_code ec;
-    if (!fs::is_regular_file(body, ec)) {
-      throw Error(body.string(), "no such file (the synthetic subjects' body, OpenBody: run scripts/fetch-data, or "
-                                 "give --synthetic 0)");
+    if (!fs::is_regular_file(body_file, ec)) {
+      throw Error(body_file.string(), "no such file (OpenBody, the synthetic subjects' and CAR's body: run scripts/fetch-data)");
     }
   }
-  // Both configs first: a bad one is found before any work.
+  // The configs' body model "open" is the demo's: DATA/body/open_body.npz.
+  setenv("HIFA_DATA", o.data.c_str(), 1);
+  // Every config first: a bad one is found before any work.
   const trainer::Config pifuhd = trainer::load_config(o.configs / pifuhd_run.config);
-  const trainer::Config pifu = trainer::load_config(o.configs / pifu_run.config);
+  const trainer::Config car = trainer::load_config(o.configs / car_run.config);
+  const trainer::Config body = trainer::load_config(o.configs / body_run.config);
   if (!pifuhd.fine) throw Error((o.configs / pifuhd_run.config).string(), "model.type must be pifuhd");
-  if (pifu.fine) throw Error((o.configs / pifu_run.config).string(), "model.type must be pifu");
+  if (car.model_type != "car") throw Error((o.configs / car_run.config).string(), "model.type must be car");
+  if (body.model_type != "body") throw Error((o.configs / body_run.config).string(), "model.type must be body");
   std::error_code ec;
   fs::create_directories(o.out, ec);
   if (ec) throw Error(o.out.string(), "cannot create the output folder: " + ec.message());
@@ -352,41 +320,77 @@ void run_demo(const DemoOptions& o) {
     times.push_back({stage, seconds_since(t0), cpu_seconds() - c0});
   };
   const fs::path dataset = o.out / "dataset";
-  std::map<std::string, std::int64_t> steps;
+  const fs::path pifuhd_folder = o.out / pifuhd_run.folder, car_folder = o.out / car_run.folder,
+                 body_folder = o.out / body_run.folder;
+  std::map<fs::path, std::int64_t> steps;
   {
     // Only around the stages that poll the flag: Ctrl-C during the evaluation still ends the process.
     const InterruptGuard guard;
-    if (o.synthetic > 0) timed("synth", [&] { make_synthetic_subjects(o, b, guard.flag()); });
+    timed("synth", [&] { make_synthetic_subjects(o, b, guard.flag()); });
     timed("prepare", [&] { prepare_dataset(o, b, pifuhd, dataset, guard.flag()); });
-    for (const auto* spec : {&pifuhd_run, &pifu_run}) {
-      const trainer::Config& config = spec == &pifuhd_run ? pifuhd : pifu;
-      timed("train " + spec->label, [&] { steps[spec->folder] = train_run(*spec, config, dataset, o.out / spec->folder, b, guard.flag()); });
-    }
+    // PIFu, the single-level ablation, is the PIFuHD run as its coarse stage left it: the same
+    // config without the fine level trains exactly that model (train/checkpoint.hpp).
+    timed("train PIFuHD", [&] { steps[pifuhd_folder] = train_run(pifuhd_run, pifuhd, dataset, pifuhd_folder, b, {"coarse"}, guard.flag()); });
+    timed("train CAR", [&] { steps[car_folder] = train_run(car_run, car, dataset, car_folder, b, {}, guard.flag()); });
+    timed("train body estimator", [&] { steps[body_folder] = train_run(body_run, body, dataset, body_folder, b, {}, guard.flag()); });
   }
-  std::map<std::string, RunResult> results;
-  for (const auto* spec : {&pifuhd_run, &pifu_run}) {
-    const fs::path run = o.out / spec->folder;
-    timed("evaluate " + spec->label, [&] {
-      if (steps[spec->folder] == 0 && fs::exists(metrics_file(run))) {
-        say("kept " + metrics_file(run).string() + " (the run is unchanged)");
-        results[spec->folder] = read_metrics(metrics_file(run));
+
+  // The runs are loaded once, when an evaluation needs them.
+  std::optional<trainer::RunModel> pifu_model, pifuhd_model;
+  std::optional<trainer::CarRun> car_model;
+  std::optional<trainer::BodyRun> body_model;
+  const trainer::PreparedDataset prepared(dataset);
+  const fs::path pifu_folder = trainer::snapshot_folder(pifuhd_folder, "coarse");
+  const auto pifuhd_views = [&](std::optional<trainer::RunModel>& m, const fs::path& run, trainer::FieldLevel level) {
+    m.emplace(trainer::load_run_model(run, torch::kCPU));
+    trainer::ReconstructOptions r;
+    r.resolution = b.eval_resolution;
+    r.level = level;
+    return trainer::pifuhd_views(*m, r);
+  };
+  const auto car_views = [&](trainer::BodyRun* estimator, const fs::path& avatars) {
+    if (!car_model) car_model.emplace(trainer::load_car_run(car_folder, torch::kCPU));
+    trainer::ReconstructOptions r;
+    r.resolution = b.eval_resolution;
+    return trainer::car_views(*car_model, prepared, estimator, r, avatars);
+  };
+  const fs::path car_own = car_folder / "eval_gt_body", car_estimated = car_folder / "eval";
+  const std::vector<Evaluation> evaluations = {
+      {"PIFu", pifu_folder / "eval", {pifuhd_folder},
+       [&] { return pifuhd_views(pifu_model, pifu_folder, trainer::FieldLevel::coarse); }},
+      {"PIFuHD", pifuhd_folder / "eval", {pifuhd_folder},
+       [&] { return pifuhd_views(pifuhd_model, pifuhd_folder, trainer::FieldLevel::fine); }},
+      {"CAR (estimated body)", car_estimated, {car_folder, body_folder},
+       [&] {
+         body_model.emplace(trainer::load_body_run(body_folder, torch::kCPU));
+         return car_views(&*body_model, car_estimated);
+       }},
+      {"CAR (own fit)", car_own, {car_folder}, [&] { return car_views(nullptr, car_own); }}};
+  std::vector<ModelResult> results;
+  for (const Evaluation& e : evaluations) {
+    timed("evaluate " + e.label, [&] {
+      bool trained = false;
+      for (const fs::path& run : e.runs) trained = trained || steps[run] > 0;
+      if (!trained && fs::exists(metrics_file(e.folder))) {
+        say("kept " + metrics_file(e.folder).string() + " (its runs are unchanged)");
+        results.push_back(read_model_result(e.label, metrics_file(e.folder)));
       } else {
-        results[spec->folder] = evaluate(*spec, run, dataset, o, b);
+        results.push_back(evaluate(e, dataset, o, b));
       }
     });
   }
-  write_table(o.out, results[pifu_run.folder], results[pifuhd_run.folder]);
+  write_demo_table(o.out, results);
   int drawn = 0;
   timed("contact sheet", [&] {
-    drawn = write_demo_sheet(o.out / "contact_sheet.png", trainer::PreparedDataset(dataset),
-                             o.out / pifuhd_run.folder / "eval", 0);
+    drawn = draw_sheet(o, dataset, {{"PIFuHD", pifuhd_folder / "eval"}, {"CAR", car_own}}, car_own);
   });
 
   std::printf("stage times (s, wall / CPU of all threads):");
   for (const auto& t : times) std::printf(" %s %.1f / %.1f,", t.stage.c_str(), t.wall, t.cpu);
   std::printf(" total %.1f / %.1f\n", seconds_since(start), cpu_seconds() - cpu_start);
   std::printf("results in %s: eval_table.md, eval_table.csv, contact_sheet.png (%d test subjects reconstructed), "
-              "synth/, dataset/, run_pifuhd/, run_pifu/ (each with loss_curves.png and eval/)\n",
+              "synth/, dataset/, run_pifuhd/ (after_coarse/: PIFu), run_car/, run_body/ (each with loss_curves.png and "
+              "its evaluations)\n",
               o.out.string().c_str(), drawn);
 }
 
@@ -395,14 +399,15 @@ void run_demo(const DemoOptions& o) {
 void add_demo(CLI::App& app, VerbAction& action) {
   auto o = std::make_shared<DemoOptions>();
   auto* verb = app.add_subcommand(
-      "demo", "PIFuHD end to end on the built-in figures: prepare, train PIFu and PIFuHD, evaluate, contact sheet");
+      "demo", "PIFuHD and CAR end to end on the built-in figures: prepare, train, evaluate, contact sheet");
   verb->add_option("--out", o->out, "Output folder (a killed demo rerun into it continues)")->capture_default_str();
   verb->add_option("--data", o->data, "Folder with figures/ (scripts/fetch-data) and split.json")->capture_default_str();
-  verb->add_option("--configs", o->configs, "Folder with tiny.yaml and tiny_pifu.yaml")->capture_default_str();
+  verb->add_option("--configs", o->configs, "Folder with tiny.yaml, car_tiny.yaml and body_net_tiny.yaml")->capture_default_str();
   verb->add_flag("--quick", o->quick,
                  "A much smaller budget (4 views, 64-point synthetic subjects, 2 steps per stage, 32^3 grid): for tests");
-  verb->add_option("--synthetic", o->synthetic, "Synthetic subjects (hifa synth) added to the training split")
-      ->check(CLI::NonNegativeNumber)
+  verb->add_option("--synthetic", o->synthetic,
+                   "Synthetic subjects (hifa synth) added to the training split: CAR and the body estimator train on them")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   verb->callback([&action, o] { action = [o] { run_demo(*o); }; });
 }

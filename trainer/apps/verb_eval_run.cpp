@@ -3,7 +3,8 @@
 // views) and their mean, and writes RUN/eval/metrics.{csv,json}, RUN/eval/views.csv (one row per
 // view) and the reconstructions RUN/eval/<subject>_<view>.obj with their normal maps (RUN/eval_coarse/
 // for --level coarse on a two-level model). A CAR run is evaluated in posed space with the body found in
-// each image by --body-run (RUN/eval/), or with the subjects' own fits (--gt-body: RUN/eval_gt_body/).
+// each image by --body-run (RUN/eval/), or with the subjects' own fits (--gt-body: RUN/eval_gt_body/);
+// each view's avatar (canonical.obj, weights.npy: hifa animate reposes it) goes to <subject>_<view>_avatar/ there.
 
 #include "eval_report.hpp"
 #include "progress.hpp"
@@ -59,7 +60,8 @@ std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, t
   std::optional<trainer::BodyRun> body;
   if (!options.body_run.empty()) body = trainer::load_body_run(options.body_run, device);
   options.eval.out = options.run / (options.gt_body ? "eval_gt_body" : "eval");
-  return evaluate_views(options, trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct));
+  return evaluate_views(options,
+                        trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct, options.eval.out));
 }
 
 void run_eval_run(EvalRunVerbOptions options) {

@@ -33,7 +33,7 @@ struct TrainVerbOptions {
   std::filesystem::path config, data, out;
   bool resume = false;
   std::string device = "cpu";
-  std::string stages;
+  std::string stages, snapshot_after;
   std::int64_t max_iterations = -1;
 };
 
@@ -51,9 +51,12 @@ void run_train_verb(const TrainVerbOptions& o) {
     throw Error("--device cuda", "this LibTorch has no CUDA or sees no GPU; use --device cpu");
   }
   t.device = o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  std::stringstream list(o.stages);
-  for (std::string s; std::getline(list, s, ',');) {
-    if (!s.empty()) t.stages.push_back(s);  // train() names a stage the model does not have
+  // train() names a stage the model does not have.
+  for (const auto& [text, names] : {std::pair{&o.stages, &t.stages}, std::pair{&o.snapshot_after, &t.snapshot_after}}) {
+    std::stringstream list(*text);
+    for (std::string s; std::getline(list, s, ',');) {
+      if (!s.empty()) names->push_back(s);
+    }
   }
   // LibTorch defaults to one thread here: use what the command was given (--threads, OMP_NUM_THREADS).
   torch::set_num_threads(KokkosRuntime::concurrency());
@@ -105,6 +108,9 @@ void add_train(CLI::App& app, VerbAction& action) {
   verb->add_option("--out", o->out, "Run folder: config.yaml, checkpoint.pt, losses.csv, loss_curves.png")->required();
   verb->add_flag("--resume", o->resume, "Continue the run in --out from its last checkpoint");
   verb->add_option("--device", o->device, "Where to train")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  verb->add_option("--snapshot-after", o->snapshot_after,
+                   "Comma-separated stages whose final model is also kept in RUN/after_<stage>/, a run folder of its own "
+                   "(e.g. coarse: a PIFuHD run's single-level PIFu, before the fine stage retrains the coarse level)");
   verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; car: normal,canonical; default: all)");
   verb->add_option("--max-iterations", o->max_iterations, "Stop each stage after this many steps (-1: the config's epochs)")
       ->check(CLI::Range(std::int64_t(-1), std::int64_t(1) << 62))

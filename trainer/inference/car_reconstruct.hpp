@@ -66,6 +66,9 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
 
 // DIR/canonical.obj, weights.npy (#V x K float32), posed.obj, body.json (a copy of fit_file),
 // normal_front.png and normal_back.png ((n + 1) / 2), each written atomically; creates DIR.
+// DIR/canonical.obj and DIR/weights.npy: the avatar hifa animate --mesh --weights reposes.
+void write_avatar(const std::filesystem::path& dir, const CarReconstruction& r);
+
 void write_car_reconstruction(const std::filesystem::path& dir, const CarReconstruction& r,
                               const std::filesystem::path& fit_file);
 

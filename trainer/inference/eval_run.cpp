@@ -86,16 +86,20 @@ ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options)
   };
 }
 
-ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options) {
-  return [&run, &dataset, body_run, options](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
+ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options,
+                            const std::filesystem::path& avatars) {
+  return [&run, &dataset, body_run, options, avatars](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
+    const auto posed = [&](CarReconstruction r) {
+      if (!avatars.empty()) write_avatar(avatars / (item.subject + "_" + dataset.view_name(item.view) + "_avatar"), r);
+      r.canonical.mesh = std::move(r.posed);
+      return std::move(r.canonical);
+    };
     if (body_run == nullptr) {
       const auto own = dataset.body_fit(item.subject);
       if (!own) throw Error(item.subject, "has no body fit (--gt-body needs the subjects' own fits)");
       Mat4<float> to_view = Mat4<float>::Identity();
       to_view.topLeftCorner<3, 3>() = dataset.subject_to_view(item);
-      CarReconstruction r = reconstruct_car(run, maps.image, own->fit, to_view * own->posed_to_normalized, options, truth);
-      r.canonical.mesh = std::move(r.posed);
-      return std::move(r.canonical);
+      return posed(reconstruct_car(run, maps.image, own->fit, to_view * own->posed_to_normalized, options, truth));
     }
     // The body from the image: the fit reads the CAR run's normal maps (or the given ones) at the image's size.
     torch::Tensor front, back;
@@ -115,9 +119,7 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
     }
     const ImageBody body = body_from_image(*body_run, maps.image, image_tensor(maps.mask)[0], front, back);
     const prepare::BodyFit fit = view_body_fit(body.fit.body, body_run->body_model);
-    CarReconstruction r = reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, truth);
-    r.canonical.mesh = std::move(r.posed);
-    return std::move(r.canonical);
+    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, truth));
   };
 }
 

@@ -71,8 +71,10 @@ struct ViewEvaluation {
 using ViewReconstructor = std::function<Reconstruction(const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth)>;
 
 ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options);
-// body_run null: the subjects' own fits (an error names a subject without one).
-ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options);
+// body_run null: the subjects' own fits (an error names a subject without one). `avatars` set:
+// each view's animatable avatar is also kept, AVATARS/<subject>_<view>_avatar/ (write_avatar).
+ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options,
+                            const std::filesystem::path& avatars = {});
 
 // Throws hifa::Error for the problems named above; `done` is called after each view.
 std::vector<ViewEvaluation> evaluate_run(const ViewReconstructor& reconstruct_view, const EvalRunOptions& options,

@@ -3,6 +3,7 @@
 #include "config/factory.hpp"
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
+#include "train/checkpoint.hpp"
 
 #include <sstream>
 #include <system_error>
@@ -120,14 +121,7 @@ RunModel load_run_model(const fs::path& run, torch::Device device) {
 }
 
 void save_run_model(const fs::path& run, const Config& config, PIFuHD& model) {
-  std::error_code ec;
-  fs::create_directories(run, ec);
-  if (ec) throw Error(run.string(), "cannot create the run folder: " + ec.message());
-  write_file_atomically(run / "config.yaml", [&](std::ostream& os) { os << config.text; });
-  torch::serialize::OutputArchive archive, model_archive;
-  model->save(model_archive);
-  archive.write("model", model_archive);
-  write_file_atomically(run / "checkpoint.pt", [&](std::ostream& os) { archive.save_to(os); });
+  write_model_only(run, config, *model);
 }
 
 }  // namespace hifa::trainer

@@ -6,17 +6,20 @@ namespace hifa::trainer {
 namespace F = torch::nn::functional;
 
 PIFuHDImpl::PIFuHDImpl(PIFuHDOptions o) : options_(std::move(o)) {
+  // The fine level is made last: its random initialisation then leaves the coarse level's and the
+  // normal nets' as in a single-level model of the same config, so a PIFuHD run's model after its
+  // coarse stage is the PIFu run's (train/checkpoint.hpp, snapshot_folder).
   coarse = register_module("coarse", PIFuLevel(PIFuLevelOptions{options_.coarse, 0, false}));
+  if (options_.normal_net.type != "none") {
+    normal_front = register_module("netF", NormalNet(options_.normal_net));
+    normal_back = register_module("netB", NormalNet(options_.normal_net));
+  }
   if (options_.fine) {
     const MlpConfig& cm = options_.coarse.mlp;
     if (cm.omega_layer < 0) throw Error("PIFuHD", "the fine level needs Omega: set model.coarse.mlp.omega_layer");
     const int omega = cm.widths[std::size_t(cm.omega_layer) + 1];
     // The public fine level tests only x, y against the box (it trains on crops).
     fine = register_module("fine", PIFuLevel(PIFuLevelOptions{*options_.fine, omega, true}));
-  }
-  if (options_.normal_net.type != "none") {
-    normal_front = register_module("netF", NormalNet(options_.normal_net));
-    normal_back = register_module("netB", NormalNet(options_.normal_net));
   }
 }
 

@@ -20,6 +20,7 @@
 #include <optional>
 #endif
 
+#include <algorithm>
 #include <cstdio>
 #include <system_error>
 
@@ -125,7 +126,8 @@ Json CanonicalData::write(const ScanSource& scan, const NormalizedScan& s, std::
     copy_through(scan.body, body_file);
     out["body"] = body_file.filename().string();
     out["body_source"] = "given";
-  } else if (options_.fit_body) {
+  } else if (options_.fit_body && (options_.fit_only.empty() || std::find(options_.fit_only.begin(), options_.fit_only.end(),
+                                                                           scan.name) != options_.fit_only.end())) {
     body_file = folder / "body.json";
     write_json(body_file, cached_or_new_fit(options_, layout_, scan, s, seed));
     out["body"] = "body.json";
@@ -139,7 +141,10 @@ Json CanonicalData::write(const ScanSource& scan, const NormalizedScan& s, std::
     out["canonical_missing"] = why;
     return out;
   };
-  if (body_file.empty()) return missing("no body fit: no body file beside the scan and no --fit-body");
+  if (body_file.empty()) {
+    return missing(options_.fit_body ? "no body fit: no body file beside the scan, and not among the scans to fit"
+                                     : "no body fit: no body file beside the scan and no --fit-body");
+  }
   if (!is_body_fit_file(body_file)) return missing("the body file is not a hifa-body-fit JSON (copied untouched)");
 #ifdef HIFA_PREPARE_WITH_BODY
   const BodyFit fit = read_body_fit(body_file);

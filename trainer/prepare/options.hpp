@@ -50,6 +50,9 @@ struct PrepareOptions {
   // subject with a fit needs it (docs/dataset.md). Loaded when the first such subject comes.
   std::filesystem::path body_model = "data/body/open_body.npz";
   BodyFitter fit_body;                // set: fit every scan without a body file (cached per scan)
+  // Non-empty: fit_body fits only the scans of these names (a fit costs ~30 s: hifa demo fits only
+  // its test figures, for the evaluation with their own fits).
+  std::vector<std::string> fit_only;
   // Set (from a signal handler) to stop after the view in progress; the subject in progress is lost.
   const std::atomic<bool>* interrupt = nullptr;
 };

@@ -156,6 +156,7 @@ Json options_json(const PrepareOptions& o) {
   j["lighting"] = o.lighting ? Json({{"model", "sh-prt"}, {"rays", prt_rays}}) : Json("albedo");
   j["body_model"] = o.body_model.stem().string();
   j["fit_body"] = bool(o.fit_body);
+  if (!o.fit_only.empty()) j["fit_only"] = o.fit_only;  // absent otherwise: datasets from before keep their options
   return j;
 }
 

@@ -40,6 +40,21 @@ std::string generator_key(torch::Device device) { return "rng_" + c10::DeviceTyp
 std::filesystem::path checkpoint_file(const std::filesystem::path& run) { return run / "checkpoint.pt"; }
 std::filesystem::path config_file(const std::filesystem::path& run) { return run / "config.yaml"; }
 
+std::filesystem::path snapshot_folder(const std::filesystem::path& run, const std::string& stage) {
+  return run / ("after_" + stage);
+}
+
+void write_model_only(const std::filesystem::path& folder, const Config& config, torch::nn::Module& model) {
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) throw Error(folder.string(), "cannot create the folder: " + ec.message());
+  write_run_config(folder, config);
+  torch::serialize::OutputArchive archive, model_archive;
+  model.save(model_archive);
+  archive.write("model", model_archive);
+  write_file_atomically(checkpoint_file(folder), [&](std::ostream& os) { archive.save_to(os); });
+}
+
 void write_run_config(const std::filesystem::path& run, const Config& config) {
   write_file_atomically(config_file(run), [&](std::ostream& os) { os << config.text; });
 }

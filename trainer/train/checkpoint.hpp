@@ -59,6 +59,17 @@ void check_run_config(const std::filesystem::path& run, const Config& config);
 void write_checkpoint(const std::filesystem::path& run, const Config& config, torch::nn::Module& model,
                       const NamedOptimizers& optimizers, const TrainState& state, torch::Device device);
 
+// RUN/after_<stage>/: the model as a finished stage left it, kept by hifa train --snapshot-after
+// because a later stage changes it (PIFuHD's fine stage retrains the coarse level). A run folder of
+// its own -- RUN's config.yaml and a checkpoint.pt with only the "model" entry -- that inference
+// loads like any run: eval-run --run RUN/after_coarse --level coarse is the single-level PIFu of
+// the same config and seed (tests/trainer/test_snapshot.cpp).
+std::filesystem::path snapshot_folder(const std::filesystem::path& run, const std::string& stage);
+
+// Writes FOLDER/config.yaml (config.text) and FOLDER/checkpoint.pt holding only the "model"
+// sub-archive, each atomically; creates FOLDER.
+void write_model_only(const std::filesystem::path& folder, const Config& config, torch::nn::Module& model);
+
 // Restores model, optimizers and generators from RUN/checkpoint.pt (tensors onto `device`); the
 // model and optimizers must be built from the same config, which must equal the checkpoint's.
 TrainState read_checkpoint(const std::filesystem::path& run, const Config& config, torch::nn::Module& model,

@@ -93,6 +93,10 @@ BatchSource loader_source(const ViewLoader& loader, int workers) {
 void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events) {
   const std::unique_ptr<ModelTrainer> trainer = make_trainer(config, options.device);
   const std::vector<StageSpec> stages = chosen_stages(*trainer, config, options.stages);
+  for (const std::string& name : options.snapshot_after) find_stage(trainer->stages(), name, config.source);
+  const auto snapshot_wanted = [&](const std::string& stage) {
+    return std::find(options.snapshot_after.begin(), options.snapshot_after.end(), stage) != options.snapshot_after.end();
+  };
   const std::vector<std::string> columns = trainer->log_columns();
   prepare_run_folder(options.run);
   if (options.resume) {
@@ -125,7 +129,8 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
     const std::string& stage = spec.name;
     const int index = stage_index(*trainer, stage, config.source);
     if (index < at) {
-      say(events, stage + " stage: skipped, the run is already at the " + state.stage + " stage");
+      say(events, stage + " stage: skipped, the run is already at the " + state.stage + " stage" +
+                      (snapshot_wanted(stage) && !fs::exists(snapshot_folder(options.run, stage)) ? " (too late for its snapshot)" : ""));
       continue;
     }
     if (index > at) {
@@ -197,6 +202,11 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
       }
       const std::string fallback = fallback_line(spec, state.epoch - (state.index == 0 ? 1 : 0), items, fallbacks);
       if (!fallback.empty()) say(events, fallback);
+    }
+    // At the stage's end, also on a resume whose checkpoint was the stage's last: the model is the
+    // stage's final one either way (a run killed before this line retrains nothing).
+    if (snapshot_wanted(stage)) {
+      write_model_only(snapshot_folder(options.run, stage), config, trainer->module());
     }
     if (events.stage_end) events.stage_end(spec);
   }

@@ -63,6 +63,7 @@ struct TrainOptions {
   torch::Device device = torch::kCPU;
   std::vector<std::string> stages;     // empty: all the model has
   std::int64_t max_iterations = -1;    // per stage; -1: no limit
+  std::vector<std::string> snapshot_after;  // stages whose end model is kept in RUN/after_<stage>/ (checkpoint.hpp)
   const std::atomic<bool>* interrupt = nullptr;  // set: checkpoint after the current step and stop
 };
 
