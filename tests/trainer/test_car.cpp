@@ -25,6 +25,7 @@
 #include <Eigen/Geometry>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -49,18 +50,23 @@ Config tiny_car_config(const fs::path& body, bool augment) {
 
 torch::Tensor tensor_of(const Vec3f& v) { return torch::tensor({v.x(), v.y(), v.z()}); }
 
-// A tube of radius r along +x from the origin, `segments` around, two rings.
-TriMeshf tube(float length, float r, int segments) {
+// A tube of radius r along +x from the origin, `segments` around, `rings` rings (open ends).
+TriMeshf tube(float length, float r, int segments, int rings = 2) {
   TriMeshf m;
-  m.vertices.resize(2 * segments, 3);
-  m.faces.resize(2 * segments, 3);
-  for (int s = 0; s < segments; ++s) {
-    const float a = 2 * float(M_PI) * float(s) / float(segments);
-    m.vertices.row(s) << 0, r * std::cos(a), r * std::sin(a);
-    m.vertices.row(segments + s) << length, r * std::cos(a), r * std::sin(a);
-    const int n = (s + 1) % segments;
-    m.faces.row(2 * s) << s, segments + n, segments + s;  // outward
-    m.faces.row(2 * s + 1) << s, n, segments + n;
+  m.vertices.resize(rings * segments, 3);
+  m.faces.resize(2 * (rings - 1) * segments, 3);
+  for (int k = 0; k < rings; ++k) {
+    for (int s = 0; s < segments; ++s) {
+      const float a = 2 * float(M_PI) * float(s) / float(segments);
+      m.vertices.row(k * segments + s) << length * float(k) / float(rings - 1), r * std::cos(a), r * std::sin(a);
+    }
+  }
+  for (int k = 0; k + 1 < rings; ++k) {
+    for (int s = 0; s < segments; ++s) {
+      const int n = (s + 1) % segments, here = k * segments, next = (k + 1) * segments;
+      m.faces.row(2 * (k * segments + s)) << here + s, next + n, next + s;  // outward
+      m.faces.row(2 * (k * segments + s) + 1) << here + s, here + n, next + n;
+    }
   }
   return m;
 }
@@ -109,6 +115,44 @@ TEST_CASE("the canonical normal of a point on a twisted limb is its rest-pose no
     // The body faces where the posed limb's surface faces (the tube is a 64-gon: within its facets).
     CHECK(Vec3f(s.body_normal.row(i)).dot(posed_normal) > std::cos(float(M_PI) / 64 + 1e-3f));
   }
+}
+
+TEST_CASE("unpose carries posed points back to their canonical place with the posed body's weights", "[car]") {
+  // A tube bending at its middle: joint 1 turns the far half by 0.8 rad about z, the weights blend
+  // from joint 0 to joint 1 along x, and the view frame scales, turns and shifts.
+  prepare::FittedBody body;
+  body.rest = tube(1.0f, 0.1f, 32, 11);
+  Mat4<float> a1 = Mat4<float>::Identity();
+  a1.topLeftCorner<3, 3>() = Eigen::AngleAxisf(0.8f, Vec3f::UnitZ()).toRotationMatrix();
+  a1.topRightCorner<3, 1>() = Vec3f(0.5f, 0, 0) - a1.topLeftCorner<3, 3>() * Vec3f(0.5f, 0, 0);  // about x = 0.5
+  body.skinning = {Mat4<float>::Identity(), a1};
+  body.weights = RowMatrixX<float>::Zero(body.rest.vertex_count(), 2);
+  body.posed = body.rest;
+  for (Eigen::Index i = 0; i < body.rest.vertex_count(); ++i) {
+    const float w = std::clamp((body.rest.vertices(i, 0) - 0.3f) / 0.4f, 0.0f, 1.0f);
+    body.weights(i, 0) = 1 - w;
+    body.weights(i, 1) = w;
+    const Mat4<float> blend = (1 - w) * body.skinning[0] + w * a1;
+    body.posed.vertices.row(i) = (blend * body.rest.vertex(i).homogeneous()).head<3>().transpose();
+  }
+  body.rest_root = Vec3f(0.05f, 0, 0);
+  Mat4<float> to_view = Mat4<float>::Identity();
+  to_view.topLeftCorner<3, 3>() = 0.8f * Eigen::AngleAxisf(0.4f, Vec3f::UnitY()).toRotationMatrix();
+  to_view.topRightCorner<3, 1>() = Vec3f(0.1f, 0.2f, -0.3f);
+  const CanonicalSkinner skinner(body);
+  // The body's own vertices: their nearest rest and posed points are themselves.
+  RowMatrix3<float> canonical(body.rest.vertex_count(), 3);
+  for (Eigen::Index i = 0; i < canonical.rows(); ++i) canonical.row(i) = body.rest.vertices.row(i) - body.rest_root.transpose();
+  const CanonicalSkinning s = skinner.skin(canonical, to_view);
+  RowMatrix3<float> frame(canonical.rows(), 3);
+  for (Eigen::Index i = 0; i < canonical.rows(); ++i) {
+    const Eigen::Map<const Eigen::Matrix<float, 3, 4, Eigen::RowMajor>> blend(s.blend.row(i).data());
+    frame.row(i) = (blend * canonical.row(i).transpose().homogeneous()).transpose();
+  }
+  const RowMatrix3<float> back = skinner.unpose(frame, to_view);
+  CHECK((back - canonical).cwiseAbs().maxCoeff() < 1e-4f);
+  // A point of the bent half moved by the bend, not by the straight half's identity.
+  CHECK((frame.row(canonical.rows() - 1) - canonical.row(canonical.rows() - 1)).norm() > 0.1f);
 }
 
 TEST_CASE("the LibTorch blends equal the toolkit's LBS warper on random weights and affine bones", "[car]") {

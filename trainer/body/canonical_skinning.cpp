@@ -15,6 +15,7 @@ using Host = Kokkos::HostSpace;
 
 struct CanonicalSkinner::Impl {
   SurfaceWeights<Host> surface;
+  SurfaceWeights<Host> posed_surface;  // the same weights on the posed body, for unpose
   std::vector<Mat4<float>> skinning;  // A_k, rest -> posed body metres
   RowMatrix3<float> face_normals;     // the posed body's, unit
 };
@@ -34,8 +35,9 @@ CanonicalSkinner::CanonicalSkinner(const prepare::FittedBody& body) : rest_root_
     const Vec3f c = body.posed.vertices.row(body.posed.faces(f, 2)).transpose();
     normals.row(f) = (b - a).cross(c - a).normalized().transpose();
   }
-  impl_ = std::make_unique<Impl>(Impl{SurfaceWeights<Host>(Kokkos::DefaultHostExecutionSpace(), body.rest, body.weights),
-                                      body.skinning, std::move(normals)});
+  const Kokkos::DefaultHostExecutionSpace space;
+  impl_ = std::make_unique<Impl>(Impl{SurfaceWeights<Host>(space, body.rest, body.weights),
+                                      SurfaceWeights<Host>(space, body.posed, body.weights), body.skinning, std::move(normals)});
 }
 
 CanonicalSkinner::~CanonicalSkinner() = default;
@@ -49,11 +51,12 @@ struct Nearest {
   ClosestPoints<Host> closest;
 };
 
-Nearest nearest(const SurfaceWeights<Host>& surface, const RowMatrix3<float>& points, const Vec3f& rest_root) {
-  if (!points.allFinite()) throw Error("CanonicalSkinner", "a canonical point is not finite");
+// The nearest point on `surface` of each point + offset.
+Nearest nearest(const SurfaceWeights<Host>& surface, const RowMatrix3<float>& points, const Vec3f& offset) {
+  if (!points.allFinite()) throw Error("CanonicalSkinner", "a point is not finite");
   const Kokkos::DefaultHostExecutionSpace space;
   const auto n = std::size_t(points.rows());
-  RowMatrix3<float> absolute = points.rowwise() + rest_root.transpose();
+  RowMatrix3<float> absolute = points.rowwise() + offset.transpose();
   Nearest out{Kokkos::View<float**, Kokkos::LayoutRight, Host>("hifa::canonical_skinning::weights", n,
                                                               std::size_t(surface.joint_count())),
               ClosestPoints<Host>::allocate(space, n)};
@@ -100,6 +103,22 @@ CanonicalSkinning CanonicalSkinner::skin(const RowMatrix3<float>& points, const 
     }
     const Vec3f face_normal = impl_->face_normals.row(near.closest.face(std::size_t(i))).transpose();
     out.body_normal.row(i) = (m * face_normal).normalized().transpose();
+  }
+  return out;
+}
+
+RowMatrix3<float> CanonicalSkinner::unpose(const RowMatrix3<float>& points, const Mat4<float>& posed_to_frame) const {
+  const Mat4<float> frame_to_posed = posed_to_frame.inverse();
+  RowMatrix3<float> posed = (points * frame_to_posed.topLeftCorner<3, 3>().transpose()).rowwise() +
+                            frame_to_posed.topRightCorner<3, 1>().transpose();
+  const Nearest near = nearest(impl_->posed_surface, posed, Vec3f::Zero());
+  RowMatrix3<float> out(points.rows(), 3);
+  for (Eigen::Index i = 0; i < points.rows(); ++i) {
+    Mat4<float> blend = Mat4<float>::Zero();
+    for (std::size_t k = 0; k < impl_->skinning.size(); ++k) blend += near.weights(std::size_t(i), k) * impl_->skinning[k];
+    const Vec3f rest = blend.topLeftCorner<3, 3>().inverse() * (posed.row(i).transpose() - blend.topRightCorner<3, 1>());
+    if (!rest.allFinite()) throw Error("CanonicalSkinner", "point " + std::to_string(i) + "'s blended transform is singular");
+    out.row(i) = (rest - rest_root_).transpose();
   }
   return out;
 }

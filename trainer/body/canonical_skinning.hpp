@@ -49,6 +49,11 @@ class CanonicalSkinner {
   // not tear there.
   RowMatrixX<float> diffused_weights(const RowMatrix3<float>& points, const AABBf& box, int resolution) const;
 
+  // Inverse LBS: frame points (N x 3) back to canonical (root-relative) coordinates with the weights
+  // of the nearest point of the posed body -- the only weights a posed point has (ICON and CAR carry
+  // posed detail back so); exact for points skin() sent out whose nearest body point is the same.
+  RowMatrix3<float> unpose(const RowMatrix3<float>& points, const Mat4<float>& posed_to_frame) const;
+
   const Vec3f& rest_root() const { return rest_root_; }
 
  private:

@@ -126,6 +126,40 @@ struct CarConfig {
   double sdf_weight = 1.0;             // |f − sdf| on the near-surface and uniform samples
 };
 
+// CAR's posed-space refinement (Liao et al. CVPR 2023, section 3.3; trainer/refine/refiner.hpp):
+// an SDF MLP over view-frame points, optimised per image against the predicted normal maps.
+struct RefineConfig {
+  SdfMlpConfig sdf = [] {
+    SdfMlpConfig s;
+    s.widths = {256, 256, 256, 256};
+    s.skip = 2;
+    return s;
+  }();
+  int iterations = 300;
+  double lr = 1e-4;                     // Adam (β1 0.9)
+  int surface_points = 8192;            // on the current zero level set, where the maps speak
+  int anchor_points = 8192;             // on the posed CAR mesh, where they do not
+  int space_points = 4096;              // eikonal samples around the surface
+  int reproject_every = 10;             // surface points moved onto the zero level set every this many steps
+  double normal_weight = 1.0;           // ‖∇g/‖∇g‖ − n_map‖ at surface points a map sees
+  double anchor_weight = 1.0;           // |g| at mesh points no map sees (occluded, sides, outside the mask)
+  double seen_anchor_weight = 0.1;      // |g| at mesh points a map sees: keeps the depth the normals leave free
+  double eikonal_weight = 0.1;          // (‖∇g‖ − 1)²
+  double visibility_tolerance = 0.03;   // view units: a point is seen by a map within this of its depth
+  double band = 0.05;                   // view units: spread of the eikonal samples around the mesh
+};
+
+// CAR's hypernetwork (section 3.4; trainer/models/hyper_net.hpp, refine/meta_learning.hpp): a posed
+// body in, the refinement MLP's tensors out, meta-learned so a few steps fit a body's SDF.
+struct HyperConfig {
+  std::vector<int> encoder_widths = {64, 128, 256};  // PointNet's shared per-point MLP; the last is the code
+  int head_width = 256;                 // each emitted tensor's head: code -> head_width -> the tensor
+  double last_layer_scale = 0.1;        // the heads' last layers start ×0.1 (the public CAR code's)
+  int body_points = 2048;               // samples of the posed body the encoder reads (xyz, normal)
+  int inner_steps = 2;                  // first-order inner SGD steps per task (the public CAR code's)
+  double inner_lr = 0.01;
+};
+
 struct LossConfig {
   std::string type = "extended_bce";   // extended_bce (PIFuHD eq. 4) | bce (unweighted)
 };

@@ -31,20 +31,41 @@ SdfMlpImpl::SdfMlpImpl(const SdfMlpConfig& config, int in_channels) : config_(co
     }
     layers.push_back(register_module("layer" + std::to_string(l), layer));
   }
-  activation = register_module("activation", torch::nn::Softplus(torch::nn::SoftplusOptions().beta(config.softplus_beta)));
 }
 
 torch::Tensor SdfMlpImpl::forward(const torch::Tensor& input) {
+  SdfMlpParameters own;
+  for (const auto& layer : layers) {
+    own.weights.push_back(layer->weight);
+    own.biases.push_back(layer->bias);
+  }
+  return forward(own, input);
+}
+
+torch::Tensor SdfMlpImpl::forward(const SdfMlpParameters& parameters, const torch::Tensor& input) const {
   if (input.size(-1) != in_channels_) {
     throw Error("SdfMlp", "input has " + std::to_string(input.size(-1)) + " channels, expected " + std::to_string(in_channels_));
+  }
+  if (parameters.weights.size() != layers.size() || parameters.biases.size() != layers.size()) {
+    throw Error("SdfMlp", "given " + std::to_string(parameters.weights.size()) + " weights and " +
+                              std::to_string(parameters.biases.size()) + " biases for " + std::to_string(layers.size()) + " layers");
   }
   torch::Tensor h = input;
   for (std::size_t l = 0; l < layers.size(); ++l) {
     if (int(l) == config_.skip) h = torch::cat({h, input}, -1) / std::sqrt(2.0);
-    h = layers[l]->forward(h);
-    if (l + 1 < layers.size()) h = activation->forward(h);
+    h = torch::nn::functional::linear(h, parameters.weights[l], parameters.biases[l]);
+    if (l + 1 < layers.size()) h = torch::nn::functional::softplus(h, torch::nn::functional::SoftplusFuncOptions().beta(config_.softplus_beta));
   }
   return h;
+}
+
+SdfMlpParameters SdfMlpImpl::parameters_copy() const {
+  SdfMlpParameters out;
+  for (const auto& layer : layers) {
+    out.weights.push_back(layer->weight.detach().clone());
+    out.biases.push_back(layer->bias.detach().clone());
+  }
+  return out;
 }
 
 torch::Tensor positional_encoding(const torch::Tensor& points, int frequencies) {

@@ -25,9 +25,20 @@
 
 namespace hifa::trainer {
 
+// The MLP's tensors by layer: weight l is out x in, bias l is out (torch::nn::Linear's layout).
+struct SdfMlpParameters {
+  std::vector<torch::Tensor> weights, biases;
+};
+
 struct SdfMlpImpl : torch::nn::Module {
   SdfMlpImpl(const SdfMlpConfig& config, int in_channels);
   torch::Tensor forward(const torch::Tensor& input);
+
+  // The same function with other tensors in the layers' places: CAR's refinement optimises the
+  // tensors a hypernetwork emits (refine/). Shapes must be the module's.
+  torch::Tensor forward(const SdfMlpParameters& parameters, const torch::Tensor& input) const;
+  // Copies of the layers' tensors, detached.
+  SdfMlpParameters parameters_copy() const;
 
   int in_channels() const { return in_channels_; }
 
@@ -36,7 +47,6 @@ struct SdfMlpImpl : torch::nn::Module {
  private:
   SdfMlpConfig config_;
   int in_channels_;
-  torch::nn::Softplus activation{nullptr};
 };
 TORCH_MODULE(SdfMlp);
 
