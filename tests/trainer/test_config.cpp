@@ -228,3 +228,30 @@ TEST_CASE("configs/car.yaml is the public CAR code's canonical model and car_tin
   CHECK_THROWS_WITH(CarNet(parse_config(replace(text, "in_channels: 9", "in_channels: 3"), "c.yaml")),
                     Catch::Contains("car.encoder.in_channels must be 9"));
 }
+
+TEST_CASE("configs/hyper.yaml and hyper_tiny.yaml are hypernetwork runs holding the refinement's settings") {
+  const Config big = load_config(configs + "hyper.yaml");
+  REQUIRE(big.hyper);
+  REQUIRE(big.refine);
+  CHECK(big.model_type == "hyper");
+  CHECK(big.hyper->inner_steps == 2);  // the public CAR code's first-order inner loop
+  CHECK(big.hyper->inner_lr == 0.01);
+  CHECK(big.hyper->last_layer_scale == 0.1);
+  CHECK(big.refine->sdf.widths == std::vector<int>(4, 256));
+  CHECK(big.normal_net.type == "none");
+  const Config tiny = load_config(configs + "hyper_tiny.yaml");
+  REQUIRE(tiny.refine);
+  CHECK(tiny.refine->sdf.widths == std::vector<int>(4, 128));
+  std::ifstream in(configs + "hyper_tiny.yaml");
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  CHECK_THROWS_WITH(parse_config(replace(text, "band: 0.05", "band: 0"), "h.yaml"),
+                    Catch::Contains("h.yaml") && Catch::Contains("'refine.band' must be > 0"));
+  CHECK_THROWS_WITH(parse_config(replace(text, "inner_lr: 0.01", "inner_lr: 0.01\n  outer_lr: 1"), "h.yaml"),
+                    Catch::Contains("unknown key 'hyper.outer_lr'"));
+  CHECK_THROWS_WITH(parse_config(replace(text, "type: none", "type: pix2pixhd_global"), "h.yaml"),
+                    Catch::Contains("normal_net.type") && Catch::Contains("none for model.type hyper"));
+  std::ifstream car_in(configs + "car_tiny.yaml");
+  const std::string car(std::istreambuf_iterator<char>(car_in), {});
+  CHECK_THROWS_WITH(parse_config(car + "refine:\n  iterations: 3\n", "c.yaml"),
+                    Catch::Contains("'refine' is given but model.type is 'car'"));
+}

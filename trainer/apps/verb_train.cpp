@@ -11,6 +11,7 @@
 #include "verbs.hpp"
 
 #include "config/config.hpp"
+#include "data/body_tasks.hpp"
 #include "data/view_loader.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
@@ -63,8 +64,18 @@ void run_train_verb(const TrainVerbOptions& o) {
   // Every step frees and reallocates the same large tensors: keep them in the heap (runtime/heap.hpp).
   trainer::keep_freed_memory();
 
-  const trainer::ViewLoader loader(o.data, config, "train");
-  const trainer::BatchSource source = trainer::loader_source(loader, config.train.workers);
+  // A hypernetwork trains on bodies it poses itself (data/body_tasks.hpp); every other model on a dataset.
+  const bool tasks_only = config.model_type == "hyper";
+  if (!tasks_only && o.data.empty()) throw Error("hifa train", "--data is required (a dataset written by hifa prepare)");
+  std::optional<trainer::ViewLoader> loader;
+  std::optional<trainer::BodyTasks> tasks;
+  if (tasks_only) {
+    tasks.emplace(config);
+  } else {
+    loader.emplace(o.data, config, "train");
+  }
+  const trainer::BatchSource source =
+      tasks_only ? trainer::task_source(*tasks) : trainer::loader_source(*loader, config.train.workers);
 
   std::optional<Progress> progress;
   std::vector<std::string> summary;
@@ -94,8 +105,10 @@ void run_train_verb(const TrainVerbOptions& o) {
   trainer::train(config, source, t, events);
   std::string done;
   for (const auto& s : summary) done += (done.empty() ? "" : ", ") + s;
-  std::printf("trained %s on %s (%lld items): %s; wrote checkpoint.pt, losses.csv, loss_curves.png\n",
-              o.out.string().c_str(), o.data.string().c_str(), static_cast<long long>(loader.items()), done.c_str());
+  const std::string on = tasks_only ? std::to_string(tasks->per_epoch()) + " posed bodies per epoch"
+                                    : o.data.string() + " (" + std::to_string(loader->items()) + " items)";
+  std::printf("trained %s on %s: %s; wrote checkpoint.pt, losses.csv, loss_curves.png\n", o.out.string().c_str(), on.c_str(),
+              done.c_str());
 }
 
 }  // namespace
@@ -104,14 +117,14 @@ void add_train(CLI::App& app, VerbAction& action) {
   auto o = std::make_shared<TrainVerbOptions>();
   auto* verb = app.add_subcommand("train", "Train a model's stages on a prepared dataset (PIFuHD/PIFu, the body estimator, CAR's canonical model)");
   verb->add_option("--config", o->config, "Model and training config (configs/*.yaml); with --resume default RUN/config.yaml");
-  verb->add_option("--data", o->data, "Dataset folder written by hifa prepare")->required();
+  verb->add_option("--data", o->data, "Dataset folder written by hifa prepare (not for model.type hyper, which poses its own bodies)");
   verb->add_option("--out", o->out, "Run folder: config.yaml, checkpoint.pt, losses.csv, loss_curves.png")->required();
   verb->add_flag("--resume", o->resume, "Continue the run in --out from its last checkpoint");
   verb->add_option("--device", o->device, "Where to train")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
   verb->add_option("--snapshot-after", o->snapshot_after,
                    "Comma-separated stages whose final model is also kept in RUN/after_<stage>/, a run folder of its own "
                    "(e.g. coarse: a PIFuHD run's single-level PIFu, before the fine stage retrains the coarse level)");
-  verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; car: normal,canonical; default: all)");
+  verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; car: normal,canonical; hyper: hyper; default: all)");
   verb->add_option("--max-iterations", o->max_iterations, "Stop each stage after this many steps (-1: the config's epochs)")
       ->check(CLI::Range(std::int64_t(-1), std::int64_t(1) << 62))
       ->capture_default_str();

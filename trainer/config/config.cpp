@@ -278,17 +278,30 @@ void read_body_net(Section s, BodyNetConfig& b) {
   }
 }
 
+void read_sdf_mlp(Section sdf, SdfMlpConfig& c) {
+  sdf.read("widths", c.widths);
+  sdf.read("skip", c.skip);
+  sdf.read("softplus_beta", c.softplus_beta);
+  sdf.read("init_radius", c.init_radius);
+  sdf.read("frequencies", c.frequencies);
+  sdf.finish();
+  if (c.widths.size() < 2) sdf.fail(sdf.full("widths"), "needs at least two hidden layers");
+  for (int w : c.widths) check_min(sdf, "widths", w, 1);
+  const int hidden = int(c.widths.size());
+  if (c.skip < 1 || c.skip >= hidden) {
+    sdf.fail(sdf.full("skip"),
+             "must be a hidden layer index in [1, " + std::to_string(hidden - 1) + "], got " + std::to_string(c.skip));
+  }
+  if (!(c.softplus_beta > 0)) sdf.fail(sdf.full("softplus_beta"), "must be > 0");
+  if (!(c.init_radius > 0)) sdf.fail(sdf.full("init_radius"), "must be > 0");
+  check_min(sdf, "frequencies", c.frequencies, 0);
+}
+
 void read_car(Section s, CarConfig& c) {
   s.read("body_model", c.body_model);
   s.read("image_size", c.image_size);
   read_encoder(s.child("encoder"), c.encoder);
-  Section sdf = s.child("sdf");
-  sdf.read("widths", c.sdf.widths);
-  sdf.read("skip", c.sdf.skip);
-  sdf.read("softplus_beta", c.sdf.softplus_beta);
-  sdf.read("init_radius", c.sdf.init_radius);
-  sdf.read("frequencies", c.sdf.frequencies);
-  sdf.finish();
+  read_sdf_mlp(s.child("sdf"), c.sdf);
   s.read("surface_weight", c.surface_weight);
   s.read("off_surface_weight", c.off_surface_weight);
   s.read("normal_weight", c.normal_weight);
@@ -297,20 +310,63 @@ void read_car(Section s, CarConfig& c) {
   s.finish();
   check_body_model(s, c.body_model);
   check_min(s, "image_size", c.image_size, 16);
-  if (c.sdf.widths.size() < 2) sdf.fail(sdf.full("widths"), "needs at least two hidden layers");
-  for (int w : c.sdf.widths) check_min(sdf, "widths", w, 1);
-  const int hidden = int(c.sdf.widths.size());
-  if (c.sdf.skip < 1 || c.sdf.skip >= hidden) {
-    sdf.fail(sdf.full("skip"),
-             "must be a hidden layer index in [1, " + std::to_string(hidden - 1) + "], got " + std::to_string(c.sdf.skip));
-  }
-  if (!(c.sdf.softplus_beta > 0)) sdf.fail(sdf.full("softplus_beta"), "must be > 0");
-  if (!(c.sdf.init_radius > 0)) sdf.fail(sdf.full("init_radius"), "must be > 0");
-  check_min(sdf, "frequencies", c.sdf.frequencies, 0);
   for (auto [k, v] : {std::pair{"surface_weight", c.surface_weight}, {"off_surface_weight", c.off_surface_weight},
                       {"normal_weight", c.normal_weight}, {"eikonal_weight", c.eikonal_weight},
                       {"sdf_weight", c.sdf_weight}}) {
     check_min(s, k, v, 0);
+  }
+}
+
+void read_hyper(Section s, HyperConfig& c) {
+  s.read("body_model", c.body_model);
+  s.read("encoder_widths", c.encoder_widths);
+  s.read("head_width", c.head_width);
+  s.read("last_layer_scale", c.last_layer_scale);
+  s.read("body_points", c.body_points);
+  s.read("inner_steps", c.inner_steps);
+  s.read("inner_lr", c.inner_lr);
+  s.read("tasks_per_epoch", c.tasks_per_epoch);
+  s.read("task_surface", c.task_surface);
+  s.read("task_space", c.task_space);
+  s.finish();
+  check_body_model(s, c.body_model);
+  if (c.encoder_widths.empty()) s.fail(s.full("encoder_widths"), "needs at least one layer");
+  for (int w : c.encoder_widths) check_min(s, "encoder_widths", w, 1);
+  for (auto [k, v] : {std::pair{"head_width", c.head_width}, {"body_points", c.body_points},
+                      {"tasks_per_epoch", c.tasks_per_epoch}, {"task_surface", c.task_surface}, {"task_space", c.task_space}}) {
+    check_min(s, k, v, 1);
+  }
+  check_min(s, "inner_steps", c.inner_steps, 0);
+  check_min(s, "last_layer_scale", c.last_layer_scale, 0);
+  check_min(s, "inner_lr", c.inner_lr, 0);
+}
+
+void read_refine(Section s, RefineConfig& c) {
+  read_sdf_mlp(s.child("sdf"), c.sdf);
+  s.read("iterations", c.iterations);
+  s.read("lr", c.lr);
+  s.read("surface_points", c.surface_points);
+  s.read("anchor_points", c.anchor_points);
+  s.read("space_points", c.space_points);
+  s.read("reproject_every", c.reproject_every);
+  s.read("normal_weight", c.normal_weight);
+  s.read("anchor_weight", c.anchor_weight);
+  s.read("seen_anchor_weight", c.seen_anchor_weight);
+  s.read("eikonal_weight", c.eikonal_weight);
+  s.read("visibility_tolerance", c.visibility_tolerance);
+  s.read("band", c.band);
+  s.finish();
+  check_min(s, "iterations", c.iterations, 0);
+  for (auto [k, v] : {std::pair{"surface_points", c.surface_points}, {"anchor_points", c.anchor_points},
+                      {"space_points", c.space_points}, {"reproject_every", c.reproject_every}}) {
+    check_min(s, k, v, 1);
+  }
+  for (auto [k, v] : {std::pair{"normal_weight", c.normal_weight}, {"anchor_weight", c.anchor_weight},
+                      {"seen_anchor_weight", c.seen_anchor_weight}, {"eikonal_weight", c.eikonal_weight}}) {
+    check_min(s, k, v, 0);
+  }
+  for (auto [k, v] : {std::pair{"lr", c.lr}, {"visibility_tolerance", c.visibility_tolerance}, {"band", c.band}}) {
+    if (!(v > 0)) s.fail(s.full(k), "must be > 0");
   }
 }
 
@@ -331,8 +387,8 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
 
   Section model = top.child("model");
   model.read("type", c.model_type);
-  check_type(model, "type", c.model_type, {"pifuhd", "pifu", "body", "car"});
-  if (c.model_type == "body" || c.model_type == "car") {
+  check_type(model, "type", c.model_type, {"pifuhd", "pifu", "body", "car", "hyper"});
+  if (c.model_type == "body" || c.model_type == "car" || c.model_type == "hyper") {
     for (const char* level : {"coarse", "fine"}) {
       if (model.has(level)) {
         model.fail(std::string("model.") + level, "is given but model.type is '" + c.model_type + "', which has no PIFu levels");
@@ -397,6 +453,18 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
     top.fail("car", "is given but model.type is '" + c.model_type + "' (it belongs to model.type car)");
   }
 
+  if (c.model_type == "hyper") {
+    c.hyper.emplace();
+    c.refine.emplace();
+    read_hyper(top.child("hyper"), *c.hyper);
+    read_refine(top.child("refine"), *c.refine);
+    if (n.type != "none") nn.fail("normal_net.type", "must be none for model.type hyper (the refinement reads a CAR run's maps)");
+  } else {
+    for (const char* key : {"hyper", "refine"}) {
+      if (top.has(key)) top.fail(key, "is given but model.type is '" + c.model_type + "' (it belongs to model.type hyper)");
+    }
+  }
+
   Section loss = top.child("loss");
   loss.read("type", c.loss.type);
   loss.finish();
@@ -415,6 +483,7 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   read_optimizer(train.child("fine"), t.fine);
   read_optimizer(train.child("body"), t.body);
   read_optimizer(train.child("car"), t.car);
+  read_optimizer(train.child("hyper"), t.hyper);
   read_sampler(train.child("coarse_sampler"), t.coarse_sampler);
   read_sampler(train.child("fine_sampler"), t.fine_sampler);
   read_car_sampler(train.child("car_sampler"), t.car_sampler);

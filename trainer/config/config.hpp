@@ -152,12 +152,16 @@ struct RefineConfig {
 // CAR's hypernetwork (section 3.4; trainer/models/hyper_net.hpp, refine/meta_learning.hpp): a posed
 // body in, the refinement MLP's tensors out, meta-learned so a few steps fit a body's SDF.
 struct HyperConfig {
+  std::string body_model = "open";     // the bodies of the tasks: open or an SMPL-layout .npz
   std::vector<int> encoder_widths = {64, 128, 256};  // PointNet's shared per-point MLP; the last is the code
   int head_width = 256;                 // each emitted tensor's head: code -> head_width -> the tensor
   double last_layer_scale = 0.1;        // the heads' last layers start ×0.1 (the public CAR code's)
   int body_points = 2048;               // samples of the posed body the encoder reads (xyz, normal)
   int inner_steps = 2;                  // first-order inner SGD steps per task (the public CAR code's)
   double inner_lr = 0.01;
+  int tasks_per_epoch = 256;            // posed bodies made per epoch (data/body_tasks.hpp)
+  int task_surface = 2048;              // a task's surface samples (with normals) for its loss
+  int task_space = 2048;                // and its points of space (eikonal)
 };
 
 struct LossConfig {
@@ -228,6 +232,7 @@ struct TrainConfig {
   OptimizerConfig fine{};
   OptimizerConfig body{"adam", 1e-4, 1.0, 10, 16, 30, 0.9};
   OptimizerConfig car{"adam", 1e-4, 0.1, 10, 8, 30, 0.9};
+  OptimizerConfig hyper{"adam", 1e-4, 0.1, 40, 4, 50, 0.9};
   SamplerConfig coarse_sampler{};
   SamplerConfig fine_sampler{8000, 16, 1, true, 3.0};
   CanonicalSamplerConfig car_sampler{};
@@ -238,12 +243,14 @@ struct TrainConfig {
 struct Config {
   std::string source;                  // the file it was read from (for messages)
   std::string text;                    // its YAML text, as read (saved with checkpoints)
-  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only) | body (the estimator) | car
+  std::string model_type = "pifuhd";   // pifuhd (coarse + fine) | pifu (coarse only) | body (the estimator) | car | hyper
   LevelConfig coarse;                  // pifuhd and pifu
   std::optional<LevelConfig> fine;     // present iff model_type == "pifuhd"
   NormalNetConfig normal_net;
   std::optional<BodyNetConfig> body_net;  // present iff model_type == "body"
   std::optional<CarConfig> car;           // present iff model_type == "car"
+  std::optional<HyperConfig> hyper;       // present iff model_type == "hyper"
+  std::optional<RefineConfig> refine;     // present iff model_type == "hyper": the MLP it emits, refine's settings
   LossConfig loss;
   TrainConfig train;
 };

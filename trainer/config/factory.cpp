@@ -43,7 +43,8 @@ OccupancyLoss make_occupancy_loss(const Config& c) {
 
 std::filesystem::path body_model_file(const Config& c) {
   if (c.car) return prepare::body_model_path(c.car->body_model, c.source + ": car.body_model");
-  if (!c.body_net) throw Error(c.source, "has no body model (model.type body or car)");
+  if (c.hyper) return prepare::body_model_path(c.hyper->body_model, c.source + ": hyper.body_model");
+  if (!c.body_net) throw Error(c.source, "has no body model (model.type body, car or hyper)");
   return prepare::body_model_path(c.body_net->body_model, c.source + ": body_net.body_model");
 }
 

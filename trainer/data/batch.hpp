@@ -67,9 +67,18 @@ struct ViewBatch {
   torch::Tensor canonical_blend;    // B x N x 3 x 4, canonical -> view frame (augmentation included)
   torch::Tensor canonical_front;    // B x N, 1 where the posed body faces the camera at the point
 
-  std::vector<std::string> subjects;  // per item: subject name
+  // Body SDF tasks (model.type hyper; undefined otherwise; data/body_tasks.hpp): per item one posed
+  // body in a view frame, the hypernetwork's input and its meta-learning task.
+  torch::Tensor task_body;     // B x P x 6: surface samples (xyz, unit normal) the hypernetwork reads
+  torch::Tensor task_surface;  // B x N x 3: surface samples for the task's loss
+  torch::Tensor task_normals;  // B x N x 3: their unit normals
+  torch::Tensor task_space;    // B x M x 3: points of space (eikonal)
+  std::vector<std::string> subjects;  // per item: subject name (a task's: task_<index>)
   std::vector<int> views;             // per item: view index
   DrawFallbacks fallbacks;            // items whose point draws fell back
+
+  // Items: views, or tasks.
+  int64_t size() const { return image.defined() ? image.size(0) : task_body.defined() ? task_body.size(0) : 0; }
 };
 
 }  // namespace hifa::trainer

@@ -31,13 +31,16 @@ torch::Tensor sdf_task_loss(const SdfMlpImpl& mlp, const SdfMlpParameters& p, co
 }
 
 SdfMlpParameters adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, const SdfTask& task, const RefineConfig& w,
-                       int steps, double lr) {
+                       int steps, double lr, double* start_loss) {
   SdfMlpParameters now;
   for (const auto& t : start.weights) now.weights.push_back(t.detach().requires_grad_(true));
   for (const auto& t : start.biases) now.biases.push_back(t.detach().requires_grad_(true));
+  if (steps == 0 && start_loss != nullptr) *start_loss = sdf_task_loss(mlp, now, task, w).item<double>();
   for (int s = 0; s < steps; ++s) {
     const std::vector<torch::Tensor> leaves = flat(now);
-    const std::vector<torch::Tensor> grads = torch::autograd::grad({sdf_task_loss(mlp, now, task, w)}, leaves);
+    const torch::Tensor loss = sdf_task_loss(mlp, now, task, w);
+    if (s == 0 && start_loss != nullptr) *start_loss = loss.item<double>();
+    const std::vector<torch::Tensor> grads = torch::autograd::grad({loss}, leaves);
     SdfMlpParameters next;
     for (std::size_t i = 0; i < now.weights.size(); ++i) next.weights.push_back((now.weights[i] - lr * grads[i]).detach().requires_grad_(true));
     for (std::size_t i = 0; i < now.biases.size(); ++i) {
@@ -52,16 +55,20 @@ SdfMlpParameters adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, con
 }
 
 torch::Tensor meta_loss(HyperNetImpl& hyper, const SdfMlpImpl& mlp, const torch::Tensor& bodies, const std::vector<SdfTask>& tasks,
-                        const HyperConfig& config, const RefineConfig& weights) {
+                        const HyperConfig& config, const RefineConfig& weights, double* start_loss) {
   if (bodies.dim() != 3 || bodies.size(0) != int64_t(tasks.size())) {
     throw Error("meta_loss", "bodies must be B x N x 6 for the B = " + std::to_string(tasks.size()) + " tasks");
   }
   const std::vector<SdfMlpParameters> starts = hyper.forward(bodies);
   torch::Tensor total = torch::zeros({}, bodies.options());
+  double starts_sum = 0;
   for (std::size_t b = 0; b < tasks.size(); ++b) {
-    const SdfMlpParameters adapted = adapt(mlp, starts[b], tasks[b], weights, config.inner_steps, config.inner_lr);
+    double at_start = 0;
+    const SdfMlpParameters adapted = adapt(mlp, starts[b], tasks[b], weights, config.inner_steps, config.inner_lr, &at_start);
     total = total + sdf_task_loss(mlp, adapted, tasks[b], weights);
+    starts_sum += at_start;
   }
+  if (start_loss != nullptr) *start_loss = starts_sum / double(tasks.size());
   return total / double(tasks.size());
 }
 

@@ -35,10 +35,12 @@ struct SdfTask {
 
 torch::Tensor sdf_task_loss(const SdfMlpImpl& mlp, const SdfMlpParameters& p, const SdfTask& task, const RefineConfig& weights);
 
+// start_loss set: receives the task loss at `start` (the first step's; computed when steps is 0 too).
 SdfMlpParameters adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, const SdfTask& task, const RefineConfig& weights,
-                       int steps, double lr);
+                       int steps, double lr, double* start_loss = nullptr);
 
+// start_loss set: receives the mean over tasks of the loss at the hypernetwork's tensors.
 torch::Tensor meta_loss(HyperNetImpl& hyper, const SdfMlpImpl& mlp, const torch::Tensor& bodies, const std::vector<SdfTask>& tasks,
-                        const HyperConfig& config, const RefineConfig& weights);
+                        const HyperConfig& config, const RefineConfig& weights, double* start_loss = nullptr);
 
 }  // namespace hifa::trainer

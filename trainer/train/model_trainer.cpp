@@ -3,6 +3,7 @@
 #include "hifa/core/error.hpp"
 #include "train/body_trainer.hpp"
 #include "train/car_trainer.hpp"
+#include "train/hyper_trainer.hpp"
 #include "train/pifuhd_trainer.hpp"
 
 #include <algorithm>
@@ -14,6 +15,7 @@ namespace hifa::trainer {
 std::unique_ptr<ModelTrainer> make_trainer(const Config& config, torch::Device device) {
   if (config.model_type == "body") return std::make_unique<BodyTrainer>(config, device);
   if (config.model_type == "car") return std::make_unique<CarTrainer>(config, device);
+  if (config.model_type == "hyper") return std::make_unique<HyperTrainer>(config, device);
   return std::make_unique<PifuhdTrainer>(config, device);
 }
 
@@ -34,7 +36,8 @@ ViewBatch to_device(const ViewBatch& b, torch::Device d) {
                            &o.fine_mask, &o.fine_normal_front, &o.fine_normal_back, &o.fine_points,
                            &o.fine_points_crop, &o.fine_labels, &o.fine_crop_origin, &o.body_rotations,
                            &o.body_betas, &o.body_scale, &o.body_translation, &o.canonical_points,
-                           &o.canonical_sdf, &o.canonical_normals, &o.canonical_blend, &o.canonical_front}) {
+                           &o.canonical_sdf, &o.canonical_normals, &o.canonical_blend, &o.canonical_front,
+                           &o.task_body, &o.task_surface, &o.task_normals, &o.task_space}) {
     if (t->defined()) *t = t->to(d);
   }
   return o;

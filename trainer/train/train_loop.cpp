@@ -166,7 +166,7 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
         }
         const auto t0 = std::chrono::steady_clock::now();
         fallbacks += batch->fallbacks;
-        items += batch->image.size(0);
+        items += batch->size();
         const std::vector<double> losses = trainer->step(stage, *batch, state.iteration);
         state.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::vector<double> row_terms(columns.size(), std::nan(""));
