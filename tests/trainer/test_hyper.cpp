@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "data/body_tasks.hpp"
+#include "inference/car_refine.hpp"
+#include "support/implicit_meshes.hpp"
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
@@ -10,6 +12,9 @@
 #include "train/hyper_trainer.hpp"
 #include "train/loss_log.hpp"
 #include "train/train_loop.hpp"
+
+#include "hifa/mesh/obj_io.hpp"
+#include "hifa/render/image_io.hpp"
 
 #include <torch/torch.h>
 
@@ -111,4 +116,29 @@ TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls
   const auto pa = a.module().parameters(), pb = b.module().parameters();
   REQUIRE(pa.size() == pb.size());
   for (std::size_t i = 0; i < pa.size(); ++i) CHECK(torch::allclose(pa[i], pb[i], 1e-4, 1e-5));  // see the first test
+}
+
+TEST_CASE("refining a reconstruction folder names what is missing or wrong in it", "[hyper]") {
+  const test::TempDir dir;
+  const Config c = tiny_hyper_config();
+  torch::manual_seed(0);
+  RefineNet net(c);
+  write_model_only(dir / "run", c, *net);
+  HyperRun run = load_hyper_run(dir / "run");
+  const fs::path recon = dir / "recon";
+  fs::create_directories(recon);
+  CHECK_THROWS_WITH(refine_reconstruction(run, recon, {}), Catch::Contains("posed.obj: no such file"));
+  write_obj(recon / "posed.obj", test::marching_cubes_of(Sphere<float>{Vec3f(0, 0, 0), 0.5f}, 16));
+  CHECK_THROWS_WITH(refine_reconstruction(run, recon, {}), Catch::Contains("body.json: no such file"));
+  fs::copy_file(test::synth_subject().subject / "body.json", recon / "body.json");
+  CHECK_THROWS_WITH(refine_reconstruction(run, recon, {}), Catch::Contains("normal_front.png: no such file"));
+  write_png(recon / "normal_front.png", Image<float>(16, 16, 3, 0.5f));
+  write_png(recon / "normal_back.png", Image<float>(8, 8, 3, 0.5f));
+  CHECK_THROWS_WITH(refine_reconstruction(run, recon, {}), Catch::Contains("normal_back.png: is not the size of normal_front.png"));
+  // A run of another model type.
+  const Config car = test::edited_config(HIFA_SOURCE_DIR "/configs/car_tiny.yaml", {}, true);
+  std::ofstream(dir / "config.yaml") << car.text;
+  fs::create_directories(dir / "car");
+  fs::copy_file(dir / "config.yaml", dir / "car" / "config.yaml");
+  CHECK_THROWS_WITH(load_hyper_run(dir / "car"), Catch::Contains("not a hypernetwork (model.type hyper"));
 }

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   const bool blas = hifa::trainer::choose_fast_blas_kernels();
   const bool openmp = prefer_passive_openmp_for_prepare(argc, argv);
   if (blas || openmp) ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are, just slower
-  CLI::App app{"hifa: clothed 3D humans from a single image (PIFuHD, PIFu and CAR's canonical model) on a reusable geometry toolkit"};
+  CLI::App app{"hifa: clothed 3D humans from a single image (PIFuHD, PIFu, CAR's canonical model and refinement) on a reusable geometry toolkit"};
   app.set_version_flag("--version", [] { return "hifa " HIFA_VERSION "\n" + hifa::trainer::machine_line(); });
   app.require_subcommand(1);
   app.fallthrough();  // --threads may come before or after the verb
@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   hifa::app::add_train(app, action);
   hifa::app::add_reconstruct(app, action);
   hifa::app::add_eval_run(app, action);
+  hifa::app::add_refine(app, action);
 #endif
 #ifdef HIFA_WITH_DEMO  // needs hifa::trainer and the optional hifa::synth
   hifa::app::add_demo(app, action);

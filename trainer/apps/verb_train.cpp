@@ -42,6 +42,9 @@ void run_train_verb(const TrainVerbOptions& o) {
   if (o.config.empty() && !o.resume) throw Error("hifa train", "--config is required (but for --resume, which reads RUN/config.yaml)");
   const trainer::Config config =
       trainer::load_config(o.config.empty() ? trainer::config_file(o.out) : o.config);
+  // A hypernetwork trains on bodies it poses itself (data/body_tasks.hpp); every other model on a dataset.
+  const bool tasks_only = config.model_type == "hyper";
+  if (!tasks_only && o.data.empty()) throw Error("hifa train", "--data is required (a dataset written by hifa prepare)");
   // Step times depend on both (a CPU OpenBLAS does not know runs its slow fallback kernels).
   std::printf("%s\n", trainer::machine_line().c_str());
   trainer::TrainOptions t;
@@ -64,9 +67,6 @@ void run_train_verb(const TrainVerbOptions& o) {
   // Every step frees and reallocates the same large tensors: keep them in the heap (runtime/heap.hpp).
   trainer::keep_freed_memory();
 
-  // A hypernetwork trains on bodies it poses itself (data/body_tasks.hpp); every other model on a dataset.
-  const bool tasks_only = config.model_type == "hyper";
-  if (!tasks_only && o.data.empty()) throw Error("hifa train", "--data is required (a dataset written by hifa prepare)");
   std::optional<trainer::ViewLoader> loader;
   std::optional<trainer::BodyTasks> tasks;
   if (tasks_only) {

@@ -22,6 +22,7 @@ void add_make_body(CLI::App& app, VerbAction& action);  // built with hifa::assi
 void add_train(CLI::App& app, VerbAction& action);
 void add_reconstruct(CLI::App& app, VerbAction& action);
 void add_eval_run(CLI::App& app, VerbAction& action);
+void add_refine(CLI::App& app, VerbAction& action);
 void add_demo(CLI::App& app, VerbAction& action);
 #endif
 #ifdef HIFA_WITH_FIT_BODY  // LibTorch and the optional hifa::body

@@ -25,8 +25,6 @@ namespace {
 
 // Room for clothing around the rest body (body metres): a long coat or a skirt's hem.
 constexpr float clothing_margin = 0.15f;
-// Grid points per axis of the diffused weights written for animation (3.3 cm over a 2.1 m cube).
-constexpr int weight_grid = 64;
 
 // A square image at `size` as a 1 x 3 x size x size tensor, [0, 1] -> [-1, 1] when `signed_values`.
 torch::Tensor input_tensor(const Image<float>& image, int size, bool signed_values, torch::Device device) {
@@ -37,15 +35,14 @@ torch::Tensor input_tensor(const Image<float>& image, int size, bool signed_valu
 
 Image<float> normal_image(const torch::Tensor& normals) { return tensor_image(((normals[0] + 1) * 0.5).clamp(0, 1)); }
 
-// The cube around the rest body's box grown by the clothing margin.
+}  // namespace
+
 AABBf canonical_box(const TriMeshf& rest) {
   const Vec3f lo = rest.vertices.colwise().minCoeff().transpose(), hi = rest.vertices.colwise().maxCoeff().transpose();
   const Vec3f centre = 0.5f * (lo + hi);
   const float half = 0.5f * (hi - lo).maxCoeff() + clothing_margin;
   return AABBf(centre - Vec3f::Constant(half), centre + Vec3f::Constant(half));
 }
-
-}  // namespace
 
 CarRun load_car_run(const fs::path& run, torch::Device device) {
   CarRun out;
@@ -103,7 +100,7 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   if (r.canonical.mesh.empty()) throw Error("image", "no surface found (the canonical SDF is nowhere below 0)");
 
   const RowMatrix3<float> relative = r.canonical.mesh.vertices.rowwise() - body.rest_root.transpose();
-  r.weights = skinner->diffused_weights(relative, box, weight_grid);
+  r.weights = skinner->diffused_weights(relative, box, avatar_weight_grid);
   const CanonicalSkinning skin = skinner->skin(relative, posed_to_view);
   r.posed = r.canonical.mesh;
   r.posed.normals.resize(0, 3);

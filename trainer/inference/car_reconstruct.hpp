@@ -57,6 +57,12 @@ struct CarReconstruction {
   TriMeshf posed;             // the image's normalized view frame
 };
 
+// The canonical box: the cube around the rest body's box grown by 15 cm for clothing (a long coat,
+// a skirt's hem), where the canonical SDF is evaluated and the avatar's weights are diffused.
+AABBf canonical_box(const TriMeshf& rest);
+// Grid points per axis of the diffused weights written for animation (3.3 cm over a 2.1 m cube).
+inline constexpr int avatar_weight_grid = 64;
+
 // The posed body -> view map of a view-frame fit: scale · I.
 Mat4<float> fit_to_view(const prepare::BodyFit& fit);
 

@@ -1,0 +1,145 @@
+#include "inference/car_refine.hpp"
+
+#include "body/canonical_skinning.hpp"
+#include "config/factory.hpp"
+#include "data/image_tensor.hpp"
+#include "inference/car_reconstruct.hpp"
+#include "inference/reconstruct.hpp"
+#include "inference/run_model.hpp"
+#include "prepare/body_fit_file.hpp"
+#include "prepare/canonical_scan.hpp"
+#include "refine/posed_sdf_field.hpp"
+
+#include "hifa/core/atomic_file.hpp"
+#include "hifa/core/error.hpp"
+#include "hifa/io/npy.hpp"
+#include "hifa/mesh/obj_io.hpp"
+#include "hifa/render/image_io.hpp"
+#include "hifa/sampling/surface.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <fstream>
+#include <span>
+#include <system_error>
+
+namespace hifa::trainer {
+namespace fs = std::filesystem;
+namespace {
+
+fs::path existing(const fs::path& file, const std::string& what) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw Error(file.string(), "no such file (" + what + ")");
+  return file;
+}
+
+// A normal map PNG ((n + 1) / 2) as 1 x 3 x S x S in [-1, 1].
+torch::Tensor normal_map(const fs::path& file) {
+  const Image<float> image = read_image(existing(file, "the reconstruction's predicted normal map"), 3);
+  if (image.width() != image.height()) throw Error(file.string(), "is not square");
+  return image_tensor(image).unsqueeze(0) * 2 - 1;
+}
+
+// The posed body in the view frame, `count` surface samples with normals: 1 x count x 6.
+torch::Tensor body_samples(const prepare::FittedBody& body, const Mat4<float>& to_view, int count, std::uint64_t seed) {
+  TriMeshf posed = body.posed;
+  posed.normals.resize(0, 3);
+  for (Eigen::Index v = 0; v < posed.vertex_count(); ++v) {
+    posed.vertices.row(v) = (to_view * posed.vertex(v).homogeneous()).head<3>().transpose();
+  }
+  const auto s = SurfaceSampler<float>(posed).sample(Kokkos::DefaultHostExecutionSpace{}, std::size_t(count), seed);
+  const auto rows = [](const RowMatrix3<float>& m) {
+    return torch::from_blob(const_cast<float*>(m.data()), {m.rows(), 3}, torch::kFloat32).clone();
+  };
+  return torch::cat({rows(s.points), rows(s.normals)}, 1).unsqueeze(0);
+}
+
+}  // namespace
+
+HyperRun load_hyper_run(const fs::path& run, torch::Device device) {
+  HyperRun out;
+  out.config = read_run_config(run);
+  if (!out.config.hyper) {
+    throw Error(run.string(), "holds a " + out.config.model_type + " model, not a hypernetwork (model.type hyper: hifa train "
+                                                                  "--config configs/hyper_tiny.yaml)");
+  }
+  out.body_model = std::make_shared<const SmplModel<float>>(SmplModel<float>::load(body_model_file(out.config)));
+  out.model = RefineNet(out.config);
+  read_run_module(run, *out.model);
+  out.model->eval();
+  out.model->to(device);
+  out.device = device;
+  return out;
+}
+
+RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const RefineRequest& request,
+                                    const std::function<void(const RefineStep&)>& step) {
+  const fs::path posed_file = existing(recon / "posed.obj", "the posed CAR mesh hifa reconstruct --body writes");
+  const fs::path fit_file = existing(recon / "body.json", "the body fit hifa reconstruct --body writes beside the meshes");
+  RefineInputs inputs{read_obj(posed_file), normal_map(recon / "normal_front.png"), normal_map(recon / "normal_back.png")};
+  if (!inputs.normal_back.sizes().equals(inputs.normal_front.sizes())) {
+    throw Error((recon / "normal_back.png").string(), "is not the size of normal_front.png");
+  }
+  if (inputs.posed.face_count() == 0) throw Error(posed_file.string(), "has no faces");
+  const prepare::BodyFit fit = prepare::read_body_fit(fit_file);
+  const std::string model_name = body_model_file(run.config).stem().string();
+  if (fit.model != model_name) {
+    throw Error(fit_file.string(), "is a fit of the body model '" + fit.model + "', the run's is '" + model_name + "'");
+  }
+  const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
+  const Mat4<float> to_view = fit_to_view(fit);
+
+  RefineConfig config = *run.config.refine;
+  if (request.iterations >= 0) config.iterations = request.iterations;
+  SdfMlpParameters start;
+  if (request.init == RefineInit::hyper) {
+    torch::NoGradGuard no_grad;
+    start = run.model->hyper->forward(body_samples(body, to_view, run.config.hyper->body_points, request.seed).to(run.device))[0];
+  } else {
+    start = run.model->mlp->parameters_copy();
+  }
+  RefinedAvatar out;
+  out.refinement = refine_posed(config, *run.model->mlp, std::move(start), inputs, request.seed, run.device, step);
+
+  // The refined surface, on a cube around the posed mesh grown by 10%.
+  const Vec3f lo = inputs.posed.vertices.colwise().minCoeff().transpose(), hi = inputs.posed.vertices.colwise().maxCoeff().transpose();
+  const float half = 0.55f * (hi - lo).maxCoeff();
+  const Vec3f centre = 0.5f * (lo + hi);
+  Reconstruction r;
+  ReconstructOptions options;
+  options.resolution = request.resolution;
+  extract_surface(PosedSdfField(run.model->mlp, out.refinement.parameters, 1 << 14),
+                  AABBf(centre - Vec3f::Constant(half), centre + Vec3f::Constant(half)), FieldValues::sdf, options, r);
+  if (r.mesh.empty()) throw Error(recon.string(), "the refined SDF has no surface (nowhere below 0)");
+  out.posed = r.mesh;
+
+  const CanonicalSkinner skinner(body);
+  const RowMatrix3<float> relative = skinner.unpose(out.posed.vertices, to_view);
+  out.canonical = out.posed;
+  out.canonical.normals.resize(0, 3);
+  out.canonical.vertices = relative.rowwise() + body.rest_root.transpose();
+  out.weights = skinner.diffused_weights(relative, canonical_box(body.rest), avatar_weight_grid);
+  return out;
+}
+
+void write_refined_avatar(const fs::path& dir, const RefinedAvatar& avatar, const fs::path& recon) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(dir.string(), "cannot create the output folder: " + ec.message());
+  write_obj(dir / "posed.obj", avatar.posed);
+  write_obj(dir / "canonical.obj", avatar.canonical);
+  const auto rows = std::size_t(avatar.weights.rows()), cols = std::size_t(avatar.weights.cols());
+  write_npy(dir / "weights.npy", make_npy<float>(std::span<const float>(avatar.weights.data(), rows * cols), {rows, cols}));
+  std::ifstream in(recon / "body.json", std::ios::binary);
+  if (!in) throw Error((recon / "body.json").string(), "cannot read the body fit");
+  write_file_atomically(dir / "body.json", [&](std::ostream& os) { os << in.rdbuf(); });
+  write_file_atomically(dir / "refine_log.csv", [&](std::ostream& os) {
+    os << "iteration,total,normal,anchor,eikonal,seen,seconds\n";
+    for (const RefineStep& s : avatar.refinement.log) {
+      os << s.iteration << ',' << s.total << ',' << s.normal << ',' << s.anchor << ',' << s.eikonal << ',' << s.seen << ','
+         << s.seconds << '\n';
+    }
+  });
+}
+
+}  // namespace hifa::trainer
