@@ -67,6 +67,8 @@ RefineConfig small_config() {
   c.lr = 1e-3;
   c.surface_points = c.anchor_points = 2048;
   c.space_points = 1024;
+  c.anchor_weight = 1;  // the weights these tests were measured with, whatever the defaults
+  c.seen_anchor_weight = 0.1;
   return c;
 }
 
@@ -134,7 +136,7 @@ TEST_CASE("the refinement moves a smooth surface towards the normals of a bumpie
   const double before = front_error(normal_maps(smooth), want), after = front_error(normal_maps(refined.mesh), want);
   INFO("front-map normal error: smooth " << before << ", refined " << after << "; normal loss " << normal_losses.front()
                                          << " -> " << normal_losses.back());
-  CHECK(after < 0.3 * before);  // measured: 0.107 -> 0.012
+  CHECK(after < 0.3 * before);  // measured: 0.107 -> 0.016
   CHECK(normal_losses.back() < 0.7 * normal_losses.front());
   // The same seed gives the same tensors.
   torch::manual_seed(0);

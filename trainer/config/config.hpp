@@ -136,13 +136,13 @@ struct RefineConfig {
     return s;
   }();
   int iterations = 300;
-  double lr = 1e-4;                     // Adam (β1 0.9)
+  double lr = 2e-3;                     // Adam (β1 0.9)
   int surface_points = 8192;            // on the current zero level set, where the maps speak
   int anchor_points = 8192;             // on the posed CAR mesh, where they do not
   int space_points = 4096;              // eikonal samples around the surface
   int reproject_every = 10;             // surface points moved onto the zero level set every this many steps
   double normal_weight = 1.0;           // ‖∇g/‖∇g‖ − n_map‖ at surface points a map sees
-  double anchor_weight = 1.0;           // |g| at mesh points no map sees (occluded, sides, outside the mask)
+  double anchor_weight = 10.0;          // |g| + mesh-normal term at mesh points no map sees (occluded, sides)
   double seen_anchor_weight = 0.1;      // |g| at mesh points a map sees: keeps the depth the normals leave free
   double eikonal_weight = 0.1;          // (‖∇g‖ − 1)²
   double visibility_tolerance = 0.03;   // view units: a point is seen by a map within this of its depth

@@ -13,10 +13,16 @@
 namespace hifa::trainer {
 namespace {
 
+// `count` samples of the mesh: N x 6, the point and its unit normal.
 torch::Tensor mesh_samples(const TriMeshf& mesh, int count, std::uint64_t seed, torch::Device device) {
-  const SurfaceSampler<float> sampler(mesh);
+  TriMeshf faces_only = mesh;
+  faces_only.normals.resize(0, 3);  // the face normals: a marching-cubes mesh's vertex normals may be missing
+  const SurfaceSampler<float> sampler(faces_only);
   const auto s = sampler.sample(Kokkos::DefaultHostExecutionSpace{}, std::size_t(count), seed);
-  return torch::from_blob(const_cast<float*>(s.points.data()), {s.points.rows(), 3}, torch::kFloat32).clone().to(device);
+  const auto rows = [](const RowMatrix3<float>& m) {
+    return torch::from_blob(const_cast<float*>(m.data()), {m.rows(), 3}, torch::kFloat32).clone();
+  };
+  return torch::cat({rows(s.points), rows(s.normals)}, 1).to(device);
 }
 
 torch::Tensor values(const SdfMlpImpl& mlp, const SdfMlpParameters& p, const torch::Tensor& points) {
@@ -44,13 +50,12 @@ Refinement refine_posed(const RefineConfig& config, const SdfMlpImpl& mlp, SdfMl
   for (auto* list : {&p.weights, &p.biases}) leaves.insert(leaves.end(), list->begin(), list->end());
   torch::optim::Adam adam(leaves, torch::optim::AdamOptions(config.lr));
 
-  const torch::Tensor anchors = mesh_samples(inputs.posed, config.anchor_points, seed, device);
-  const torch::Tensor anchor_weights = [&] {
-    const torch::Tensor seen = maps.lookup(anchors).seen.to(torch::kFloat32);
-    return seen * config.seen_anchor_weight + (1 - seen) * config.anchor_weight;
-  }();
-  torch::Tensor surface = mesh_samples(inputs.posed, config.surface_points, seed + 1, device);
-  const torch::Tensor space_base = mesh_samples(inputs.posed, config.space_points, seed + 2, device);
+  const torch::Tensor anchor_samples = mesh_samples(inputs.posed, config.anchor_points, seed, device);
+  const torch::Tensor anchors = anchor_samples.slice(1, 0, 3), anchor_normals = anchor_samples.slice(1, 3, 6);
+  const torch::Tensor anchor_unseen = 1 - maps.lookup(anchors).seen.to(torch::kFloat32);
+  const torch::Tensor anchor_weights = (1 - anchor_unseen) * config.seen_anchor_weight + anchor_unseen * config.anchor_weight;
+  torch::Tensor surface = mesh_samples(inputs.posed, config.surface_points, seed + 1, device).slice(1, 0, 3);
+  const torch::Tensor space_base = mesh_samples(inputs.posed, config.space_points, seed + 2, device).slice(1, 0, 3);
   MapTargets targets;
   auto generator = at::make_generator<at::CPUGeneratorImpl>(seed + 3);
 
@@ -75,7 +80,12 @@ Refinement refine_posed(const RefineConfig& config, const SdfMlpImpl& mlp, SdfMl
     const torch::Tensor unit = nx / nx.norm(2, 1, true).clamp_min(1e-8);
     const torch::Tensor seen = targets.seen.to(torch::kFloat32);
     const torch::Tensor normal = ((unit - targets.normal).norm(2, 1) * seen).sum() / seen.sum().clamp_min(1);
-    const torch::Tensor anchor = (values(mlp, p, anchors).abs() * anchor_weights).mean();
+    // The posed mesh where the maps say nothing: its place and its own normals (IGR's surface terms).
+    const torch::Tensor a = anchors.clone().requires_grad_(true);
+    const torch::Tensor ga = values(mlp, p, a);
+    const torch::Tensor na = gradient(ga, a);
+    const torch::Tensor anchor_normal = (na / na.norm(2, 1, true).clamp_min(1e-8) - anchor_normals).norm(2, 1);
+    const torch::Tensor anchor = (ga.abs() * anchor_weights + anchor_normal * anchor_unseen * config.anchor_weight).mean();
     const torch::Tensor gs = values(mlp, p, space);
     const torch::Tensor eikonal = (gradient(gs, space).norm(2, 1) - 1).pow(2).mean();
     const torch::Tensor total = config.normal_weight * normal + anchor + config.eikonal_weight * eikonal;

@@ -13,9 +13,11 @@
 //            the surface points start as config.surface_points samples of the posed mesh and are
 //            moved onto g's zero level set (one Newton step x ← x − g ∇g/‖∇g‖², never farther than
 //            config.band) every config.reproject_every steps, when their targets are looked up again
-//   anchor   |g| at config.anchor_points samples of the posed mesh: weight anchor_weight where no
-//            map sees the sample, seen_anchor_weight where one does (normals fix the shape, not its
-//            depth)
+//   anchor   at config.anchor_points samples of the posed mesh: where no map sees the sample,
+//            anchor_weight · (|g| + ‖∇g/‖∇g‖ − n_mesh‖) with the mesh's own face normal (IGR's surface
+//            terms: without the normal one, 200 steps from the sphere left a blob on a real figure,
+//            docs/refine.md); where a map sees it, seen_anchor_weight · |g| (the maps' normals fix
+//            the shape there, not its depth)
 //   eikonal  (‖∇g‖ − 1)² at config.space_points points: mesh samples moved by N(0, band²) per axis,
 //            drawn anew each step
 // Randomness: the samples and jitter come from torch generators seeded by `seed`: the same seed
