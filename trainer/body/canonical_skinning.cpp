@@ -65,6 +65,13 @@ Nearest nearest(const SurfaceWeights<Host>& surface, const RowMatrix3<float>& po
   return out;
 }
 
+// Σ_k w_k A_k with point i's weights.
+Mat4<float> blended(const std::vector<Mat4<float>>& skinning, const Nearest& near, Eigen::Index i) {
+  Mat4<float> blend = Mat4<float>::Zero();
+  for (std::size_t k = 0; k < skinning.size(); ++k) blend += near.weights(std::size_t(i), k) * skinning[k];
+  return blend;
+}
+
 }  // namespace
 
 RowMatrixX<float> CanonicalSkinner::weights(const RowMatrix3<float>& points) const {
@@ -95,9 +102,7 @@ CanonicalSkinning CanonicalSkinner::skin(const RowMatrix3<float>& points, const 
   const Eigen::Index n = points.rows();
   CanonicalSkinning out{RowMatrixX<float>(n, 12), RowMatrix3<float>(n, 3)};
   for (Eigen::Index i = 0; i < n; ++i) {
-    Mat4<float> blend = Mat4<float>::Zero();
-    for (std::size_t k = 0; k < impl_->skinning.size(); ++k) blend += near.weights(std::size_t(i), k) * impl_->skinning[k];
-    const Mat4<float> total = posed_to_frame * blend * from_root;
+    const Mat4<float> total = posed_to_frame * blended(impl_->skinning, near, i) * from_root;
     for (int r = 0; r < 3; ++r) {
       for (int c = 0; c < 4; ++c) out.blend(i, 4 * r + c) = total(r, c);
     }
@@ -114,8 +119,7 @@ RowMatrix3<float> CanonicalSkinner::unpose(const RowMatrix3<float>& points, cons
   const Nearest near = nearest(impl_->posed_surface, posed, Vec3f::Zero());
   RowMatrix3<float> out(points.rows(), 3);
   for (Eigen::Index i = 0; i < points.rows(); ++i) {
-    Mat4<float> blend = Mat4<float>::Zero();
-    for (std::size_t k = 0; k < impl_->skinning.size(); ++k) blend += near.weights(std::size_t(i), k) * impl_->skinning[k];
+    const Mat4<float> blend = blended(impl_->skinning, near, i);
     const Vec3f rest = blend.topLeftCorner<3, 3>().inverse() * (posed.row(i).transpose() - blend.topRightCorner<3, 1>());
     if (!rest.allFinite()) throw Error("CanonicalSkinner", "point " + std::to_string(i) + "'s blended transform is singular");
     out.row(i) = (rest - rest_root_).transpose();

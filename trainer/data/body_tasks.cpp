@@ -1,6 +1,7 @@
 #include "data/body_tasks.hpp"
 
 #include "config/factory.hpp"
+#include "data/surface_samples.hpp"
 #include "prepare/body_model_path.hpp"
 
 #include "hifa/body/body_model.hpp"
@@ -9,7 +10,6 @@
 #include "hifa/motion/bvh.hpp"
 #include "hifa/motion/retarget.hpp"
 #include "hifa/render/camera.hpp"
-#include "hifa/sampling/surface.hpp"
 #include "hifa/synth/pose.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -55,10 +55,6 @@ std::vector<hifa::BodyPose> motion_library(const SmplModel<float>& model) {
   return poses;
 }
 
-torch::Tensor rows_tensor(const RowMatrix3<float>& m) {
-  return torch::from_blob(const_cast<float*>(m.data()), {m.rows(), 3}, torch::kFloat32).clone();
-}
-
 }  // namespace
 
 BodyTasks::BodyTasks(const Config& config) : config_(config) {
@@ -95,7 +91,6 @@ ViewBatch BodyTasks::batch(std::int64_t first, int count) const {
     }
     const std::vector<Mat3<float>> rotations = rotations_from_axis_angle(std::span<const float>(pose.axis_angle));
     TriMeshf posed = pose_body(space, impl_->model, std::span<const float>(betas), std::span<const Mat3<float>>(rotations)).mesh;
-    posed.normals.resize(0, 3);  // face normals for the samples
     AABBf box;
     for (Eigen::Index v = 0; v < posed.vertex_count(); ++v) box.extend(posed.vertex(v));
     Calibration view = yaw_fitting_calibration(box);
@@ -103,12 +98,10 @@ ViewBatch BodyTasks::batch(std::int64_t first, int count) const {
     // Row by row: a whole-matrix product may round differently with the rows' alignment in memory.
     for (Eigen::Index v = 0; v < posed.vertex_count(); ++v) posed.vertices.row(v) = world_to_normalized(view, posed.vertex(v)).transpose();
 
-    const SurfaceSampler<float> sampler(posed);
-    const auto input = sampler.sample(space, std::size_t(h.body_points), seed);
-    const auto loss = sampler.sample(space, std::size_t(h.task_surface), seed + 1);
-    body.push_back(torch::cat({rows_tensor(input.points), rows_tensor(input.normals)}, 1));
-    surface.push_back(rows_tensor(loss.points));
-    normals.push_back(rows_tensor(loss.normals));
+    body.push_back(surface_samples(posed, h.body_points, seed));
+    const torch::Tensor loss = surface_samples(posed, h.task_surface, seed + 1);
+    surface.push_back(loss.slice(1, 0, 3));
+    normals.push_back(loss.slice(1, 3, 6));
     out.subjects.push_back("task_" + std::to_string(task));
   }
   out.task_body = torch::stack(body);

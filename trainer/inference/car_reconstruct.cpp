@@ -111,21 +111,26 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   return r;
 }
 
-void write_avatar(const fs::path& dir, const CarReconstruction& r) {
+void write_avatar(const fs::path& dir, const TriMeshf& canonical, const RowMatrixX<float>& weights) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error(dir.string(), "cannot create the output folder: " + ec.message());
-  write_obj(dir / "canonical.obj", r.canonical.mesh);
-  const auto rows = std::size_t(r.weights.rows()), cols = std::size_t(r.weights.cols());
-  write_npy(dir / "weights.npy", make_npy<float>(std::span<const float>(r.weights.data(), rows * cols), {rows, cols}));
+  write_obj(dir / "canonical.obj", canonical);
+  const auto rows = std::size_t(weights.rows()), cols = std::size_t(weights.cols());
+  write_npy(dir / "weights.npy", make_npy<float>(std::span<const float>(weights.data(), rows * cols), {rows, cols}));
 }
 
-void write_car_reconstruction(const fs::path& dir, const CarReconstruction& r, const fs::path& fit_file) {
-  write_avatar(dir, r);
-  write_obj(dir / "posed.obj", r.posed);
+void write_posed_avatar(const fs::path& dir, const TriMeshf& canonical, const RowMatrixX<float>& weights, const TriMeshf& posed,
+                        const fs::path& fit_file) {
+  write_avatar(dir, canonical, weights);
+  write_obj(dir / "posed.obj", posed);
   std::ifstream in(fit_file, std::ios::binary);
   if (!in) throw Error(fit_file.string(), "cannot read the body fit");
   write_file_atomically(dir / "body.json", [&](std::ostream& os) { os << in.rdbuf(); });
+}
+
+void write_car_reconstruction(const fs::path& dir, const CarReconstruction& r, const fs::path& fit_file) {
+  write_posed_avatar(dir, r.canonical.mesh, r.weights, r.posed, fit_file);
   write_png(dir / "normal_front.png", r.canonical.normal_front);
   write_png(dir / "normal_back.png", r.canonical.normal_back);
 }

@@ -73,7 +73,11 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
 // DIR/canonical.obj, weights.npy (#V x K float32), posed.obj, body.json (a copy of fit_file),
 // normal_front.png and normal_back.png ((n + 1) / 2), each written atomically; creates DIR.
 // DIR/canonical.obj and DIR/weights.npy: the avatar hifa animate --mesh --weights reposes.
-void write_avatar(const std::filesystem::path& dir, const CarReconstruction& r);
+void write_avatar(const std::filesystem::path& dir, const TriMeshf& canonical, const RowMatrixX<float>& weights);
+// The avatar, DIR/posed.obj and DIR/body.json (a copy of fit_file): what hifa reconstruct --body and
+// hifa refine both write.
+void write_posed_avatar(const std::filesystem::path& dir, const TriMeshf& canonical, const RowMatrixX<float>& weights,
+                        const TriMeshf& posed, const std::filesystem::path& fit_file);
 
 void write_car_reconstruction(const std::filesystem::path& dir, const CarReconstruction& r,
                               const std::filesystem::path& fit_file);

@@ -3,6 +3,7 @@
 #include "body/canonical_skinning.hpp"
 #include "config/factory.hpp"
 #include "data/image_tensor.hpp"
+#include "data/surface_samples.hpp"
 #include "inference/car_reconstruct.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
@@ -12,15 +13,9 @@
 
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
-#include "hifa/io/npy.hpp"
 #include "hifa/mesh/obj_io.hpp"
 #include "hifa/render/image_io.hpp"
-#include "hifa/sampling/surface.hpp"
 
-#include <Kokkos_Core.hpp>
-
-#include <fstream>
-#include <span>
 #include <system_error>
 
 namespace hifa::trainer {
@@ -43,15 +38,10 @@ torch::Tensor normal_map(const fs::path& file) {
 // The posed body in the view frame, `count` surface samples with normals: 1 x count x 6.
 torch::Tensor body_samples(const prepare::FittedBody& body, const Mat4<float>& to_view, int count, std::uint64_t seed) {
   TriMeshf posed = body.posed;
-  posed.normals.resize(0, 3);
   for (Eigen::Index v = 0; v < posed.vertex_count(); ++v) {
     posed.vertices.row(v) = (to_view * posed.vertex(v).homogeneous()).head<3>().transpose();
   }
-  const auto s = SurfaceSampler<float>(posed).sample(Kokkos::DefaultHostExecutionSpace{}, std::size_t(count), seed);
-  const auto rows = [](const RowMatrix3<float>& m) {
-    return torch::from_blob(const_cast<float*>(m.data()), {m.rows(), 3}, torch::kFloat32).clone();
-  };
-  return torch::cat({rows(s.points), rows(s.normals)}, 1).unsqueeze(0);
+  return surface_samples(posed, count, seed).unsqueeze(0);
 }
 
 }  // namespace
@@ -123,16 +113,7 @@ RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const 
 }
 
 void write_refined_avatar(const fs::path& dir, const RefinedAvatar& avatar, const fs::path& recon) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error(dir.string(), "cannot create the output folder: " + ec.message());
-  write_obj(dir / "posed.obj", avatar.posed);
-  write_obj(dir / "canonical.obj", avatar.canonical);
-  const auto rows = std::size_t(avatar.weights.rows()), cols = std::size_t(avatar.weights.cols());
-  write_npy(dir / "weights.npy", make_npy<float>(std::span<const float>(avatar.weights.data(), rows * cols), {rows, cols}));
-  std::ifstream in(recon / "body.json", std::ios::binary);
-  if (!in) throw Error((recon / "body.json").string(), "cannot read the body fit");
-  write_file_atomically(dir / "body.json", [&](std::ostream& os) { os << in.rdbuf(); });
+  write_posed_avatar(dir, avatar.canonical, avatar.weights, avatar.posed, recon / "body.json");
   write_file_atomically(dir / "refine_log.csv", [&](std::ostream& os) {
     os << "iteration,total,normal,anchor,eikonal,seen,seconds\n";
     for (const RefineStep& s : avatar.refinement.log) {

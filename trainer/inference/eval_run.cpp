@@ -90,7 +90,7 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
                             const std::filesystem::path& avatars) {
   return [&run, &dataset, body_run, options, avatars](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
     const auto posed = [&](CarReconstruction r) {
-      if (!avatars.empty()) write_avatar(avatars / (item.subject + "_" + dataset.view_name(item.view) + "_avatar"), r);
+      if (!avatars.empty()) write_avatar(avatars / (item.subject + "_" + dataset.view_name(item.view) + "_avatar"), r.canonical.mesh, r.weights);
       r.canonical.mesh = std::move(r.posed);
       return std::move(r.canonical);
     };

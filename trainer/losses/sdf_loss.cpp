@@ -19,6 +19,10 @@ torch::Tensor sdf_gradient(const torch::Tensor& f, const torch::Tensor& points) 
   return torch::autograd::grad({f}, {points}, {torch::ones_like(f)}, /*retain_graph=*/true, /*create_graph=*/true)[0];
 }
 
+torch::Tensor unit_normal_error(const torch::Tensor& gradient, const torch::Tensor& normals) {
+  return (gradient / gradient.norm(2, -1, true).clamp_min(1e-8) - normals).norm(2, -1);
+}
+
 SdfLossTerms sdf_loss(const CarConfig& c, const std::vector<torch::Tensor>& predictions, const torch::Tensor& points,
                       const torch::Tensor& sdf, const torch::Tensor& normals, const SdfSampleCounts& n) {
   if (predictions.empty()) throw Error("sdf_loss", "no predictions");
@@ -32,10 +36,9 @@ SdfLossTerms sdf_loss(const CarConfig& c, const std::vector<torch::Tensor>& pred
   for (const torch::Tensor& f : predictions) {
     const torch::Tensor g = sdf_gradient(f, points);
     const torch::Tensor length = g.norm(2, -1);
-    const torch::Tensor unit = g / length.clamp_min(1e-8).unsqueeze(-1);
     const torch::Tensor surface = group_mean(f.abs(), 0, n.surface);
     const torch::Tensor off_surface = group_mean(torch::exp(-10.0 * f.abs()), n.surface, others);
-    const torch::Tensor normal = group_mean((unit - normals).norm(2, -1), 0, n.surface);
+    const torch::Tensor normal = group_mean(unit_normal_error(g, normals), 0, n.surface);
     const torch::Tensor eikonal = group_mean((length - 1).square(), n.surface, others);
     const torch::Tensor supervised = group_mean((f - sdf).abs(), n.surface, others);
     out.total = out.total + c.surface_weight * surface + c.off_surface_weight * off_surface + c.normal_weight * normal +

@@ -42,7 +42,11 @@ SdfLossTerms sdf_loss(const CarConfig& config, const std::vector<torch::Tensor>&
                       const torch::Tensor& points, const torch::Tensor& sdf, const torch::Tensor& normals,
                       const SdfSampleCounts& counts);
 
-// ∇_x f for f (B x N) computed from points x (B x N x 3, requires_grad), keeping the graph.
+// ∇_x f for f (B x N, or any shape of values) computed from the points x it was computed from
+// (... x 3, requires_grad), keeping the graph.
 torch::Tensor sdf_gradient(const torch::Tensor& f, const torch::Tensor& points);
+
+// ‖g/‖g‖ − n‖ per point for gradients g and unit normals n (... x 3): the normal term of IGR's loss.
+torch::Tensor unit_normal_error(const torch::Tensor& gradient, const torch::Tensor& normals);
 
 }  // namespace hifa::trainer

@@ -33,14 +33,16 @@ SdfMlpImpl::SdfMlpImpl(const SdfMlpConfig& config, int in_channels) : config_(co
   }
 }
 
-torch::Tensor SdfMlpImpl::forward(const torch::Tensor& input) {
+SdfMlpParameters SdfMlpImpl::own_tensors() const {
   SdfMlpParameters own;
   for (const auto& layer : layers) {
     own.weights.push_back(layer->weight);
     own.biases.push_back(layer->bias);
   }
-  return forward(own, input);
+  return own;
 }
+
+torch::Tensor SdfMlpImpl::forward(const torch::Tensor& input) { return forward(own_tensors(), input); }
 
 torch::Tensor SdfMlpImpl::forward(const SdfMlpParameters& parameters, const torch::Tensor& input) const {
   if (input.size(-1) != in_channels_) {
@@ -60,12 +62,7 @@ torch::Tensor SdfMlpImpl::forward(const SdfMlpParameters& parameters, const torc
 }
 
 SdfMlpParameters SdfMlpImpl::parameters_copy() const {
-  SdfMlpParameters out;
-  for (const auto& layer : layers) {
-    out.weights.push_back(layer->weight.detach().clone());
-    out.biases.push_back(layer->bias.detach().clone());
-  }
-  return out;
+  return own_tensors().transformed([](const torch::Tensor& t, std::size_t) { return t.detach().clone(); });
 }
 
 torch::Tensor positional_encoding(const torch::Tensor& points, int frequencies) {

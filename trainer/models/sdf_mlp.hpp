@@ -21,6 +21,7 @@
 
 #include <torch/torch.h>
 
+#include <cstddef>
 #include <vector>
 
 namespace hifa::trainer {
@@ -28,6 +29,21 @@ namespace hifa::trainer {
 // The MLP's tensors by layer: weight l is out x in, bias l is out (torch::nn::Linear's layout).
 struct SdfMlpParameters {
   std::vector<torch::Tensor> weights, biases;
+
+  // All of them, the weights first: what an optimizer or autograd::grad takes.
+  std::vector<torch::Tensor> tensors() const {
+    std::vector<torch::Tensor> out(weights);
+    out.insert(out.end(), biases.begin(), biases.end());
+    return out;
+  }
+  // f(tensor, its index in tensors()) for each tensor, in the same places.
+  template <class F>
+  SdfMlpParameters transformed(F&& f) const {
+    SdfMlpParameters out;
+    for (std::size_t i = 0; i < weights.size(); ++i) out.weights.push_back(f(weights[i], i));
+    for (std::size_t i = 0; i < biases.size(); ++i) out.biases.push_back(f(biases[i], weights.size() + i));
+    return out;
+  }
 };
 
 struct SdfMlpImpl : torch::nn::Module {
@@ -45,6 +61,8 @@ struct SdfMlpImpl : torch::nn::Module {
   std::vector<torch::nn::Linear> layers;
 
  private:
+  SdfMlpParameters own_tensors() const;  // the layers' own, not copied
+
   SdfMlpConfig config_;
   int in_channels_;
 };
