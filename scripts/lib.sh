@@ -24,7 +24,7 @@ apt_install() {
 install_hifa_packages() {
   apt_install g++ cmake ninja-build ccache pkg-config ca-certificates \
     libeigen3-dev libtrilinos-kokkos-dev libcgal-dev libtinyobjloader-dev \
-    libtorch-dev libopenblas0-openmp libbenchmark-dev catch2 \
+    libtorch-dev libgloo-dev libopenblas0-openmp libbenchmark-dev catch2 \
     libyaml-cpp-dev libcli11-dev libstb-dev nlohmann-json3-dev libassimp-dev libzip-dev libtinygltf-dev unzip \
     python3-numpy
 }

@@ -184,9 +184,11 @@ TEST_CASE("the body estimator trains through the loop: its losses fall on two vi
   REQUIRE(last.size() == 6);
   INFO("vertices " << first[3] << " -> " << last[3] << ", root-relative joints " << first[1] << " -> " << last[1]);
   CHECK(last[0] < 0.3 * first[0]);
-  // Root-relative joints within 2 cm on the views it saw (the subject is about 2 normalized units tall
-  // for its 1.75 m: a unit is about 0.9 m).
-  CHECK(last[1] < 0.02);
+  // Root-relative joints within about 2.5 cm on the views it saw (the subject is about 2 normalized
+  // units tall for its 1.75 m: a unit is about 0.9 m). The value depends on which vector ISA
+  // LibTorch's convolutions run: 0.0213 with SSE4.1, 0.0248 with AVX2 (AMD EPYC without AVX-512),
+  // below 0.02 with AVX and AVX-512.
+  CHECK(last[1] < 0.03);
   std::ifstream csv(o.run / "losses.csv");
   std::string header;
   std::getline(csv, header);

@@ -457,3 +457,29 @@ TEST_CASE("the point draw follows the sampler's surface:uniform weights", "[data
   c.train.coarse_sampler.uniform_weight = 0;
   CHECK(uniform_drawn(c, nullptr) == 0);
 }
+
+TEST_CASE("the shards of a batch, put together, are the batch (data-parallel ranks)", "[data][dist]") {
+  const ViewLoader loader(tiny_dataset(), tiny_config());
+  const int batch = 4;
+  const ViewBatch whole = loader.batch(2, 1, batch);
+  CHECK(whole.first_item == 0);
+  CHECK(whole.global_size == batch);
+  std::vector<ViewBatch> parts;
+  for (int rank = 0; rank < 2; ++rank) {
+    BatchPrefetcher ahead(loader, 2, 1, batch, 2, 2, Shard{rank, 2});
+    const auto b = ahead.next();
+    REQUIRE(b);
+    CHECK(b->size() == 2);
+    CHECK(b->first_item == 2 * rank);
+    CHECK(b->global_size == batch);
+    parts.push_back(*b);
+  }
+  const auto joined = [&](torch::Tensor ViewBatch::*field) { return torch::cat({parts[0].*field, parts[1].*field}); };
+  for (torch::Tensor ViewBatch::*field : {&ViewBatch::image, &ViewBatch::normal_back, &ViewBatch::points, &ViewBatch::labels,
+                                          &ViewBatch::fine_image, &ViewBatch::fine_points_crop, &ViewBatch::fine_crop_origin}) {
+    CHECK(torch::equal(joined(field), whole.*field));
+  }
+  std::vector<std::string> subjects = parts[0].subjects;
+  subjects.insert(subjects.end(), parts[1].subjects.begin(), parts[1].subjects.end());
+  CHECK(subjects == whole.subjects);
+}

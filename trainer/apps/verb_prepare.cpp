@@ -3,6 +3,8 @@
 // entry of DATASET/report.json; the exit code is 1 only when no subject could be prepared.
 // Ctrl-C (or SIGTERM) stops after the view in progress: the subject in progress is lost, every
 // complete one stays, and the same command resumes.
+// Across machines: --shard I/N prepares every N-th scan (by name) from the I-th; --merge SHARD...
+// joins the N shard datasets into the one a single run writes (prepare.hpp merge_shards).
 
 #ifdef HIFA_WITH_FIT_BODY
 #include "body_fitter.hpp"
@@ -12,10 +14,16 @@
 #include "progress.hpp"
 #include "verbs.hpp"
 
+#include "hifa/core/error.hpp"
 #include "prepare/body_model_path.hpp"
 #include "prepare/prepare.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <tuple>
+#include <utility>
+#include <vector>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -41,10 +49,39 @@ struct PrepareArgs {
   prepare::PrepareOptions options;
   std::string body = "open";
   bool fit_body = false;
+  std::string shard;  // "I/N"
+  std::vector<std::filesystem::path> merge;
 };
 
+// "I/N" with 0 <= I < N.
+std::pair<int, int> parse_shard(const std::string& text) {
+  int index = -1, count = 0;
+  char slash = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &index, &slash, &count, &rest) != 3 || slash != '/' || count < 1 || index < 0 ||
+      index >= count) {
+    throw Error("--shard", "'" + text + "' is not I/N with 0 <= I < N (e.g. 0/4 for the first of four)");
+  }
+  return {index, count};
+}
+
+void run_merge(const PrepareArgs& args) {
+  const auto start = std::chrono::steady_clock::now();
+  const prepare::MergeSummary s = prepare::merge_shards(args.merge, args.options.out);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("merged %zu shards into %s in %.1f s: %zu subjects, %zu scans skipped\n", s.shards,
+              args.options.out.string().c_str(), seconds, s.subjects, s.skipped);
+}
+
 void run_prepare_verb(const PrepareArgs& args) {
+  if (!args.merge.empty()) {
+    if (!args.options.scans.empty() || !args.shard.empty()) {
+      throw Error("hifa prepare --merge", "takes the shard folders and --out only (not --scans or --shard)");
+    }
+    return run_merge(args);
+  }
+  if (args.options.scans.empty()) throw Error("hifa prepare", "--scans is required (or --merge SHARD... to join shards)");
   prepare::PrepareOptions options = args.options;
+  if (!args.shard.empty()) std::tie(options.shard_index, options.shard_count) = parse_shard(args.shard);
   // OpenBody is needed only by subjects with body fits: its absence is their error, not the run's.
   options.body_model = args.body == "open" && !args.fit_body ? prepare::open_body_path() : prepare::body_model_path(args.body);
 #ifdef HIFA_WITH_FIT_BODY
@@ -69,8 +106,7 @@ void add_prepare(CLI::App& app, VerbAction& action) {
   prepare::PrepareOptions* o = &args->options;
   auto* verb = app.add_subcommand(
       "prepare", "Render views, normal maps and labelled point samples of a folder of scans: a PIFu training dataset");
-  verb->add_option("--scans", o->scans, "Folder of scans: one .obj/.ply per file or per subfolder; repeat it to prepare several folders as one dataset")
-      ->required();
+  verb->add_option("--scans", o->scans, "Folder of scans: one .obj/.ply per file or per subfolder; repeat it to prepare several folders as one dataset");
   verb->add_option("--out", o->out, "Dataset folder (an existing one made with the same options is resumed)")
       ->required();
   verb->add_option("--views", o->views, "Views per subject, every 360/views degrees of yaw")
@@ -118,6 +154,11 @@ void add_prepare(CLI::App& app, VerbAction& action) {
   verb->add_flag("--fit-body", args->fit_body,
                  "Fit the body model to every scan without a body file (cached in DATASET/cache, about 25 s a scan)");
 #endif
+  verb->add_option("--shard", args->shard, "I/N: prepare only every N-th scan (in name order) from the I-th, e.g. one "
+                                           "task of a Slurm array; --merge joins the N datasets");
+  verb->add_option("--merge", args->merge, "Shard datasets (of one --shard I/N set) to join into --out, byte for byte "
+                                           "the dataset a single run writes")
+      ->expected(1, -1);
   verb->callback([&action, args] { action = [args] { run_prepare_verb(*args); }; });
 }
 

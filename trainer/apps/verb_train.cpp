@@ -5,6 +5,9 @@
 // stops after the step in progress: a checkpoint is written there and the command fails with one
 // line "interrupted at <stage> step <i> of <n>; ... --resume ..." (exit code 1); --resume then
 // continues exactly at that step.
+// Data-parallel (docs/distributed.md): under torchrun or srun the command joins the launcher's c10d
+// process group (dist/launch_env.hpp, dist/process_group.hpp); --nproc N starts N local workers
+// itself (dist/local_workers.hpp). Rank 0 prints and writes; every rank prints its own error.
 
 #include "interrupt_guard.hpp"
 #include "progress.hpp"
@@ -13,6 +16,9 @@
 #include "config/config.hpp"
 #include "data/body_tasks.hpp"
 #include "data/view_loader.hpp"
+#include "dist/launch_env.hpp"
+#include "dist/local_workers.hpp"
+#include "dist/process_group.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
 #include "runtime/blas_core.hpp"
@@ -21,6 +27,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -36,7 +44,24 @@ struct TrainVerbOptions {
   std::string device = "cpu";
   std::string stages, snapshot_after;
   std::int64_t max_iterations = -1;
+  int nproc = 0;
+  std::string dist_backend = "auto", dist_addr;
+  double dist_timeout = 300;
 };
+
+// --nproc N: this command N times as the ranks of one run on this machine, the threads shared out.
+void run_local_ranks(const TrainVerbOptions& o) {
+  if (trainer::launch_env(trainer::process_environment())) {
+    throw Error("hifa train --nproc", "this process already is a rank of a distributed launch (RANK/WORLD_SIZE or "
+                                      "SLURM_PROCID/SLURM_NTASKS are set): leave --nproc to the launcher");
+  }
+  if (!trainer::has_c10d()) throw Error("hifa train --nproc", "this hifa was built without c10d: install libgloo-dev and rebuild");
+  const int threads = std::max(1, KokkosRuntime::concurrency() / o.nproc);
+  std::string failure;
+  if (trainer::run_local_workers(o.nproc, threads, &failure) != 0) {
+    throw Error("hifa train --nproc " + std::to_string(o.nproc), failure + "; the other ranks were stopped");
+  }
+}
 
 void run_train_verb(const TrainVerbOptions& o) {
   if (o.config.empty() && !o.resume) throw Error("hifa train", "--config is required (but for --resume, which reads RUN/config.yaml)");
@@ -45,8 +70,7 @@ void run_train_verb(const TrainVerbOptions& o) {
   // A hypernetwork trains on bodies it poses itself (data/body_tasks.hpp); every other model on a dataset.
   const bool tasks_only = config.model_type == "hyper";
   if (!tasks_only && o.data.empty()) throw Error("hifa train", "--data is required (a dataset written by hifa prepare)");
-  // Step times depend on both (a CPU OpenBLAS does not know runs its slow fallback kernels).
-  std::printf("%s\n", trainer::machine_line().c_str());
+  if (o.nproc > 1) return run_local_ranks(o);  // after the checks every worker would repeat
   trainer::TrainOptions t;
   t.run = o.out;
   t.resume = o.resume;
@@ -55,6 +79,20 @@ void run_train_verb(const TrainVerbOptions& o) {
     throw Error("--device cuda", "this LibTorch has no CUDA or sees no GPU; use --device cpu");
   }
   t.device = o.device == "cuda" ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  std::shared_ptr<trainer::Collective> group;
+  trainer::Shard shard;
+  if (const std::optional<trainer::LaunchEnv> env = trainer::launch_env(trainer::process_environment(), o.dist_addr)) {
+    trainer::GroupOptions g;
+    g.backend = o.dist_backend;
+    g.timeout = std::chrono::milliseconds(std::int64_t(o.dist_timeout * 1000));
+    group = trainer::join_process_group(*env, t.device, g);
+    shard = {env->rank, env->world};
+    t.group = group.get();
+  }
+  const bool root = shard.rank == 0;
+  // Step times depend on both (a CPU OpenBLAS does not know runs its slow fallback kernels).
+  if (root) std::printf("%s%s\n", trainer::machine_line().c_str(),
+                        group ? (", " + std::to_string(shard.world) + " ranks").c_str() : "");
   // train() names a stage the model does not have.
   for (const auto& [text, names] : {std::pair{&o.stages, &t.stages}, std::pair{&o.snapshot_after, &t.snapshot_after}}) {
     std::stringstream list(*text);
@@ -75,7 +113,7 @@ void run_train_verb(const TrainVerbOptions& o) {
     loader.emplace(o.data, config, "train");
   }
   const trainer::BatchSource source =
-      tasks_only ? trainer::task_source(*tasks) : trainer::loader_source(*loader, config.train.workers);
+      tasks_only ? trainer::task_source(*tasks, shard) : trainer::loader_source(*loader, config.train.workers, shard);
 
   std::optional<Progress> progress;
   std::vector<std::string> summary;
@@ -103,6 +141,7 @@ void run_train_verb(const TrainVerbOptions& o) {
   const InterruptGuard guard;
   t.interrupt = guard.flag();
   trainer::train(config, source, t, events);
+  if (!root) return;
   std::string done;
   for (const auto& s : summary) done += (done.empty() ? "" : ", ") + s;
   const std::string on = tasks_only ? std::to_string(tasks->per_epoch()) + " posed bodies per epoch"
@@ -127,6 +166,16 @@ void add_train(CLI::App& app, VerbAction& action) {
   verb->add_option("--stages", o->stages, "Comma-separated subset of the model's stages (pifuhd: normal,coarse,fine; body: normal,body; car: normal,canonical; hyper: hyper; default: all)");
   verb->add_option("--max-iterations", o->max_iterations, "Stop each stage after this many steps (-1: the config's epochs)")
       ->check(CLI::Range(std::int64_t(-1), std::int64_t(1) << 62))
+      ->capture_default_str();
+  verb->add_option("--nproc", o->nproc, "Train data-parallel with this many processes on this machine (each rank "
+                                       "takes batch / N items of every batch; the threads are shared out)")
+      ->check(CLI::Range(1, 1024));
+  verb->add_option("--dist-backend", o->dist_backend, "c10d backend of a data-parallel run")
+      ->check(CLI::IsMember({"auto", "gloo", "nccl"}))
+      ->capture_default_str();
+  verb->add_option("--dist-addr", o->dist_addr, "Host of rank 0 under Slurm (default MASTER_ADDR)");
+  verb->add_option("--dist-timeout", o->dist_timeout, "Seconds to wait for every rank to join, and for each collective")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   verb->callback([&action, o] { action = [o] { run_train_verb(*o); }; });
 }

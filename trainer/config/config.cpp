@@ -181,7 +181,7 @@ void read_level(Section s, LevelConfig& l) {
 
 void read_optimizer(Section s, OptimizerConfig& o) {
   s.read("optimizer", o.type);
-  check_type(s, "optimizer", o.type, {"rmsprop", "adam"});
+  check_type(s, "optimizer", o.type, {"rmsprop", "adam", "sgd"});
   s.read("lr", o.lr);
   s.read("lr_decay", o.lr_decay);
   s.read("lr_step_epochs", o.lr_step_epochs);

@@ -169,7 +169,10 @@ struct LossConfig {
 };
 
 struct OptimizerConfig {
-  std::string type = "rmsprop";        // rmsprop | adam
+  // rmsprop | adam | sgd (plain: an update linear in the gradient, unlike the other two, whose
+  // division by the gradient's running size turns rounding noise in a near-zero gradient into a
+  // full step -- the data-parallel equivalence test trains with it, docs/distributed.md)
+  std::string type = "rmsprop";
   double lr = 1e-3;
   double lr_decay = 0.1;               // multiply the rate by this ...
   int lr_step_epochs = 10;             // ... every this many epochs

@@ -32,6 +32,14 @@ struct DrawFallbacks {
   bool any() const { return coarse_unbalanced + fine_unbalanced + fine_outside_crop > 0; }
 };
 
+// This process's part of every batch in a data-parallel run (docs/distributed.md): of a global
+// batch of B items, rank r of W takes positions [r B/W, (r + 1) B/W). B must be a multiple of W.
+struct Shard {
+  int rank = 0, world = 1;
+  int64_t first(int64_t global_batch) const { return rank * (global_batch / world); }
+  int64_t count(int64_t global_batch) const { return global_batch / world; }
+};
+
 struct ViewBatch {
   // Coarse level (--res of the dataset, resized to the config's coarse image_size if they differ).
   torch::Tensor image;         // B x 3 x R x R
@@ -76,6 +84,9 @@ struct ViewBatch {
   std::vector<std::string> subjects;  // per item: subject name (a task's: task_<index>)
   std::vector<int> views;             // per item: view index
   DrawFallbacks fallbacks;            // items whose point draws fell back
+  // Where these items sit in the global batch of a data-parallel step (Shard): item k is position
+  // first_item + k of global_size. A single process holds the whole batch (0 and size()).
+  int64_t first_item = 0, global_size = 0;
 
   // Items: views, or tasks.
   int64_t size() const { return image.defined() ? image.size(0) : task_body.defined() ? task_body.size(0) : 0; }

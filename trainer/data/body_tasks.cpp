@@ -126,15 +126,18 @@ ViewBatch BodyTasks::batch(std::int64_t first, int count) const {
   return out;
 }
 
-BatchSource task_source(const BodyTasks& tasks) {
+BatchSource task_source(const BodyTasks& tasks, Shard shard) {
   BatchSource source;
   source.batches_per_epoch = [&tasks](int batch) { return std::int64_t(tasks.per_epoch() / batch); };
-  source.open = [&tasks](std::int64_t epoch, std::int64_t first, int batch) {
+  source.open = [&tasks, shard](std::int64_t epoch, std::int64_t first, int batch) {
     auto next = std::make_shared<std::int64_t>(first);
     const std::int64_t batches = tasks.per_epoch() / batch;
-    return std::function<std::optional<ViewBatch>()>([&tasks, epoch, batch, next, batches]() -> std::optional<ViewBatch> {
+    return std::function<std::optional<ViewBatch>()>([&tasks, epoch, batch, next, batches, shard]() -> std::optional<ViewBatch> {
       if (*next >= batches) return std::nullopt;
-      return tasks.batch(epoch * tasks.per_epoch() + (*next)++ * batch, batch);
+      ViewBatch b = tasks.batch(epoch * tasks.per_epoch() + (*next)++ * batch + shard.first(batch), int(shard.count(batch)));
+      b.first_item = shard.first(batch);
+      b.global_size = batch;
+      return b;
     });
   };
   return source;

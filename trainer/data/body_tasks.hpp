@@ -42,6 +42,6 @@ class BodyTasks {
   std::unique_ptr<Impl> impl_;
 };
 
-BatchSource task_source(const BodyTasks& tasks);
+BatchSource task_source(const BodyTasks& tasks, Shard shard = {});
 
 }  // namespace hifa::trainer

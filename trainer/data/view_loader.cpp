@@ -367,7 +367,7 @@ void ViewLoader::draw_canonical(const SubjectCanonical& c, const Mat3<float>& su
   }
 }
 
-ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool augment) const {
+ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool augment, Shard shard) const {
   const int64_t batches = batches_per_epoch(batch_size);
   if (index < 0 || index >= batches) {
     throw Error("ViewLoader", "batch " + std::to_string(index) + " of an epoch of " + std::to_string(batches) +
@@ -378,7 +378,9 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
   std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab, forigin, rotations, betas, scale, translation;
   std::vector<torch::Tensor> canonical, sdf, normals, blend, front;
   ViewBatch b;
-  for (int k = 0; k < batch_size; ++k) {
+  b.first_item = shard.first(batch_size);
+  b.global_size = batch_size;
+  for (int64_t k = b.first_item; k < b.first_item + shard.count(batch_size); ++k) {
     const int64_t item = order[std::size_t(index * batch_size + k)];
     const Item it = load_item(epoch, item, augment);
     b.subjects.push_back(items_[std::size_t(item)].subject);
@@ -442,12 +444,13 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
 }
 
 BatchPrefetcher::BatchPrefetcher(const ViewLoader& loader, int64_t epoch, int64_t first_index, int batch_size,
-                                 int workers, int depth)
+                                 int workers, int depth, Shard shard)
     : loader_(loader),
       epoch_(epoch),
       end_(loader.batches_per_epoch(batch_size)),
       batch_size_(batch_size),
       depth_(std::max(1, depth)),
+      shard_(shard),
       next_claim_(first_index),
       next_out_(first_index) {
   for (int w = 0; w < std::max(1, workers); ++w) threads_.emplace_back([this] { work(); });
@@ -473,7 +476,7 @@ void BatchPrefetcher::work() {
     std::optional<ViewBatch> b;
     std::exception_ptr error;
     try {
-      b = loader_.batch(epoch_, i, batch_size_);
+      b = loader_.batch(epoch_, i, batch_size_, true, shard_);
     } catch (...) {
       error = std::current_exception();
     }

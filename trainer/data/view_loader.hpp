@@ -95,8 +95,9 @@ class ViewLoader {
 
   int64_t items() const { return int64_t(items_.size()); }  // (subject, view) pairs in the split
   int64_t batches_per_epoch(int batch) const;                // items / batch, last partial batch dropped
-  // Pure and thread-safe: the same (epoch, index, batch) always gives the same bytes.
-  ViewBatch batch(int64_t epoch, int64_t index, int batch_size, bool augment = true) const;
+  // Pure and thread-safe: the same (epoch, index, batch) always gives the same bytes. With a shard
+  // (batch.hpp), only the shard's items of that batch: the same bytes as those items of the whole.
+  ViewBatch batch(int64_t epoch, int64_t index, int batch_size, bool augment = true, Shard shard = {}) const;
 
   const PreparedDataset& dataset() const { return dataset_; }
   bool has_fine() const { return fine_size_ > 0; }
@@ -135,7 +136,7 @@ class ViewLoader {
 class BatchPrefetcher {
  public:
   BatchPrefetcher(const ViewLoader& loader, int64_t epoch, int64_t first_index, int batch_size, int workers,
-                  int depth = 4);
+                  int depth = 4, Shard shard = {});
   ~BatchPrefetcher();
   BatchPrefetcher(const BatchPrefetcher&) = delete;
   BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
@@ -148,6 +149,7 @@ class BatchPrefetcher {
   const ViewLoader& loader_;
   const int64_t epoch_, end_;
   const int batch_size_, depth_;
+  const Shard shard_;
   std::mutex mutex_;
   std::condition_variable changed_;
   int64_t next_claim_, next_out_;

@@ -14,10 +14,23 @@ void check(const torch::Tensor& logits, const torch::Tensor& labels) {
 }
 }  // namespace
 
+torch::Tensor outside_fraction(const torch::Tensor& labels, Collective* group) {
+  torch::NoGradGuard no_grad;  // a constant weight
+  const torch::Tensor outside = (1 - labels.to(torch::kFloat64)).sum();
+  const torch::Tensor counts = torch::stack({outside, torch::full_like(outside, double(labels.numel()))});
+  if (group != nullptr) group->sum({counts});
+  return counts[0] / counts[1];
+}
+
 torch::Tensor extended_bce(const torch::Tensor& logits, const torch::Tensor& labels) {
   check(logits, labels);
-  torch::Tensor y = labels.to(logits.scalar_type());
-  torch::Tensor lambda = (1 - y).mean().detach();  // fraction outside, a constant weight
+  return extended_bce(logits, labels, outside_fraction(labels, nullptr));
+}
+
+torch::Tensor extended_bce(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& lambda_any) {
+  check(logits, labels);
+  const torch::Tensor y = labels.to(logits.scalar_type());
+  const torch::Tensor lambda = lambda_any.to(logits.scalar_type());
   torch::Tensor log_f = F::logsigmoid(logits), log_1mf = F::logsigmoid(-logits);
   return -(lambda * y * log_f + (1 - lambda) * (1 - y) * log_1mf).mean();
 }
@@ -33,14 +46,20 @@ OccupancyLoss::OccupancyLoss(LossConfig config) : config_(std::move(config)) {
   }
 }
 
-torch::Tensor OccupancyLoss::operator()(const torch::Tensor& logits, const torch::Tensor& labels) const {
-  return config_.type == "extended_bce" ? extended_bce(logits, labels) : plain_bce(logits, labels);
+torch::Tensor OccupancyLoss::operator()(const torch::Tensor& logits, const torch::Tensor& labels, Collective* group) const {
+  return (*this)(std::vector<torch::Tensor>{logits}, labels, group);
 }
 
-torch::Tensor OccupancyLoss::operator()(const std::vector<torch::Tensor>& stacks, const torch::Tensor& labels) const {
+torch::Tensor OccupancyLoss::operator()(const std::vector<torch::Tensor>& stacks, const torch::Tensor& labels,
+                                        Collective* group) const {
   if (stacks.empty()) throw Error("occupancy loss", "no stack predictions");
-  torch::Tensor sum = (*this)(stacks[0], labels);
-  for (std::size_t i = 1; i < stacks.size(); ++i) sum = sum + (*this)(stacks[i], labels);
+  const bool extended = config_.type == "extended_bce";
+  const torch::Tensor lambda = extended ? outside_fraction(labels, group) : torch::Tensor();
+  const auto one = [&](const torch::Tensor& logits) {
+    return extended ? extended_bce(logits, labels, lambda) : plain_bce(logits, labels);
+  };
+  torch::Tensor sum = one(stacks[0]);
+  for (std::size_t i = 1; i < stacks.size(); ++i) sum = sum + one(stacks[i]);
   return sum / double(stacks.size());
 }
 

@@ -53,6 +53,10 @@ struct PrepareOptions {
   // Non-empty: fit_body fits only the scans of these names (a fit costs ~30 s: hifa demo fits only
   // its test figures, for the evaluation with their own fits).
   std::vector<std::string> fit_only;
+  // --shard I/N: prepare only the scans at positions p of the name-sorted list with p mod N = I (a
+  // round-robin over names: balanced, and the same on every machine that sees the same scans);
+  // merge_shards joins the N datasets into the one a single run writes, byte for byte.
+  int shard_index = 0, shard_count = 1;
   // Set (from a signal handler) to stop after the view in progress; the subject in progress is lost.
   const std::atomic<bool>* interrupt = nullptr;
 };

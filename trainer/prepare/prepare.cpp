@@ -167,7 +167,8 @@ std::string reason_of(const std::string& message, const ScanSource& scan) {
   return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
 }
 
-enum class Status { pending, done, skipped };
+// elsewhere: a scan another shard prepares (--shard I/N).
+enum class Status { pending, done, skipped, elsewhere };
 
 struct Entry {
   const ScanSource* scan;
@@ -175,17 +176,33 @@ struct Entry {
   std::string reason;
 };
 
-Json manifest_json(const PrepareOptions& options, const std::vector<Entry>& entries) {
+// The shard of a --shard I/N run ({"index": I, "count": N}); null for a whole dataset.
+Json shard_json(const PrepareOptions& o) {
+  return o.shard_count > 1 ? Json{{"index", o.shard_index}, {"count", o.shard_count}} : Json();
+}
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::done: return "done";
+    case Status::skipped: return "skipped";
+    case Status::elsewhere: return "another shard";
+    case Status::pending: break;
+  }
+  return "pending";
+}
+
+Json manifest_json(const Json& options, const Json& shard, const std::vector<Entry>& entries) {
   Json j;
   j["format"] = dataset_format;
   j["version"] = dataset_version;
-  j["options"] = options_json(options);
+  j["options"] = options;
+  if (!shard.is_null()) j["shard"] = shard;  // absent for a whole dataset: its bytes as before
   Json subjects = Json::array();
   for (const Entry& e : entries) {
     Json s;
     s["name"] = e.scan->name;
     s["source"] = e.scan->relative;
-    s["status"] = e.status == Status::done ? "done" : e.status == Status::skipped ? "skipped" : "pending";
+    s["status"] = status_name(e.status);
     if (e.status == Status::done) s["folder"] = "subjects/" + e.scan->name;
     if (e.status == Status::skipped) s["reason"] = e.reason;
     subjects.push_back(s);
@@ -194,7 +211,8 @@ Json manifest_json(const PrepareOptions& options, const std::vector<Entry>& entr
   return j;
 }
 
-Json report_json(const std::vector<Entry>& entries, const Discovery& found) {
+// `ignored`: the folder entries discovery ignored, as {"path", "reason"} objects.
+Json report_json(const std::vector<Entry>& entries, const Json& ignored) {
   Json j;
   std::size_t done = 0;
   Json skipped = Json::array();
@@ -205,10 +223,14 @@ Json report_json(const std::vector<Entry>& entries, const Discovery& found) {
   j["scans"] = entries.size();
   j["prepared"] = done;
   j["skipped"] = skipped;
-  Json ignored = Json::array();
-  for (const auto& i : found.ignored) ignored.push_back({{"path", i.relative}, {"reason", i.reason}});
   j["ignored"] = ignored;
   return j;
+}
+
+Json ignored_json(const Discovery& found) {
+  Json ignored = Json::array();
+  for (const auto& i : found.ignored) ignored.push_back({{"path", i.relative}, {"reason", i.reason}});
+  return ignored;
 }
 
 // Seeded split of the prepared subjects: each name gets a key from (seed, name); the
@@ -290,6 +312,15 @@ void check_output(const Layout& layout, const PrepareOptions& options) {
       throw Error(layout.root.string(), "is a dataset of version " + manifest.value("version", Json(0)).dump() +
                                             "; this hifa prepares version " + std::to_string(dataset_version) +
                                             " (with canonical data): prepare into a new --out");
+    }
+    const Json wanted_shard = shard_json(options), had_shard = manifest.value("shard", Json());
+    if (wanted_shard != had_shard) {
+      const auto text = [](const Json& shard) {
+        return shard.is_null() ? std::string("the whole dataset")
+                               : "shard " + shard["index"].dump() + "/" + shard["count"].dump();
+      };
+      throw Error(layout.root.string(), "holds " + text(had_shard) + ", not " + text(wanted_shard) +
+                                            "; use another --out or the same --shard to resume");
     }
     const Json wanted = options_json(options);
     const Json& had = manifest.contains("options") ? manifest["options"] : Json();
@@ -497,6 +528,8 @@ class SubjectWriter {
   CanonicalData canonical_;
 };
 
+bool in_shard(std::size_t position, int index, int count) { return int(position % std::size_t(count)) == index; }
+
 void check_options(const PrepareOptions& o) {
   const auto require = [](bool ok, const char* flag, const std::string& problem) {
     if (!ok) throw Error(flag, problem);
@@ -510,6 +543,8 @@ void check_options(const PrepareOptions& o) {
   require(o.pitch_jitter >= 0 && o.pitch_jitter < 90, "--pitch-jitter", "must be in [0, 90) degrees");
   require(o.test_fraction >= 0 && o.test_fraction < 1, "--test-fraction", "must be in [0, 1)");
   require(o.sigma_coarse_cm > 0 && o.sigma_fine_cm > 0, "--sigma", "must be > 0 cm");
+  require(o.shard_count >= 1 && o.shard_index >= 0 && o.shard_index < o.shard_count, "--shard",
+          "must be I/N with 0 <= I < N");
   require(o.unit == "auto" || o.unit == "m" || o.unit == "cm" || o.unit == "mm", "--unit", "must be m, cm, mm or auto");
 }
 
@@ -542,7 +577,9 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
   for (const ScanSource& scan : found.scans) {
     Entry e{&scan};
     std::error_code ec;
-    if (scan.problem.empty() && fs::is_directory(layout.subject(scan.name), ec)) {
+    if (!in_shard(entries.size(), options.shard_index, options.shard_count)) {
+      e.status = Status::elsewhere;
+    } else if (scan.problem.empty() && fs::is_directory(layout.subject(scan.name), ec)) {
       e.status = Status::done;
       ++summary.resumed;
     } else if (scan.problem.empty()) {
@@ -550,7 +587,8 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
     }
     entries.push_back(e);
   }
-  write_json(layout.manifest(), manifest_json(options, entries));
+  const Json options_record = options_json(options), shard_record = shard_json(options);
+  write_json(layout.manifest(), manifest_json(options_record, shard_record, entries));
 
   const int jobs = options.jobs > 0 ? options.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
   WritePool pool(jobs, std::size_t(jobs) + 1);
@@ -558,7 +596,7 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
   if (events.start) events.start(to_do * std::size_t(options.views));
   bool interrupted = false;
   for (Entry& e : entries) {
-    if (e.status == Status::done) continue;
+    if (e.status == Status::done || e.status == Status::elsewhere) continue;
     if (!e.scan->problem.empty()) {
       e.status = Status::skipped;
       e.reason = e.scan->problem;
@@ -584,11 +622,11 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
       ++summary.skipped;
       if (events.skipped) events.skipped(e.scan->relative, e.reason);
     }
-    write_json(layout.manifest(), manifest_json(options, entries));
+    write_json(layout.manifest(), manifest_json(options_record, shard_record, entries));
   }
 
-  write_json(layout.manifest(), manifest_json(options, entries));
-  write_json(layout.report(), report_json(entries, found));
+  write_json(layout.manifest(), manifest_json(options_record, shard_record, entries));
+  write_json(layout.report(), report_json(entries, ignored_json(found)));
   write_json(layout.split(), options.split_file.empty() ? split_json(entries, options.seed, options.test_fraction)
                                                        : fixed_split_json(entries, options.split_file, fixed_test));
   const std::size_t done = summary.prepared + summary.resumed;
@@ -606,10 +644,138 @@ PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& e
                                           std::to_string(entries.size()) +
                                           " subjects complete; run the same command again to resume");
   }
-  if (done == 0) {
+  if (done == 0 && options.shard_count == 1) {  // a shard may have no scan of its own
     throw Error(layout.report().string(), "no subject could be prepared (" + std::to_string(summary.skipped) +
                                               " scans skipped, reasons listed there)");
   }
+  return summary;
+}
+
+namespace {
+
+struct ShardDataset {
+  Layout layout;
+  Json manifest;
+};
+
+// The shards by index, checked to be one complete set of the same options and scans.
+std::vector<ShardDataset> read_shard_set(const std::vector<fs::path>& folders) {
+  std::vector<std::optional<ShardDataset>> slots;
+  for (const fs::path& folder : folders) {
+    const Layout layout{folder};
+    std::error_code ec;
+    if (!fs::exists(layout.manifest(), ec)) throw Error(folder.string(), "not a dataset of hifa prepare (no manifest.json)");
+    const Json m = read_json(layout.manifest());
+    if (m.value("format", "") != dataset_format || m.value("version", 0) != dataset_version) {
+      throw Error(layout.manifest().string(), "not a manifest of a version-" + std::to_string(dataset_version) + " hifa prepare dataset");
+    }
+    if (!m.contains("shard")) throw Error(folder.string(), "is a whole dataset, not a shard (prepared without --shard)");
+    const int index = m["shard"]["index"].get<int>(), count = m["shard"]["count"].get<int>();
+    const std::string name = "shard " + std::to_string(index) + "/" + std::to_string(count);
+    if (slots.empty()) slots.resize(std::size_t(count));
+    const ShardDataset* first = nullptr;
+    for (const auto& s : slots) {
+      if (s) first = &*s;
+    }
+    if (count != int(slots.size())) {
+      throw Error(folder.string(), "is " + name + ", but " + folders.front().string() + " is of " + std::to_string(slots.size()) + " shards");
+    }
+    if (first != nullptr && m["options"] != first->manifest["options"]) {
+      throw Error(folder.string(), "was prepared with other options than " + first->layout.root.string());
+    }
+    const auto scans = [](const Json& manifest) {
+      std::vector<std::pair<std::string, std::string>> list;
+      for (const Json& s : manifest["subjects"]) list.emplace_back(s["name"], s["source"]);
+      return list;
+    };
+    if (first != nullptr && scans(m) != scans(first->manifest)) {
+      throw Error(folder.string(), "was prepared from other scans than " + first->layout.root.string());
+    }
+    if (slots[std::size_t(index)]) throw Error(folder.string(), "is " + name + ", as is " + slots[std::size_t(index)]->layout.root.string());
+    slots[std::size_t(index)] = ShardDataset{layout, m};
+  }
+  std::vector<ShardDataset> set;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    if (!slots[i]) throw Error("--merge", "shard " + std::to_string(i) + "/" + std::to_string(slots.size()) + " is missing");
+    set.push_back(*slots[i]);
+  }
+  return set;
+}
+
+void copy_tree(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::skip_existing, ec);
+  if (ec) throw Error(from.string(), "cannot copy to " + to.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+MergeSummary merge_shards(const std::vector<fs::path>& folders, const fs::path& out) {
+  if (folders.empty()) throw Error("--merge", "no shard folders given");
+  std::error_code ec;
+  if (fs::exists(out, ec)) throw Error(out.string(), "exists: merge into a new --out");
+  const std::vector<ShardDataset> shards = read_shard_set(folders);
+  const std::size_t count = shards.size();
+  const Json& list = shards.front().manifest["subjects"];
+
+  // Every scan as its owner shard left it (run_prepare's round-robin).
+  std::vector<ScanSource> scans(list.size());
+  std::vector<Entry> entries;
+  MergeSummary summary;
+  summary.shards = count;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    scans[i].name = list[i]["name"];
+    scans[i].relative = list[i]["source"];
+    const ShardDataset& owner = shards[i % count];
+    const Json& mine = owner.manifest["subjects"][i];
+    Entry e{&scans[i]};
+    if (mine["status"] == "done") {
+      e.status = Status::done;
+      ++summary.subjects;
+    } else if (mine["status"] == "skipped") {
+      e.status = Status::skipped;
+      e.reason = mine.value("reason", "");
+      ++summary.skipped;
+    } else {
+      throw Error(owner.layout.root.string(), "is not complete (" + scans[i].name + " is " + mine["status"].dump() +
+                                                  "): run its hifa prepare --shard again to finish it");
+    }
+    entries.push_back(e);
+  }
+
+  // Built beside `out` and renamed into place when complete; a killed merge's leftover goes first.
+  const fs::path staging = out.string() + ".partial-merge";
+  fs::remove_all(staging, ec);
+  const Layout layout{staging};
+  make_folder(layout.subjects());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].status == Status::done) copy_tree(shards[i % count].layout.subject(scans[i].name), layout.subject(scans[i].name));
+  }
+  for (const ShardDataset& shard : shards) {  // body-fit and PRT caches, one file per subject
+    if (fs::is_directory(shard.layout.root / "cache", ec)) copy_tree(shard.layout.root / "cache", staging / "cache");
+  }
+  const Json& options = shards.front().manifest["options"];
+  write_json(layout.manifest(), manifest_json(options, Json(), entries));
+  write_json(layout.report(), report_json(entries, read_json(shards.front().layout.report())["ignored"]));
+  const Json split = read_json(shards.front().layout.split());
+  if (split.contains("split_file")) {
+    // Every listed name is in a shard's "test" (prepared there) or "missing" (not prepared there).
+    std::set<std::string> listed;
+    for (const char* key : {"test", "missing"}) {
+      for (const Json& name : split[key]) listed.insert(name.get<std::string>());
+    }
+    write_json(layout.split(), fixed_split_json(entries, split["split_file"].get<std::string>(), listed));
+  } else {
+    write_json(layout.split(), split_json(entries, split["seed"].get<std::uint64_t>(), split["test_fraction"].get<double>()));
+  }
+  std::vector<std::string> names;
+  for (const Entry& e : entries) {
+    if (e.status == Status::done) names.push_back(e.scan->name);
+  }
+  write_dataset_contact_sheet(layout, names, options["views"].get<int>(), options["resolution"].get<int>());
+  write_canonical_contact_sheet(layout, names);
+  fs::rename(staging, out, ec);
+  if (ec) throw Error(out.string(), "cannot rename " + staging.string() + " into place: " + ec.message());
   return summary;
 }
 

@@ -19,8 +19,10 @@
 #include "prepare/options.hpp"
 
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace hifa::prepare {
 
@@ -40,5 +42,16 @@ struct PrepareSummary {
 };
 
 PrepareSummary run_prepare(const PrepareOptions& options, const PrepareEvents& events = {});
+
+// hifa prepare --merge: the N datasets of one --shard I/N set (options.hpp) joined into `out`,
+// which must not exist: the dataset one run over all the scans writes, byte for byte (subjects and
+// caches copied from their shards; manifest, report, split and sheets made anew from them). Built
+// in "<out>.partial-merge" and renamed into place when complete.
+// Errors (hifa::Error naming the folder): not a shard; shards of other options or scans; a shard
+// missing or given twice; a shard not complete (finish it first); `out` exists.
+struct MergeSummary {
+  std::size_t shards = 0, subjects = 0, skipped = 0;
+};
+MergeSummary merge_shards(const std::vector<std::filesystem::path>& shards, const std::filesystem::path& out);
 
 }  // namespace hifa::prepare

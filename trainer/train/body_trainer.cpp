@@ -24,10 +24,10 @@ BodyTrainer::BodyTrainer(const Config& config, torch::Device device)
 std::vector<double> BodyTrainer::step(const std::string& stage, const ViewBatch& batch, std::int64_t iteration) {
   find_stage(stages(), stage, config_.source);
   const ViewBatch b = to_device(batch, device_);
-  if (stage == "normal") return normals_->step(b);
+  if (stage == "normal") return normals_->step(b, group_);
   torch::Tensor front, back;
   if (model_->takes_normals()) {
-    const torch::Tensor use_gt = normals_->gt_coins(body_stream, iteration, b.image.size(0));
+    const torch::Tensor use_gt = normals_->gt_coins(body_stream, iteration, b);
     std::tie(front, back) = normals_->inputs(b.image, b.normal_front, b.normal_back, use_gt);
   }
   model_->net->train();
@@ -35,6 +35,7 @@ std::vector<double> BodyTrainer::step(const std::string& stage, const ViewBatch&
   const BodyLossTerms l = (*loss_)(e, b);
   optimizer_->zero_grad();
   l.total.backward();
+  average_gradients(group_, {optimizer_.get()});
   optimizer_->step();
   return {scalar(l.total), l.joints_3d, l.joints_2d, l.vertices, l.pose, l.betas};
 }

@@ -26,9 +26,9 @@ CarTrainer::CarTrainer(const Config& config, torch::Device device) : OwnStageTra
 std::vector<double> CarTrainer::step(const std::string& stage, const ViewBatch& batch, std::int64_t iteration) {
   find_stage(stages(), stage, config_.source);
   const ViewBatch b = to_device(batch, device_);
-  if (stage == "normal") return normals_->step(b);
+  if (stage == "normal") return normals_->step(b, group_);
   if (!b.canonical_points.defined()) throw Error("canonical stage", "the batch has no canonical samples");
-  const torch::Tensor use_gt = normals_->gt_coins(canonical_stream, iteration, b.image.size(0));
+  const torch::Tensor use_gt = normals_->gt_coins(canonical_stream, iteration, b);
   const auto [front, back] = normals_->inputs(b.image, b.normal_front, b.normal_back, use_gt);
   model_->encoder->train();
   model_->sdf->train();
@@ -39,6 +39,7 @@ std::vector<double> CarTrainer::step(const std::string& stage, const ViewBatch& 
   const SdfLossTerms l = sdf_loss(*config_.car, f, points, b.canonical_sdf, b.canonical_normals, {s.surface, s.near, s.uniform});
   optimizer_->zero_grad();
   l.total.backward();
+  average_gradients(group_, {optimizer_.get()});
   optimizer_->step();
   return {scalar(l.total), l.surface, l.off_surface, l.normal, l.eikonal, l.sdf};
 }

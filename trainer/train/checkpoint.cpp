@@ -100,15 +100,25 @@ void write_checkpoint(const std::filesystem::path& run, const Config& config, to
   write_file_atomically(file, [&](std::ostream& os) { archive.save_to(os); });
 }
 
-TrainState read_checkpoint(const std::filesystem::path& run, const Config& config, torch::nn::Module& model,
-                           const NamedOptimizers& optimizers, torch::Device device) {
+std::string read_checkpoint_bytes(const std::filesystem::path& run) {
   const std::filesystem::path file = checkpoint_file(run);
   if (!std::filesystem::exists(file)) throw Error(file.string(), "no checkpoint to resume from (no such file)");
+  return read_text(file);
+}
+
+TrainState read_checkpoint(const std::filesystem::path& run, const Config& config, torch::nn::Module& model,
+                           const NamedOptimizers& optimizers, torch::Device device) {
+  return read_checkpoint(run, read_checkpoint_bytes(run), config, model, optimizers, device);
+}
+
+TrainState read_checkpoint(const std::filesystem::path& run, const std::string& bytes, const Config& config,
+                           torch::nn::Module& model, const NamedOptimizers& optimizers, torch::Device device) {
+  const std::filesystem::path file = checkpoint_file(run);
   TrainState state;
   std::string saved_config;
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(file.string(), device);
+    archive.load_from(bytes.data(), bytes.size(), device);
     c10::IValue v;
     archive.read("format", v);
     if (!v.isString() || v.toStringRef() != format_name) throw Error(file.string(), "not a hifa training checkpoint");

@@ -74,5 +74,11 @@ void write_model_only(const std::filesystem::path& folder, const Config& config,
 // model and optimizers must be built from the same config, which must equal the checkpoint's.
 TrainState read_checkpoint(const std::filesystem::path& run, const Config& config, torch::nn::Module& model,
                            const NamedOptimizers& optimizers, torch::Device device);
+// The same from the file's bytes (a data-parallel run: rank 0 reads them and sends them to every
+// rank, so the ranks need not share a file system); errors name RUN/checkpoint.pt.
+TrainState read_checkpoint(const std::filesystem::path& run, const std::string& bytes, const Config& config,
+                           torch::nn::Module& model, const NamedOptimizers& optimizers, torch::Device device);
+// RUN/checkpoint.pt's bytes; hifa::Error naming it when there is none.
+std::string read_checkpoint_bytes(const std::filesystem::path& run);
 
 }  // namespace hifa::trainer

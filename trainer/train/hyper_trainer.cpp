@@ -26,6 +26,7 @@ std::vector<double> HyperTrainer::step(const std::string& stage, const ViewBatch
       meta_loss(*model_->hyper, *model_->mlp, b.task_body, tasks, *config_.hyper, *config_.refine, &start);
   optimizer_->zero_grad();
   loss.backward();
+  average_gradients(group_, {optimizer_.get()});
   optimizer_->step();
   return {loss.item<double>(), start};
 }

@@ -19,6 +19,7 @@
 
 #include "config/config.hpp"
 #include "data/batch.hpp"
+#include "dist/collective.hpp"
 #include "train/checkpoint.hpp"
 
 #include <torch/torch.h>
@@ -55,6 +56,14 @@ class ModelTrainer {
   // The run log's columns: every loss name of the stages (loss_columns below) unless the model
   // type keeps a fixed set.
   virtual std::vector<std::string> log_columns() const;
+
+  // A data-parallel run's ranks (dist/collective.hpp; nullptr: one process, the default). Steps then
+  // average their gradients over the ranks before each optimizer step, and whatever a loss takes
+  // from the whole batch (the extended BCE's lambda) is taken over the global batch.
+  void set_group(Collective* group) { group_ = group; }
+
+ protected:
+  Collective* group_ = nullptr;
 };
 
 std::unique_ptr<ModelTrainer> make_trainer(const Config& config, torch::Device device);

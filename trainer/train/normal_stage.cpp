@@ -24,7 +24,7 @@ StageSpec NormalStage::spec(const Config& config) {
 
 std::string NormalStage::describe() const { return has_nets() ? loss_->describe() : std::string(); }
 
-std::vector<double> NormalStage::step(const ViewBatch& b) {
+std::vector<double> NormalStage::step(const ViewBatch& b, Collective* group) {
   if (!has_nets()) throw Error(config_.source, "the normal stage needs normal nets (normal_net.type is none)");
   front_->train();
   back_->train();
@@ -32,6 +32,7 @@ std::vector<double> NormalStage::step(const ViewBatch& b) {
   torch::Tensor loss = loss_->forward(front, b.normal_front) + loss_->forward(back, b.normal_back);
   optimizer_->zero_grad();
   loss.backward();
+  average_gradients(group, {optimizer_.get()});
   optimizer_->step();
   // The parts, unweighted, for the log (NormalLoss returns their weighted sum).
   const NormalNetConfig& n = config_.normal_net;
@@ -43,11 +44,14 @@ std::vector<double> NormalStage::step(const ViewBatch& b) {
   return {total, l1, perceptual};
 }
 
-torch::Tensor NormalStage::gt_coins(std::uint64_t stream, std::int64_t iteration, std::int64_t items) const {
+torch::Tensor NormalStage::gt_coins(std::uint64_t stream, std::int64_t iteration, const ViewBatch& batch) const {
   const CounterRng rng(config_.train.seed);
+  const std::int64_t items = batch.size();
+  const std::int64_t global = batch.global_size > 0 ? batch.global_size : items;
   std::vector<float> use(static_cast<std::size_t>(items), 0.0f);
   for (std::int64_t b = 0; b < items; ++b) {
-    const bool gt = !has_nets() || rng.uniform(stream, std::uint64_t(iteration * items + b)) < config_.train.gt_normal_probability;
+    const auto key = std::uint64_t(iteration * global + batch.first_item + b);
+    const bool gt = !has_nets() || rng.uniform(stream, key) < config_.train.gt_normal_probability;
     use[std::size_t(b)] = gt ? 1.0f : 0.0f;
   }
   return torch::tensor(use).view({items, 1, 1, 1}).to(device_);

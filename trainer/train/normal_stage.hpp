@@ -4,22 +4,24 @@
 //
 //   NormalStage normals(config, model->normal_front, model->normal_back, device);
 //   std::vector<double> l = normals.step(batch);        // one optimizer step of both nets
-//   torch::Tensor gt = normals.gt_coins(stream, iteration, items);     // B x 1 x 1 x 1, 1: ground truth
+//   torch::Tensor gt = normals.gt_coins(stream, iteration, batch);     // B x 1 x 1 x 1, 1: ground truth
 //   auto [front, back] = normals.inputs(batch.image, batch.normal_front, batch.normal_back, gt);
 //
 // step: the front and back nets from the image against the ground-truth maps; NormalLoss
 //   (l1_weight x L1 + perceptual_weight x VGG19 or image gradients), optimizer train.normal
 //   (Adam 2e-4 in the paper, betas (0.5, 0.999) as pix2pixHD). Logs NormalStage::losses: the
 //   weighted sum and its L1 and perceptual parts unweighted.
-// gt_coins: item b of step i takes the ground truth when CounterRng(train.seed).uniform(stream,
-//   i * B + b) < train.gt_normal_probability, always when the model has no normal nets: a pure
-//   function of the step, so a resumed run draws the same coins. Each stage has its own stream.
+// gt_coins: the item at position b of step i's global batch of B takes the ground truth when
+//   CounterRng(train.seed).uniform(stream, i * B + b) < train.gt_normal_probability, always when
+//   the model has no normal nets: a pure function of the step, so a resumed run, and any number
+//   of ranks, draw the same coins. Each stage has its own stream.
 // inputs: the ground truth where the coin says so, the nets' prediction (eval mode, no autograd)
 //   elsewhere.
 // Errors: hifa::Error for step() on a model without normal nets.
 
 #include "config/config.hpp"
 #include "data/batch.hpp"
+#include "dist/collective.hpp"
 #include "losses/normal_loss.hpp"
 #include "models/normal_net.hpp"
 #include "train/model_trainer.hpp"
@@ -42,8 +44,9 @@ class NormalStage {
   bool has_nets() const { return !front_.is_empty(); }
   static StageSpec spec(const Config& config);
 
-  std::vector<double> step(const ViewBatch& batch_on_device);
-  torch::Tensor gt_coins(std::uint64_t stream, std::int64_t iteration, std::int64_t items) const;
+  // `group`: the ranks of a data-parallel run, whose gradients are averaged (nullptr: one process).
+  std::vector<double> step(const ViewBatch& batch_on_device, Collective* group);
+  torch::Tensor gt_coins(std::uint64_t stream, std::int64_t iteration, const ViewBatch& batch) const;
   std::pair<torch::Tensor, torch::Tensor> inputs(const torch::Tensor& image, const torch::Tensor& gt_front,
                                                  const torch::Tensor& gt_back, const torch::Tensor& use_gt);
   // Both maps predicted from the image (eval mode, no autograd).

@@ -9,6 +9,7 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerConfig& o
   if (o.type == "adam") {
     return std::make_unique<torch::optim::Adam>(std::move(params), torch::optim::AdamOptions(o.lr).betas({o.beta1, 0.999}));
   }
+  if (o.type == "sgd") return std::make_unique<torch::optim::SGD>(std::move(params), torch::optim::SGDOptions(o.lr));
   return std::make_unique<torch::optim::RMSprop>(std::move(params), torch::optim::RMSpropOptions(o.lr));
 }
 

@@ -80,9 +80,10 @@ LevelInputs PifuhdTrainer::level_inputs(const ViewBatch& b, const torch::Tensor&
 double PifuhdTrainer::coarse_step(const torch::Tensor& coarse_in, const ViewBatch& b) {
   model_->coarse->train();
   LevelOutput o = model_->coarse->forward(coarse_in, b.points);
-  torch::Tensor loss = occupancy_loss_(o.logits, b.labels);
+  torch::Tensor loss = occupancy_loss_(o.logits, b.labels, group_);
   coarse_->zero_grad();
   loss.backward();
+  average_gradients(group_, {coarse_.get()});
   coarse_->step();
   return scalar(loss);
 }
@@ -90,9 +91,9 @@ double PifuhdTrainer::coarse_step(const torch::Tensor& coarse_in, const ViewBatc
 std::vector<double> PifuhdTrainer::step(const std::string& stage, const ViewBatch& batch, std::int64_t iteration) {
   find_stage(stages_, stage, config_.source);
   const ViewBatch b = to_device(batch, device_);
-  if (stage == "normal") return normals_->step(b);
+  if (stage == "normal") return normals_->step(b, group_);
   if (stage == "coarse") {
-    const torch::Tensor use_gt = normals_->gt_coins(coarse_stream, iteration, b.image.size(0));
+    const torch::Tensor use_gt = normals_->gt_coins(coarse_stream, iteration, b);
     return {coarse_step(level_inputs(b, use_gt, false).coarse, b)};
   }
   return fine_step(b, iteration);
@@ -102,7 +103,7 @@ std::vector<double> PifuhdTrainer::fine_step(const ViewBatch& b, std::int64_t it
   if (!b.fine_image.defined() || !b.fine_points_crop.defined() || !b.fine_crop_origin.defined()) {
     throw Error("fine stage", "the batch has no fine crop (was the dataset prepared with --fine-res?)");
   }
-  const torch::Tensor use_gt = normals_->gt_coins(fine_stream, iteration, b.image.size(0));
+  const torch::Tensor use_gt = normals_->gt_coins(fine_stream, iteration, b);
   const LevelInputs in = level_inputs(b, use_gt, true);
   model_->fine->train();
   double coarse_loss = nan;
@@ -110,10 +111,11 @@ std::vector<double> PifuhdTrainer::fine_step(const ViewBatch& b, std::int64_t it
   if (config_.train.fine_schedule == "alternate") {
     coarse_loss = coarse_step(in.coarse, b);
     PIFuHDOutput o = model_->forward(in.coarse, in.fine, b.fine_points, b.fine_points_crop, /*detach_omega=*/false);
-    loss = occupancy_loss_(o.fine->logits, b.fine_labels);
+    loss = occupancy_loss_(o.fine->logits, b.fine_labels, group_);
     coarse_->zero_grad();
     fine_->zero_grad();
     loss.backward();
+    average_gradients(group_, {fine_.get(), coarse_.get()});
     fine_->step();
     coarse_->step();
   } else {
@@ -123,9 +125,10 @@ std::vector<double> PifuhdTrainer::fine_step(const ViewBatch& b, std::int64_t it
       model_->coarse->eval();  // only the last stack: Omega is its activation
       omega = model_->coarse->forward(in.coarse, b.fine_points).omega;
     }
-    loss = occupancy_loss_(model_->fine->forward(in.fine, b.fine_points_crop, omega).logits, b.fine_labels);
+    loss = occupancy_loss_(model_->fine->forward(in.fine, b.fine_points_crop, omega).logits, b.fine_labels, group_);
     fine_->zero_grad();
     loss.backward();
+    average_gradients(group_, {fine_.get()});
     fine_->step();
   }
   return {coarse_loss, scalar(loss)};

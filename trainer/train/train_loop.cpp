@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -80,50 +81,65 @@ void remove_stale_temporaries(const fs::path& run) {
 
 }  // namespace
 
-BatchSource loader_source(const ViewLoader& loader, int workers) {
+BatchSource loader_source(const ViewLoader& loader, int workers, Shard shard) {
   BatchSource source;
   source.batches_per_epoch = [&loader](int batch) { return loader.batches_per_epoch(batch); };
-  source.open = [&loader, workers](std::int64_t epoch, std::int64_t first, int batch) {
-    auto ahead = std::make_shared<BatchPrefetcher>(loader, epoch, first, batch, workers);
+  source.open = [&loader, workers, shard](std::int64_t epoch, std::int64_t first, int batch) {
+    auto ahead = std::make_shared<BatchPrefetcher>(loader, epoch, first, batch, workers, 4, shard);
     return std::function<std::optional<ViewBatch>()>([ahead] { return ahead->next(); });
   };
   return source;
 }
 
-void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& events) {
+void train(const Config& config, const BatchSource& source, const TrainOptions& options, const TrainEvents& all_events) {
+  Collective* group = options.group;
+  const bool root = group == nullptr || group->rank() == 0;
+  const TrainEvents events = root ? all_events : TrainEvents{};
   const std::unique_ptr<ModelTrainer> trainer = make_trainer(config, options.device);
+  trainer->set_group(group);
   const std::vector<StageSpec> stages = chosen_stages(*trainer, config, options.stages);
   for (const std::string& name : options.snapshot_after) find_stage(trainer->stages(), name, config.source);
   const auto snapshot_wanted = [&](const std::string& stage) {
     return std::find(options.snapshot_after.begin(), options.snapshot_after.end(), stage) != options.snapshot_after.end();
   };
   const std::vector<std::string> columns = trainer->log_columns();
-  prepare_run_folder(options.run);
-  if (options.resume) {
-    check_run_config(options.run, config);
-    remove_stale_temporaries(options.run);
+  std::optional<LossLog> log;  // rank 0's
+  std::string resume_bytes;
+  if (root) {
+    prepare_run_folder(options.run);
+    if (options.resume) {
+      check_run_config(options.run, config);
+      remove_stale_temporaries(options.run);
+      resume_bytes = read_checkpoint_bytes(options.run);
+    } else if (fs::exists(checkpoint_file(options.run))) {
+      throw Error(options.run.string(), "already holds a run (checkpoint.pt): pass --resume to continue it, or train into another --out");
+    }
+    log.emplace(options.run / "losses.csv", columns);
   }
-  LossLog log(options.run / "losses.csv", columns);
   TrainState state;
   int at = -1;  // the checkpoint's stage (training order), -1 for a fresh run
   if (options.resume) {
-    state = read_checkpoint(options.run, config, trainer->module(), trainer->optimizers(), options.device);
+    resume_bytes = broadcast_bytes(group, std::move(resume_bytes));
+    state = read_checkpoint(options.run, resume_bytes, config, trainer->module(), trainer->optimizers(), options.device);
+    resume_bytes.clear();
     at = stage_index(*trainer, state.stage, checkpoint_file(options.run).string());
-    log.resume(state.csv_rows);
+    if (log) log->resume(state.csv_rows);
     say(events, "resuming " + options.run.string() + " at stage " + state.stage + ", epoch " + std::to_string(state.epoch) +
                     ", step " + std::to_string(state.iteration));
   } else {
-    if (fs::exists(checkpoint_file(options.run))) {
-      throw Error(options.run.string(), "already holds a run (checkpoint.pt): pass --resume to continue it, or train into another --out");
+    broadcast_module(group, trainer->module());  // the seed makes them equal already; DDP's guarantee
+    if (root) {
+      write_run_config(options.run, config);
+      log->start();
     }
-    write_run_config(options.run, config);
-    log.start();
   }
   const int log_every = config.train.log_every;
   auto checkpoint = [&] {
+    if (!root) return;
     write_checkpoint(options.run, config, trainer->module(), trainer->optimizers(), state, options.device);
-    plot_loss_curves(log.rows(), columns, options.run / "loss_curves.png");
+    plot_loss_curves(log->rows(), columns, options.run / "loss_curves.png");
   };
+  const int world = group != nullptr ? group->world() : 1;
 
   for (const StageSpec& spec : stages) {
     const std::string& stage = spec.name;
@@ -144,6 +160,10 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
       column_of.push_back(std::size_t(std::find(columns.begin(), columns.end(), l) - columns.begin()));
     }
     const OptimizerConfig& oc = spec.optimizer;
+    if (oc.batch % world != 0) {
+      throw Error(config.source, "train." + stage + ".batch is " + std::to_string(oc.batch) + ", which " +
+                                     std::to_string(world) + " ranks cannot share equally (each takes batch / ranks items)");
+    }
     const std::int64_t per_epoch = source.batches_per_epoch(oc.batch);
     if (per_epoch <= 0) {
       throw Error(config.source, "train." + stage + ".batch is " + std::to_string(oc.batch) + ", more than the dataset's items");
@@ -153,6 +173,7 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
     if (const std::string line = trainer->describe(stage); !line.empty()) say(events, line);
     if (events.stage_begin) events.stage_begin(spec, std::min(state.iteration, total), total);
 
+    const double collective_start = group != nullptr ? group->seconds_in_collectives() : 0, step_start = state.seconds;
     while (state.iteration < total) {
       trainer->set_epoch(stage, state.epoch);
       auto next = source.open(state.epoch, state.index, oc.batch);
@@ -165,9 +186,20 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
                                            " of " + std::to_string(per_epoch) + " batches");
         }
         const auto t0 = std::chrono::steady_clock::now();
-        fallbacks += batch->fallbacks;
-        items += batch->size();
-        const std::vector<double> losses = trainer->step(stage, *batch, state.iteration);
+        std::vector<double> losses = trainer->step(stage, *batch, state.iteration);
+        // The step's figures over every rank: the losses' mean, the counts' sums, anyone's interrupt.
+        const DrawFallbacks& f = batch->fallbacks;
+        std::vector<double> shared = losses;
+        for (const std::int64_t n : {f.coarse_unbalanced, f.fine_unbalanced, f.fine_outside_crop, batch->size()}) {
+          shared.push_back(double(n));
+        }
+        shared.push_back(options.interrupt && options.interrupt->load() ? 1.0 : 0.0);
+        shared = sum_over_ranks(group, std::move(shared));
+        for (std::size_t l = 0; l < losses.size(); ++l) losses[l] = shared[l] / world;
+        const std::size_t n = losses.size();
+        fallbacks += DrawFallbacks{std::int64_t(shared[n]), std::int64_t(shared[n + 1]), std::int64_t(shared[n + 2])};
+        items += std::int64_t(shared[n + 3]);
+        const bool interrupted_before = shared[n + 4] > 0;
         state.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::vector<double> row_terms(columns.size(), std::nan(""));
         for (std::size_t l = 0; l < losses.size(); ++l) row_terms[column_of[l]] = losses[l];
@@ -182,14 +214,17 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
         if (state.window_count == log_every || state.iteration == total) {
           LossRow row{stage, epoch, state.iteration, {}, trainer->lr(stage), state.seconds};
           for (double sum : state.window_sums) row.terms.push_back(sum / double(state.window_count));
-          log.append(row);
+          if (log) log->append(row);
           ++state.csv_rows;
           std::fill(state.window_sums.begin(), state.window_sums.end(), 0.0);
           state.window_count = 0;
         }
         if (events.step) events.step(spec, state.iteration, losses, trainer->lr(stage));
         const bool epoch_end = state.index == 0;
-        const bool interrupted = options.interrupt && options.interrupt->load();
+        // One process also takes an interrupt that came during events.step; ranks must agree, so
+        // they take it at the next step's sum.
+        const bool interrupted =
+            interrupted_before || (group == nullptr && options.interrupt != nullptr && options.interrupt->load());
         if (state.iteration % config.train.checkpoint_every == 0 || epoch_end || state.iteration == total || interrupted) {
           checkpoint();
         }
@@ -205,7 +240,15 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
     }
     // At the stage's end, also on a resume whose checkpoint was the stage's last: the model is the
     // stage's final one either way (a run killed before this line retrains nothing).
-    if (snapshot_wanted(stage)) {
+    if (group != nullptr && state.seconds > step_start) {
+      const double waiting = group->seconds_in_collectives() - collective_start, stepping = state.seconds - step_start;
+      std::ostringstream line;
+      line.precision(3);
+      line << stage << " stage on " << world << " ranks: " << waiting << " s of " << stepping
+           << " s of steps in collectives (" << 100 * waiting / stepping << "%, rank 0)";
+      say(events, line.str());
+    }
+    if (snapshot_wanted(stage) && root) {
       write_model_only(snapshot_folder(options.run, stage), config, trainer->module());
     }
     if (events.stage_end) events.stage_end(spec);

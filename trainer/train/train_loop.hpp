@@ -22,13 +22,22 @@
 // resume continues at exactly that step, and throws hifa::Error(RUN, "interrupted at <stage> step
 // <i> of <n>; checkpoint written: ...--resume...").
 //
+// Data-parallel (options.group, docs/distributed.md): every rank runs this loop with its Shard of
+// each global batch (the source's own, loader_source(..., shard)); the model trainer averages the
+// gradients over the ranks before each optimizer step; the logged losses, the draw fallbacks and
+// the interrupt flag are summed over the ranks after each step, so every rank stops at the same
+// step. Rank 0 alone writes RUN (config, checkpoints, log, plot, snapshots) and reports events; on a
+// fresh run it sends its initial weights to all, on a resume the checkpoint's bytes. A checkpoint
+// holds no trace of the world size: a run resumes with any number of ranks that divides the batch.
+//
 // Errors (hifa::Error, one line): RUN not creatable or not writable; RUN already holding a
 // checkpoint without `resume`, or none with it; a resumed run's config differing from RUN's; a
 // corrupt checkpoint (naming the file); a stage the model does not have; a dataset with fewer items
-// than a batch; a stage name the model does not have.
+// than a batch; a stage name the model does not have; a batch that the ranks do not divide.
 
 #include "config/config.hpp"
 #include "data/batch.hpp"
+#include "dist/collective.hpp"
 #include "train/loss_log.hpp"
 #include "train/model_trainer.hpp"
 
@@ -55,7 +64,7 @@ class ViewLoader;
 
 // The loader's augmented batches, computed ahead by `workers` threads (data/view_loader.hpp's
 // BatchPrefetcher). The loader must outlive the source.
-BatchSource loader_source(const ViewLoader& loader, int workers);
+BatchSource loader_source(const ViewLoader& loader, int workers, Shard shard = {});
 
 struct TrainOptions {
   std::filesystem::path run;
@@ -65,6 +74,7 @@ struct TrainOptions {
   std::int64_t max_iterations = -1;    // per stage; -1: no limit
   std::vector<std::string> snapshot_after;  // stages whose end model is kept in RUN/after_<stage>/ (checkpoint.hpp)
   const std::atomic<bool>* interrupt = nullptr;  // set: checkpoint after the current step and stop
+  Collective* group = nullptr;                     // the ranks of a data-parallel run; nullptr: one process
 };
 
 // What the loop reports (each may be empty).
