@@ -93,6 +93,10 @@ set -e
 grep -q "^hifa: error: distributed training: rank 1 of 2: cannot reach the rendezvous store at 127.0.0.1:$p" "$WORK/lonely.err" \
   || fail "$(cat "$WORK/lonely.err")"
 
+# NCCL for CPU training (or in a build without NCCL, as Debian's): one error naming the option.
+p=$(port)
+RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=$p expect_error 1 "^hifa: error: --dist-backend nccl: " train --config "$WORK/sgd.yaml" --data "$WORK/data" --out "$WORK/nccl" \
+  --dist-backend nccl
 # 3 ranks cannot share tiny.yaml's batch of 4.
 set +e
 "$HIFA" "${TRAIN[@]}" --out "$WORK/three" --nproc 3 > /dev/null 2> "$WORK/three.err"

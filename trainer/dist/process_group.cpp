@@ -4,6 +4,9 @@
 
 #ifdef HIFA_WITH_C10D
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#ifdef HIFA_WITH_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef C10_USE_GLOG
@@ -11,6 +14,7 @@
 #endif
 
 #include <condition_variable>
+#include <functional>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -23,6 +27,7 @@ namespace hifa::trainer {
 #ifndef HIFA_WITH_C10D
 
 bool has_c10d() { return false; }
+bool has_nccl() { return false; }
 
 std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device, const GroupOptions&) {
   throw Error("distributed training", "this hifa was built without c10d, but " + env.launcher +
@@ -70,41 +75,69 @@ c10::intrusive_ptr<c10d::Store> connect_store(const LaunchEnv& env, bool server,
   return c10::make_intrusive<c10d::PrefixStore>("/worker/attempt_" + std::to_string(env.restart_count), store);
 }
 
-class GlooCollective final : public Collective {
+// The store every rank reaches (rank 0 hosts it unless torchrun's agent does), or one error naming
+// address and port.
+c10::intrusive_ptr<c10d::Store> rendezvous_store(const LaunchEnv& env, std::chrono::milliseconds timeout) {
+  const QuietC10dLog quiet;
+  try {
+    return connect_store(env, true, timeout);
+  } catch (const std::exception& e) {
+    throw Error("distributed training",
+                "rank " + std::to_string(env.rank) + " of " + std::to_string(env.world) + ": " +
+                    (env.rank == 0 && !env.agent_store
+                         ? "cannot host the rendezvous store on port " + std::to_string(env.port) + " (taken? MASTER_PORT)"
+                         : "cannot reach the rendezvous store at " + host_port(env) +
+                               " (MASTER_ADDR, MASTER_PORT; is rank 0 running?)") +
+                    ": " + first_line(e.what()));
+  }
+}
+
+c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo_group(const LaunchEnv& env, const c10::intrusive_ptr<c10d::Store>& store,
+                                                      std::chrono::milliseconds timeout) {
+  auto o = c10d::ProcessGroupGloo::Options::create();
+  o->timeout = timeout;
+  if (const char* name = std::getenv("GLOO_SOCKET_IFNAME"); name != nullptr && *name != '\0') {
+    o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
+  } else if (loopback(env.address)) {
+    o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+  } else {
+    o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+  }
+  return c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world, o);
+}
+
+#ifdef HIFA_WITH_NCCL
+c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl_group(const LaunchEnv& env, const c10::intrusive_ptr<c10d::Store>& store,
+                                                      std::chrono::milliseconds timeout) {
+  auto o = c10d::ProcessGroupNCCL::Options::create();
+  o->timeout = timeout;
+  return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world, o);
+}
+#endif
+
+// The collectives over a c10d process group of type Group (ProcessGroupGloo, ProcessGroupNCCL: in
+// LibTorch 1.13 ProcessGroups, in 2.x Backends, with the same calls). Tensors travel through
+// buffers on `staging` (the CPU for Gloo, the rank's GPU for NCCL) and come back where they were.
+template <typename Group>
+class C10dCollective final : public Collective {
  public:
-  GlooCollective(const LaunchEnv& env, const GroupOptions& options) : env_(env), options_(options) {
-    const QuietC10dLog quiet;
-    const std::string where = "rank " + std::to_string(env.rank) + " of " + std::to_string(env.world);
+  using MakeGroup = std::function<c10::intrusive_ptr<Group>(const c10::intrusive_ptr<c10d::Store>&)>;
+
+  C10dCollective(const LaunchEnv& env, const GroupOptions& options, torch::Device staging, const MakeGroup& make)
+      : env_(env), options_(options), staging_(staging) {
+    store_ = rendezvous_store(env, options.timeout);
     try {
-      store_ = connect_store(env, true, options.timeout);
+      const QuietC10dLog quiet;
+      group_ = make(store_);
     } catch (const std::exception& e) {
-      throw Error("distributed training", where + ": " +
-                                              (env.rank == 0 && !env.agent_store ? "cannot host the rendezvous store on port " +
-                                                                   std::to_string(env.port) + " (taken? MASTER_PORT)"
-                                                             : "cannot reach the rendezvous store at " + host_port(env) +
-                                                                   " (MASTER_ADDR, MASTER_PORT; is rank 0 running?)") +
-                                              ": " + first_line(e.what()));
-    }
-    auto o = c10d::ProcessGroupGloo::Options::create();
-    o->timeout = options.timeout;
-    if (const char* name = std::getenv("GLOO_SOCKET_IFNAME"); name != nullptr && *name != '\0') {
-      o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
-    } else if (loopback(env.address)) {
-      o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
-    } else {
-      o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-    }
-    try {
-      group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, env.rank, env.world, o);
-    } catch (const std::exception& e) {
-      throw Error("distributed training", where + ": not every rank of " + std::to_string(env.world) + " joined through " +
-                                              host_port(env) + " within " + std::to_string(options.timeout.count() / 1000) +
-                                              " s: " + first_line(e.what()));
+      throw Error("distributed training", "rank " + std::to_string(env.rank) + " of " + std::to_string(env.world) +
+                                              ": not every rank joined through " + host_port(env) + " within " +
+                                              std::to_string(options.timeout.count() / 1000) + " s: " + first_line(e.what()));
     }
     heartbeat_ = std::thread([this] { beat(); });
   }
 
-  ~GlooCollective() override {
+  ~C10dCollective() override {
     {
       const std::lock_guard lock(mutex_);
       stopping_ = true;
@@ -144,7 +177,7 @@ class GlooCollective final : public Collective {
     for (Bucket& bucket : buckets) {
       std::vector<torch::Tensor> flat_parts;
       for (const torch::Tensor& p : bucket.parts) flat_parts.push_back(p.reshape({-1}));
-      bucket.flat = torch::cat(flat_parts);
+      bucket.flat = torch::cat(flat_parts).to(staging_);
       std::vector<torch::Tensor> one{bucket.flat};
       bucket.work = run([&] { return group_->allreduce(one); });
     }
@@ -152,7 +185,7 @@ class GlooCollective final : public Collective {
       run([&] { bucket.work->wait(); return bucket.work; });
       std::int64_t at = 0;
       for (const torch::Tensor& p : bucket.parts) {
-        p.copy_(bucket.flat.slice(0, at, at + p.numel()).view_as(p));
+        p.copy_(bucket.flat.slice(0, at, at + p.numel()).view_as(p));  // copy_ moves it back across devices
         at += p.numel();
       }
     }
@@ -165,7 +198,7 @@ class GlooCollective final : public Collective {
     c10d::BroadcastOptions o;
     o.rootRank = root;
     for (const torch::Tensor& t : tensors) {
-      std::vector<torch::Tensor> one{t.is_contiguous() ? t : t.contiguous()};
+      std::vector<torch::Tensor> one{t.contiguous().to(staging_)};
       run([&] {
         auto work = group_->broadcast(one, o);
         work->wait();
@@ -238,8 +271,9 @@ class GlooCollective final : public Collective {
 
   LaunchEnv env_;
   GroupOptions options_;
+  torch::Device staging_;
   c10::intrusive_ptr<c10d::Store> store_;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  c10::intrusive_ptr<Group> group_;
   double seconds_ = 0;
   std::mutex mutex_;
   std::condition_variable stop_;
@@ -251,14 +285,33 @@ class GlooCollective final : public Collective {
 
 bool has_c10d() { return true; }
 
-std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device, const GroupOptions& options) {
-  if (options.backend == "nccl") {
-    throw Error("--dist-backend nccl", "this hifa's LibTorch has no NCCL process group; use gloo");
-  }
-  if (options.backend != "auto" && options.backend != "gloo") {
+bool has_nccl() {
+#ifdef HIFA_WITH_NCCL
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device device, const GroupOptions& options) {
+  if (options.backend != "auto" && options.backend != "gloo" && options.backend != "nccl") {
     throw Error("--dist-backend", "'" + options.backend + "': one of auto, gloo, nccl");
   }
-  return std::make_shared<GlooCollective>(env, options);
+  // auto: NCCL for CUDA training where LibTorch has it, else Gloo.
+  const bool nccl = options.backend == "nccl" || (options.backend == "auto" && device.is_cuda() && has_nccl());
+  if (nccl) {
+#ifdef HIFA_WITH_NCCL
+    if (!device.is_cuda()) throw Error("--dist-backend nccl", "NCCL reduces CUDA tensors: train with --device cuda, or use gloo");
+    // One GPU per rank: the launcher's local rank picks it.
+    const torch::Device gpu(torch::kCUDA, c10::DeviceIndex(env.local_rank % std::max<int>(1, int(torch::cuda::device_count()))));
+    return std::make_shared<C10dCollective<c10d::ProcessGroupNCCL>>(
+        env, options, gpu, [&](const auto& store) { return nccl_group(env, store, options.timeout); });
+#else
+    throw Error("--dist-backend nccl", "this hifa's LibTorch has no NCCL process group (Debian's is CPU-only); use gloo");
+#endif
+  }
+  return std::make_shared<C10dCollective<c10d::ProcessGroupGloo>>(
+      env, options, torch::kCPU, [&](const auto& store) { return gloo_group(env, store, options.timeout); });
 }
 
 #endif

@@ -11,8 +11,10 @@
 // collective fails can name the ranks that stopped (collective.hpp); the store's own failure names
 // rank 0.
 //
-// Backends: "gloo" (CPU tensors; CUDA tensors are staged through the CPU), "nccl" (not in this
-// build: its error says so), "auto" = gloo. Builds without c10d (no Gloo found at configure time)
+// Backends: "gloo" (tensors reduced on the CPU: CUDA ones are staged through it), "nccl" (CUDA
+// training on a LibTorch with NCCL, e.g. PyTorch's own; one GPU per rank, cuda:<local rank>),
+// "auto": NCCL for --device cuda where the build has it, else Gloo. Debian's LibTorch has no NCCL:
+// asking for it there is an error saying so. Builds without c10d (no Gloo found at configure time)
 // answer has_c10d() false and join_process_group throws hifa::Error saying how to get it.
 // Errors (hifa::Error "distributed training: ..."): the store not reachable within the timeout
 // (naming address:port and the launcher's variables), the port taken on rank 0, a rank that never
@@ -38,6 +40,7 @@ struct GroupOptions {
 };
 
 bool has_c10d();
+bool has_nccl();
 
 std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device device, const GroupOptions& options);
 
