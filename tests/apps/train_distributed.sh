@@ -93,6 +93,32 @@ set -e
 grep -q "^hifa: error: distributed training: rank 1 of 2: cannot reach the rendezvous store at 127.0.0.1:$p" "$WORK/lonely.err" \
   || fail "$(cat "$WORK/lonely.err")"
 
+# Ctrl-C reaching hifa train --nproc: every rank stops at the same step after rank 0's checkpoint,
+# the command says so in one last line, and --resume (here on 1 rank) continues there.
+"$HIFA" "${TRAIN[@]}" --out "$WORK/ctrl_c" --nproc 2 > /dev/null 2> "$WORK/ctrl_c.err" &
+launcher=$!
+wait_for "$WORK/ctrl_c/losses.csv" $launcher || fail "the --nproc run did not start: $(cat "$WORK/ctrl_c.err")"
+sleep 2
+kill -INT $launcher
+rc=0
+wait $launcher || rc=$?
+[ $rc = 1 ] || fail "exit code $rc after SIGINT"
+[[ "$(tail -1 "$WORK/ctrl_c.err")" =~ ^"hifa: error: hifa train --nproc 2: interrupted: the workers stopped after a checkpoint" ]] \
+  || fail "after SIGINT: $(tail -3 "$WORK/ctrl_c.err")"
+"$HIFA" "${TRAIN[@]}" --out "$WORK/ctrl_c" --resume --max-iterations 1 > "$WORK/ctrl_c.txt" 2>&1 \
+  || fail "resume after SIGINT: $(tail -3 "$WORK/ctrl_c.txt")"
+grep -q "^resuming $WORK/ctrl_c at stage" "$WORK/ctrl_c.txt" || fail "$(cat "$WORK/ctrl_c.txt")"
+
+# Rank 0 cannot open the run (it holds one already): both ranks stop at once, rank 0 saying why.
+start=$SECONDS
+set +e
+"$HIFA" "${TRAIN[@]}" --out "$WORK/one" --nproc 2 > /dev/null 2> "$WORK/taken.err"
+rc=$?
+set -e
+[ $rc = 1 ] || fail "exit code $rc for a taken run folder"
+[ $((SECONDS - start)) -le 30 ] || fail "$((SECONDS - start)) s to stop on a taken run folder"
+grep -q "^hifa: error: $WORK/one: already holds a run" "$WORK/taken.err" || fail "$(cat "$WORK/taken.err")"
+
 # NCCL for CPU training (or in a build without NCCL, as Debian's): one error naming the option.
 p=$(port)
 RANK=0 WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=$p expect_error 1 "^hifa: error: --dist-backend nccl: " train --config "$WORK/sgd.yaml" --data "$WORK/data" --out "$WORK/nccl" \

@@ -19,6 +19,8 @@ b=$(ls "$WORK/shard1/subjects" | tr '\n' ' ')
   || fail "merge: $(cat "$WORK/merge.txt")"
 grep -q "^merged 2 shards into $WORK/merged in .* s: [0-9]* subjects, 6 scans skipped$" "$WORK/merge.txt" || fail "$(cat "$WORK/merge.txt")"
 same_trees "$WORK/whole" "$WORK/merged"
+"$HIFA" prepare --merge "$WORK/shard0" "$WORK/shard1" --out "$WORK/slash/" > /dev/null || fail "merge into DIR/"
+same_trees "$WORK/whole" "$WORK/slash"
 ls "$WORK" | grep -q partial && fail "a staging folder was left: $(ls "$WORK")"
 
 # Errors, one line each.
@@ -30,4 +32,7 @@ expect_error 1 "^hifa: error: $WORK/shard0: holds shard 0/2, not shard 1/2" prep
 expect_error 1 "^hifa: error: --shard: '2/2' is not I/N" prepare "${SCANS[@]}" --out "$WORK/m4" "${SMALL[@]}" --shard 2/2
 "$HIFA" prepare "${SCANS[@]}" --out "$WORK/other" --views 4 --res 64 --fine-res 96 --samples 500 --seed 4 --shard 1/2 > /dev/null 2>&1
 expect_error 1 "^hifa: error: $WORK/other: was prepared with other options than $WORK/shard0" prepare --merge "$WORK/shard0" "$WORK/other" --out "$WORK/m5"
+# The split's settings are not options of the manifest: the merge compares them itself.
+"$HIFA" prepare "${SCANS[@]}" --out "$WORK/half" "${SMALL[@]}" --test-fraction 0.5 --shard 1/2 > /dev/null 2>&1
+expect_error 1 "^hifa: error: $WORK/half: was split with other settings" prepare --merge "$WORK/shard0" "$WORK/half" --out "$WORK/m6"
 echo ok

@@ -40,7 +40,11 @@ TEST_CASE("launch_env reads torchrun's and Slurm's variables", "[dist]") {
   CHECK(t->address == "node7");
   CHECK(t->port == 29400);
   CHECK(t->launcher == "torchrun");
-  const auto s = launch_env(environment({{"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "6"}, {"SLURM_LOCALID", "1"}}), "head01");
+  // The batch script of an allocation of 6 tasks (no step, or the batch step): one process.
+  CHECK_FALSE(launch_env(environment({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "6"}})));
+  CHECK_FALSE(launch_env(environment({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "6"}, {"SLURM_STEP_ID", "batch"}})));
+  const auto s = launch_env(
+      environment({{"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "6"}, {"SLURM_LOCALID", "1"}, {"SLURM_STEP_ID", "0"}}), "head01");
   REQUIRE(s);
   CHECK(s->rank == 5);
   CHECK(s->world == 6);
@@ -48,7 +52,7 @@ TEST_CASE("launch_env reads torchrun's and Slurm's variables", "[dist]") {
   CHECK(s->port == 29500);
   CHECK(s->launcher == "slurm");
   // torchrun inside a Slurm allocation: torchrun's variables decide.
-  const auto both = launch_env(environment({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}, {"RANK", "1"}, {"WORLD_SIZE", "4"},
+  const auto both = launch_env(environment({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}, {"SLURM_STEP_ID", "0"}, {"RANK", "1"}, {"WORLD_SIZE", "4"},
                                             {"MASTER_ADDR", "127.0.0.1"}}));
   REQUIRE(both);
   CHECK(both->world == 4);
@@ -67,7 +71,7 @@ TEST_CASE("launch_env's errors name the variable", "[dist]") {
   CHECK_THAT(error_of({{"RANK", "2"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "a"}}), Catch::StartsWith("RANK: 2 is not a rank"));
   CHECK_THAT(error_of({{"RANK", "0"}}), Catch::StartsWith("RANK: is set but WORLD_SIZE is not"));
   CHECK_THAT(error_of({{"RANK", "0"}, {"WORLD_SIZE", "2"}}), Catch::StartsWith("MASTER_ADDR: is not set"));
-  CHECK_THAT(error_of({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}}), Catch::Contains("--dist-addr"));
+  CHECK_THAT(error_of({{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}, {"SLURM_STEP_ID", "3"}}), Catch::Contains("--dist-addr"));
   CHECK_THAT(error_of({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "a"}, {"MASTER_PORT", "70000"}}),
              Catch::StartsWith("MASTER_PORT: 70000 is not a TCP port"));
 }

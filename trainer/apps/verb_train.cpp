@@ -59,7 +59,7 @@ void run_local_ranks(const TrainVerbOptions& o) {
   const int threads = std::max(1, KokkosRuntime::concurrency() / o.nproc);
   std::string failure;
   if (trainer::run_local_workers(o.nproc, threads, &failure) != 0) {
-    throw Error("hifa train --nproc " + std::to_string(o.nproc), failure + "; the other ranks were stopped");
+    throw Error("hifa train --nproc " + std::to_string(o.nproc), failure);
   }
 }
 
@@ -85,6 +85,10 @@ void run_train_verb(const TrainVerbOptions& o) {
     trainer::GroupOptions g;
     g.backend = o.dist_backend;
     g.timeout = std::chrono::milliseconds(std::int64_t(o.dist_timeout * 1000));
+    // One GPU per rank on its machine: cuda:<local rank>.
+    if (t.device.is_cuda()) {
+      t.device = torch::Device(torch::kCUDA, c10::DeviceIndex(env->local_rank % std::max<int>(1, int(torch::cuda::device_count()))));
+    }
     group = trainer::join_process_group(*env, t.device, g);
     shard = {env->rank, env->world};
     t.group = group.get();

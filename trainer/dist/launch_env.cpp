@@ -36,7 +36,7 @@ std::optional<LaunchEnv> launch_env(const EnvReader& env, const std::string& add
     rank_name = "RANK";
     world_name = "WORLD_SIZE";
     e.local_rank = whole_number(env, "LOCAL_RANK", 0);
-  } else if (env("SLURM_PROCID") && env("SLURM_NTASKS")) {
+  } else if (env("SLURM_PROCID") && env("SLURM_NTASKS") && env("SLURM_STEP_ID").value_or("batch") != "batch") {
     e.launcher = "slurm";
     rank_name = "SLURM_PROCID";
     world_name = "SLURM_NTASKS";

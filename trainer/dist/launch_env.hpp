@@ -3,7 +3,8 @@
 // environment its launcher set, the way PyTorch jobs are launched:
 //   torchrun, and `hifa train --nproc` (dist/local_workers.hpp), which sets the same variables:
 //     RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT
-//   Slurm, one task per process started by srun:
+//   Slurm, one task per process started by srun (which sets SLURM_STEP_ID; the batch script itself,
+//     one process whatever the allocation's task count, is no distributed launch):
 //     SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID; the store's host from --dist-addr or MASTER_ADDR
 //     (Slurm does not say which node is rank 0's), the port from MASTER_PORT or 29500.
 // Under torchrun's elastic agent (TORCHELASTIC_USE_AGENT_STORE=True) the agent already hosts the

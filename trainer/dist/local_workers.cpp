@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -74,11 +75,26 @@ int free_loopback_port() {
 
 namespace {
 
-std::vector<pid_t> workers;  // for the signal handler
+std::vector<pid_t> workers;  // for the signal handler: reserved before it is installed, never reallocated
+volatile std::sig_atomic_t signalled = 0;
 
 void forward_signal(int signal) {
   for (const pid_t pid : workers) {
     if (pid > 0) ::kill(pid, signal);  // -1 marks a finished worker (kill(-1) would reach every process)
+  }
+}
+
+void on_signal(int signal) {
+  signalled = 1;
+  forward_signal(signal);
+}
+
+// Stops and reaps the workers started so far (a worker that could not start).
+void stop_workers() {
+  forward_signal(SIGKILL);
+  for (pid_t& pid : workers) {
+    if (pid > 0) ::waitpid(pid, nullptr, 0);
+    pid = -1;
   }
 }
 
@@ -111,11 +127,22 @@ int run_local_workers(int count, int threads_per_worker, std::string* failure) {
   base["OMP_NUM_THREADS"] = std::to_string(threads_per_worker);
   base["OMP_PROC_BIND"] = "close";
 
-  struct sigaction forward {}, old_int {}, old_term {};
-  forward.sa_handler = forward_signal;
+  workers.clear();
+  workers.reserve(std::size_t(count));
+  signalled = 0;
+  struct sigaction forward {}, old_int {}, old_term {}, child {}, old_child {};
+  forward.sa_handler = on_signal;
   sigemptyset(&forward.sa_mask);
   ::sigaction(SIGINT, &forward, &old_int);
   ::sigaction(SIGTERM, &forward, &old_term);
+  child.sa_handler = SIG_DFL;  // an inherited SIG_IGN would make the kernel reap the workers unseen
+  sigemptyset(&child.sa_mask);
+  ::sigaction(SIGCHLD, &child, &old_child);
+  const auto restore = [&] {
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGTERM, &old_term, nullptr);
+    ::sigaction(SIGCHLD, &old_child, nullptr);
+  };
 
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   for (int rank = 0; rank < count; ++rank) {
@@ -132,7 +159,9 @@ int run_local_workers(int count, int threads_per_worker, std::string* failure) {
     pid_t pid = 0;
     const int error = ::posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), envp.data());
     if (error != 0) {
-      forward_signal(SIGTERM);
+      stop_workers();
+      workers.clear();
+      restore();
       throw Error("hifa train --nproc", "cannot start worker " + std::to_string(rank) + ": " + std::strerror(error));
     }
     workers.push_back(pid);
@@ -158,14 +187,18 @@ int run_local_workers(int count, int threads_per_worker, std::string* failure) {
     const bool failed = !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     if (failed && code == 0) {
       code = 1;
-      if (failure) *failure = "rank " + std::to_string(it - workers.begin()) + " " + how_it_ended(status);
+      if (failure) {
+        *failure = signalled ? std::string("interrupted: the workers stopped after a checkpoint; run the same command with "
+                                           "--resume to continue")
+                             : "rank " + std::to_string(it - workers.begin()) + " " + how_it_ended(status) +
+                                   "; the other ranks were stopped";
+      }
       forward_signal(SIGTERM);
       deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     }
   }
   workers.clear();
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGTERM, &old_term, nullptr);
+  restore();
   return code;
 }
 

@@ -11,7 +11,8 @@
 // Workers print as they would alone (dist: only rank 0 reports progress). SIGINT and SIGTERM
 // reach every worker (each checkpoints and stops at the same step). When one worker fails, the
 // others get SIGTERM, SIGKILL 10 s later; the return value is then 1 and `failure` says which rank
-// failed first and how ("rank 1 was killed by signal 9").
+// failed first and how ("rank 1 was killed by signal 9; the other ranks were stopped"), or that the
+// run was interrupted (a SIGINT or SIGTERM reached this process: every worker checkpointed).
 // Errors (hifa::Error): a worker that cannot be started; no free port.
 
 #include <string>

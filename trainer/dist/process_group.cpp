@@ -49,17 +49,13 @@ std::string host_port(const LaunchEnv& env) { return env.address + ":" + std::to
 bool loopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "localhost"; }
 
 // c10d logs every retry of a socket through glog on stderr; its failures reach the user as one
-// error line instead (hifa's rule), so quiet it while connecting.
-class QuietC10dLog {
- public:
+// error line instead (hifa's rule). Set once, on the main thread, before any c10d thread runs.
+void quiet_c10d_log() {
 #ifdef C10_USE_GLOG
-  QuietC10dLog() : saved_(FLAGS_minloglevel) { FLAGS_minloglevel = google::GLOG_FATAL; }
-  ~QuietC10dLog() { FLAGS_minloglevel = saved_; }
-
- private:
-  int saved_;
+  static std::once_flag once;
+  std::call_once(once, [] { FLAGS_minloglevel = google::GLOG_FATAL; });
 #endif
-};
+}
 
 // The rendezvous store: rank 0 hosts it unless torchrun's agent does (launch_env.hpp); `server`
 // false connects a client whatever the rank (the heartbeat's own connection).
@@ -78,7 +74,6 @@ c10::intrusive_ptr<c10d::Store> connect_store(const LaunchEnv& env, bool server,
 // The store every rank reaches (rank 0 hosts it unless torchrun's agent does), or one error naming
 // address and port.
 c10::intrusive_ptr<c10d::Store> rendezvous_store(const LaunchEnv& env, std::chrono::milliseconds timeout) {
-  const QuietC10dLog quiet;
   try {
     return connect_store(env, true, timeout);
   } catch (const std::exception& e) {
@@ -127,12 +122,16 @@ class C10dCollective final : public Collective {
       : env_(env), options_(options), staging_(staging) {
     store_ = rendezvous_store(env, options.timeout);
     try {
-      const QuietC10dLog quiet;
       group_ = make(store_);
     } catch (const std::exception& e) {
       throw Error("distributed training", "rank " + std::to_string(env.rank) + " of " + std::to_string(env.world) +
                                               ": not every rank joined through " + host_port(env) + " within " +
                                               std::to_string(options.timeout.count() / 1000) + " s: " + first_line(e.what()));
+    }
+    try {
+      beat_store_ = connect_store(env, false, options.timeout);  // the heartbeat's own connection
+    } catch (const std::exception&) {
+      // the store went away already: a failing collective reports it
     }
     heartbeat_ = std::thread([this] { beat(); });
   }
@@ -212,15 +211,14 @@ class C10dCollective final : public Collective {
  private:
   static std::string beat_key(int rank) { return "hifa/beat/" + std::to_string(rank); }
 
-  // Every second, this rank's counter in the store goes up; its own connection, on its own thread.
+  // Every second, this rank's counter in the store goes up: its own connection, on its own thread.
   void beat() {
+    if (!beat_store_) return;
     try {
-      const QuietC10dLog quiet;
-      const c10::intrusive_ptr<c10d::Store> store = connect_store(env_, false, options_.timeout);
       std::unique_lock lock(mutex_);
       while (!stopping_) {
         lock.unlock();
-        store->add(beat_key(env_.rank), 1);
+        beat_store_->add(beat_key(env_.rank), 1);
         lock.lock();
         stop_.wait_for(lock, 1s, [this] { return stopping_; });
       }
@@ -231,7 +229,6 @@ class C10dCollective final : public Collective {
 
   // The ranks whose heartbeat stood still over 2.5 s, as "rank 1" / "ranks 1, 3"; empty when all beat.
   std::string silent_ranks() {
-    const QuietC10dLog quiet;
     try {
       const auto read = [&] {
         std::vector<std::int64_t> beats;
@@ -272,7 +269,7 @@ class C10dCollective final : public Collective {
   LaunchEnv env_;
   GroupOptions options_;
   torch::Device staging_;
-  c10::intrusive_ptr<c10d::Store> store_;
+  c10::intrusive_ptr<c10d::Store> store_, beat_store_;
   c10::intrusive_ptr<Group> group_;
   double seconds_ = 0;
   std::mutex mutex_;
@@ -294,6 +291,7 @@ bool has_nccl() {
 }
 
 std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device device, const GroupOptions& options) {
+  quiet_c10d_log();
   if (options.backend != "auto" && options.backend != "gloo" && options.backend != "nccl") {
     throw Error("--dist-backend", "'" + options.backend + "': one of auto, gloo, nccl");
   }

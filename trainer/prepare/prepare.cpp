@@ -710,11 +710,27 @@ void copy_tree(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-MergeSummary merge_shards(const std::vector<fs::path>& folders, const fs::path& out) {
+MergeSummary merge_shards(const std::vector<fs::path>& folders, const fs::path& out_as_given) {
   if (folders.empty()) throw Error("--merge", "no shard folders given");
+  const fs::path out = out_as_given.has_filename() ? out_as_given : out_as_given.parent_path();  // "DATASET/"
   std::error_code ec;
   if (fs::exists(out, ec)) throw Error(out.string(), "exists: merge into a new --out");
   const std::vector<ShardDataset> shards = read_shard_set(folders);
+  // The split's settings (--test-fraction, --split) are not among the manifest's options.
+  const Json split = read_json(shards.front().layout.split());
+  const auto split_settings = [](const Json& j) {
+    Json settings;
+    for (const char* key : {"seed", "test_fraction", "split_file"}) {
+      if (j.contains(key)) settings[key] = j[key];
+    }
+    return settings;
+  };
+  for (const ShardDataset& shard : shards) {
+    if (split_settings(read_json(shard.layout.split())) != split_settings(split)) {
+      throw Error(shard.layout.root.string(), "was split with other settings (--test-fraction, --split) than " +
+                                                  shards.front().layout.root.string());
+    }
+  }
   const std::size_t count = shards.size();
   const Json& list = shards.front().manifest["subjects"];
 
@@ -757,7 +773,6 @@ MergeSummary merge_shards(const std::vector<fs::path>& folders, const fs::path& 
   const Json& options = shards.front().manifest["options"];
   write_json(layout.manifest(), manifest_json(options, Json(), entries));
   write_json(layout.report(), report_json(entries, read_json(shards.front().layout.report())["ignored"]));
-  const Json split = read_json(shards.front().layout.split());
   if (split.contains("split_file")) {
     // Every listed name is in a shard's "test" (prepared there) or "missing" (not prepared there).
     std::set<std::string> listed;

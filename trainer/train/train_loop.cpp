@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -105,16 +106,26 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
   const std::vector<std::string> columns = trainer->log_columns();
   std::optional<LossLog> log;  // rank 0's
   std::string resume_bytes;
+  std::exception_ptr root_failed;
   if (root) {
-    prepare_run_folder(options.run);
-    if (options.resume) {
-      check_run_config(options.run, config);
-      remove_stale_temporaries(options.run);
-      resume_bytes = read_checkpoint_bytes(options.run);
-    } else if (fs::exists(checkpoint_file(options.run))) {
-      throw Error(options.run.string(), "already holds a run (checkpoint.pt): pass --resume to continue it, or train into another --out");
+    try {
+      prepare_run_folder(options.run);
+      if (options.resume) {
+        check_run_config(options.run, config);
+        remove_stale_temporaries(options.run);
+        resume_bytes = read_checkpoint_bytes(options.run);
+      } else if (fs::exists(checkpoint_file(options.run))) {
+        throw Error(options.run.string(), "already holds a run (checkpoint.pt): pass --resume to continue it, or train into another --out");
+      }
+      log.emplace(options.run / "losses.csv", columns);
+    } catch (...) {
+      root_failed = std::current_exception();
     }
-    log.emplace(options.run / "losses.csv", columns);
+  }
+  // Every rank learns whether rank 0 could open the run before any of them waits for its data.
+  if (sum_over_ranks(group, {root_failed ? 1.0 : 0.0})[0] > 0) {
+    if (root_failed) std::rethrow_exception(root_failed);
+    throw Error("distributed training", "rank 0 could not open " + options.run.string() + " (its error says why)");
   }
   TrainState state;
   int at = -1;  // the checkpoint's stage (training order), -1 for a fresh run
@@ -229,6 +240,7 @@ void train(const Config& config, const BatchSource& source, const TrainOptions& 
           checkpoint();
         }
         if (interrupted) {
+          sum_over_ranks(group, {0.0});  // every rank ends after rank 0's checkpoint is written
           throw Error(options.run.string(), "interrupted at " + stage + " step " +
                                                 std::to_string(state.iteration) + " of " + std::to_string(total) +
                                                 "; checkpoint written: run the same command with --resume to continue");
