@@ -109,6 +109,25 @@ wait $launcher || rc=$?
   || fail "resume after SIGINT: $(tail -3 "$WORK/ctrl_c.txt")"
 grep -q "^resuming $WORK/ctrl_c at stage" "$WORK/ctrl_c.txt" || fail "$(cat "$WORK/ctrl_c.txt")"
 
+# The launcher killed outright (SIGKILL): its workers get SIGTERM from the kernel, checkpoint and end.
+"$HIFA" "${TRAIN[@]}" --out "$WORK/orphans" --nproc 2 > /dev/null 2>&1 &
+launcher=$!
+wait_for "$WORK/orphans/losses.csv" $launcher || fail "the --nproc run did not start"
+sleep 2
+workers=$(pgrep -P $launcher | tr '\n' ' ')
+[ -n "$workers" ] || fail "no workers under the launcher"
+kill -KILL $launcher
+wait $launcher 2>/dev/null || true
+for _ in $(seq 1 300); do
+  alive=0
+  for w in $workers; do  # a zombie (ended, not yet reaped by whoever adopted it) counts as ended
+    case "$(ps -o stat= -p "$w" 2>/dev/null)" in ""|Z*) ;; *) alive=1 ;; esac
+  done
+  [ $alive = 0 ] && break
+  sleep 0.1
+done
+[ $alive = 0 ] || { kill -KILL $workers 2>/dev/null; fail "workers $workers outlived their launcher by 30 s"; }
+
 # Rank 0 cannot open the run (it holds one already): both ranks stop at once, rank 0 saying why.
 start=$SECONDS
 set +e

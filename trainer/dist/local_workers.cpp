@@ -5,7 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -156,8 +156,18 @@ int run_local_workers(int count, int threads_per_worker, std::string* failure) {
     std::vector<char*> envp;
     for (std::string& e : entries) envp.push_back(e.data());
     envp.push_back(nullptr);
-    pid_t pid = 0;
-    const int error = ::posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, argv.data(), envp.data());
+    // fork + exec rather than posix_spawn: the worker asks for SIGTERM when this process dies (as
+    // torchrun's workers do), so a killed launcher leaves no ranks behind. Between fork and exec the
+    // child calls only async-signal-safe functions.
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (::getppid() != parent) ::_exit(1);  // the launcher died before prctl
+      ::execve("/proc/self/exe", argv.data(), envp.data());
+      ::_exit(127);
+    }
+    const int error = pid < 0 ? errno : 0;
     if (error != 0) {
       stop_workers();
       workers.clear();

@@ -9,7 +9,8 @@
 //   int code = run_local_workers(2, 1);   // 0 when every worker succeeded
 //
 // Workers print as they would alone (dist: only rank 0 reports progress). SIGINT and SIGTERM
-// reach every worker (each checkpoints and stops at the same step). When one worker fails, the
+// reach every worker (each checkpoints and stops at the same step); a launcher killed outright
+// (SIGKILL) sends its workers SIGTERM through the kernel (PR_SET_PDEATHSIG). When one worker fails, the
 // others get SIGTERM, SIGKILL 10 s later; the return value is then 1 and `failure` says which rank
 // failed first and how ("rank 1 was killed by signal 9; the other ranks were stopped"), or that the
 // run was interrupted (a SIGINT or SIGTERM reached this process: every worker checkpointed).
