@@ -1,6 +1,7 @@
 #include "dist/process_group.hpp"
 
 #include "hifa/core/error.hpp"
+#include "runtime/first_line.hpp"
 
 #ifdef HIFA_WITH_C10D
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -41,8 +42,6 @@ std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Devi
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 std::string host_port(const LaunchEnv& env) { return env.address + ":" + std::to_string(env.port); }
 
@@ -181,7 +180,7 @@ class C10dCollective final : public Collective {
       bucket.work = run([&] { return group_->allreduce(one); });
     }
     for (Bucket& bucket : buckets) {
-      run([&] { bucket.work->wait(); return bucket.work; });
+      run([&] { return bucket.work->wait(); });
       std::int64_t at = 0;
       for (const torch::Tensor& p : bucket.parts) {
         p.copy_(bucket.flat.slice(0, at, at + p.numel()).view_as(p));  // copy_ moves it back across devices
@@ -198,11 +197,7 @@ class C10dCollective final : public Collective {
     o.rootRank = root;
     for (const torch::Tensor& t : tensors) {
       std::vector<torch::Tensor> one{t.contiguous().to(staging_)};
-      run([&] {
-        auto work = group_->broadcast(one, o);
-        work->wait();
-        return work;
-      });
+      run([&] { return group_->broadcast(one, o)->wait(); });
       if (!one[0].is_same(t)) t.copy_(one[0]);
     }
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -253,7 +248,7 @@ class C10dCollective final : public Collective {
 
   // Runs a c10d call; a failure becomes one hifa::Error naming the ranks that stopped.
   template <typename Call>
-  c10::intrusive_ptr<c10d::Work> run(Call&& call) {
+  decltype(auto) run(Call&& call) {
     try {
       return call();
     } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #include "config/factory.hpp"
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
+#include "runtime/first_line.hpp"
 #include "train/checkpoint.hpp"
 
 #include <sstream>
@@ -48,12 +49,6 @@ void read_checked(torch::nn::Module& module, torch::serialize::InputArchive& arc
   }
 }
 
-// LibTorch's messages may go on for lines (context, C++ frames); errors here are one line.
-std::string first_line(const c10::Error& e) {
-  const std::string m = e.msg();
-  return m.substr(0, m.find('\n'));
-}
-
 }  // namespace
 
 torch::Device parse_device(const std::string& name) {
@@ -87,19 +82,19 @@ void read_run_module(const fs::path& run, torch::nn::Module& module) {
   try {
     archive.load_from(checkpoint.string());
   } catch (const c10::Error& e) {
-    throw Error(checkpoint.string(), "not a LibTorch archive (truncated or corrupt): " + first_line(e));
+    throw Error(checkpoint.string(), "not a LibTorch archive (truncated or corrupt): " + first_line(e.msg()));
   }
   bool has_model = false;
   try {
     has_model = archive.try_read("model", model_archive);
   } catch (const c10::Error& e) {
-    throw Error(checkpoint.string(), "unreadable 'model' entry (truncated or corrupt): " + first_line(e));
+    throw Error(checkpoint.string(), "unreadable 'model' entry (truncated or corrupt): " + first_line(e.msg()));
   }
   if (!has_model) throw Error(checkpoint.string(), "has no 'model' entry (not a checkpoint of hifa train)");
   try {
     read_checked(module, model_archive, "", checkpoint.string());
   } catch (const c10::Error& e) {
-    throw Error(checkpoint.string(), "unreadable model tensors (truncated or corrupt): " + first_line(e));
+    throw Error(checkpoint.string(), "unreadable model tensors (truncated or corrupt): " + first_line(e.msg()));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
+#include "runtime/first_line.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -172,10 +173,7 @@ TrainState read_checkpoint(const std::filesystem::path& run, const std::string& 
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    // c10::Error's message runs over many lines (with a C++ backtrace): keep its first.
-    std::string what = e.what();
-    what = what.substr(0, what.find('\n'));
-    throw Error(file.string(), "not a readable checkpoint (truncated or damaged?): " + what);
+    throw Error(file.string(), "not a readable checkpoint (truncated or damaged?): " + first_line(e.what()));
   }
   return state;
 }
