@@ -17,11 +17,14 @@
 //   does, the field is a PacedField: every queried point goes through the paper-size networks
 //   (their values are computed and kept) while the refinement follows hifa::mannequin()'s
 //   occupancy, a body of a person's proportions. Reported: queries, their seconds, total seconds.
+// Device: HIFA_BENCH_DEVICE=cuda runs the paper case's networks on the GPU (support/bench_device.hpp);
+//   scripts/gpu-check reads the GPU's memory from nvidia-smi around that run.
 // Threads: OMP_NUM_THREADS sets both Kokkos' and LibTorch's (Debian's LibTorch defaults to 1).
 // Measured (2026-12-01, this 2-core machine at load 0.6-1.9, /usr/bin/time -v around the paper run):
 //   50.7 s, peak RSS 3.48 GiB, 773k queries (networks 27 s, normal nets + encoders 20 s), with
 //   NetworkField's 2^13-point chunks; 61.7 s and 3.72 GiB with 2^16-point chunks.
 #include "sphere_model.hpp"
+#include "support/bench_device.hpp"
 
 #include "config/factory.hpp"
 #include "hifa/field/mannequin.hpp"
@@ -118,7 +121,9 @@ void BM_paper_1024_512(benchmark::State& state) {
   set_torch_threads();
   torch::manual_seed(0);
   const Config config = load_config(HIFA_SOURCE_DIR "/configs/pifuhd.yaml");
-  RunModel run{config, make_model(config), torch::kCPU};
+  const torch::Device device = bench_device();
+  RunModel run{config, make_model(config), device};
+  run.model->to(device);
   run.model->eval();
   const Image<float> image = test::radial_image(1024);
   for (auto _ : state) {

@@ -16,6 +16,7 @@
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_device.hpp"
 #include "support/walking_stance.hpp"
 #include "train/train_loop.hpp"
 
@@ -156,7 +157,7 @@ TEST_CASE("the loader's body targets of a prepared synth subject lie in its view
   }
 }
 
-TEST_CASE("the body estimator trains through the loop: its losses fall on two views, and the run resumes", "[body]") {
+TEST_CASE("the body estimator trains through the loop: its losses fall on two views, and the run resumes", "[body][device]") {
   const test::SynthFixture& synth = test::synth_subject();
   Config c = tiny_body_config(synth.body, false);
   c.train.body.batch = 2;
@@ -170,6 +171,7 @@ TEST_CASE("the body estimator trains through the loop: its losses fall on two vi
   TrainOptions o;
   o.run = dir / "run";
   o.max_iterations = 30;
+  o.device = parse_device(hifa::test::device_name());
   std::vector<double> first, last;
   TrainEvents events;
   events.step = [&](const StageSpec& s, std::int64_t, const std::vector<double>& l, double) {

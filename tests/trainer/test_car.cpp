@@ -7,11 +7,13 @@
 #include "config/config.hpp"
 #include "data/view_loader.hpp"
 #include "inference/car_reconstruct.hpp"
+#include "inference/run_model.hpp"
 #include "models/sdf_mlp.hpp"
 #include "prepare/canonical_scan.hpp"
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_device.hpp"
 #include "train/train_loop.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -267,7 +269,7 @@ TEST_CASE("the SDF MLP starts as a sphere whatever its other inputs, and has sec
   CHECK(gg.abs().sum().item<float>() > 0);
 }
 
-TEST_CASE("the canonical SDF trains through the loop: its losses fall on two views", "[car]") {
+TEST_CASE("the canonical SDF trains through the loop: its losses fall on two views", "[car][device]") {
   const test::SynthFixture& synth = test::synth_subject();
   Config c = tiny_car_config(synth.body, false);
   c.train.car.batch = 2;
@@ -279,6 +281,7 @@ TEST_CASE("the canonical SDF trains through the loop: its losses fall on two vie
   o.run = dir / "run";
   o.stages = {"canonical"};
   o.max_iterations = 60;
+  o.device = parse_device(hifa::test::device_name());
   std::vector<double> first, last;
   TrainEvents events;
   events.step = [&](const StageSpec& s, std::int64_t, const std::vector<double>& l, double) {

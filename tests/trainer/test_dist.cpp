@@ -8,6 +8,8 @@
 #include "dist/local_workers.hpp"
 #include "dist/process_group.hpp"
 #include "hifa/core/error.hpp"
+#include "inference/run_model.hpp"
+#include "support/test_device.hpp"
 
 #include <torch/torch.h>
 
@@ -77,8 +79,8 @@ TEST_CASE("launch_env's errors name the variable", "[dist]") {
 }
 
 TEST_CASE("two ranks sum in buckets, broadcast and share bytes over a Gloo group", "[dist]") {
-  if (!has_c10d()) {
-    WARN("built without c10d: skipped");
+  if (!has_gloo()) {
+    WARN("built without c10d's Gloo: skipped");
     return;
   }
   // Rank r holds r + 1 everywhere; tensors of two dtypes, and buckets of 64 bytes so they split.
@@ -128,7 +130,7 @@ TEST_CASE("two ranks sum in buckets, broadcast and share bytes over a Gloo group
 }
 
 TEST_CASE("a rank that finds no store says where it looked, within the timeout", "[dist]") {
-  if (!has_c10d()) return;
+  if (!has_gloo()) return;
   LaunchEnv env;
   env.rank = 1;
   env.world = 2;
@@ -140,4 +142,37 @@ TEST_CASE("a rank that finds no store says where it looked, within the timeout",
   CHECK_THROWS_WITH(join_process_group(env, torch::kCPU, o),
                     Catch::StartsWith("distributed training: rank 1 of 2: cannot reach the rendezvous store at 127.0.0.1:1"));
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+}
+
+TEST_CASE("one rank sums, broadcasts and averages CUDA tensors over an NCCL group", "[dist][device]") {
+  const torch::Device device = parse_device(hifa::test::device_name());
+  if (!device.is_cuda() || !has_nccl()) {
+    WARN("needs --device cuda and a LibTorch with NCCL: skipped");
+    return;
+  }
+  // One GPU holds one NCCL rank, so this checks the path (store, group, staging on the GPU) with a
+  // world of one: sums and broadcasts leave the values, and they stay on the GPU in their dtype.
+  LaunchEnv env;
+  env.address = "127.0.0.1";
+  env.port = free_loopback_port();
+  GroupOptions o;
+  o.backend = "nccl";
+  o.timeout = std::chrono::seconds(60);
+  o.bucket_bytes = 64;
+  const std::shared_ptr<Collective> group = join_process_group(env, device, o);
+  std::vector<torch::Tensor> t{torch::full({3, 4}, 2.5f, device), torch::full({40}, 1.5, torch::TensorOptions(device).dtype(torch::kFloat64))};
+  group->sum(t);
+  group->broadcast(t, 0);
+  CHECK(torch::all(t[0] == 2.5f).item<bool>());
+  CHECK(torch::all(t[1] == 1.5).item<bool>());
+  CHECK(t[0].device() == device);
+  CHECK(t[1].scalar_type() == torch::kFloat64);
+  torch::nn::Linear linear(4, 2);
+  linear->to(device);
+  linear(torch::ones({3, 4}, device)).sum().backward();
+  const torch::Tensor before = linear->weight.grad().clone();
+  torch::optim::SGD sgd(linear->parameters(), 0.1);
+  average_gradients(group.get(), {&sgd});
+  CHECK(torch::allclose(linear->weight.grad(), before));
+  CHECK(broadcast_bytes(group.get(), std::string("cuda\0bytes", 10)) == std::string("cuda\0bytes", 10));
 }

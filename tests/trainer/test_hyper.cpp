@@ -8,6 +8,8 @@
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_device.hpp"
+#include "inference/run_model.hpp"
 #include "train/checkpoint.hpp"
 #include "train/hyper_trainer.hpp"
 #include "train/loss_log.hpp"
@@ -70,13 +72,15 @@ TEST_CASE("body tasks are posed bodies in a view frame, the same for the same in
   CHECK(torch::equal(a.task_body.slice(2, 3, 6).norm(2, 2) > 0.99, torch::ones({2, 256}, torch::kBool)));
 }
 
-TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls, and a run resumes", "[hyper]") {
+TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls, and a run resumes", "[hyper][device]") {
+  const torch::Device device = parse_device(hifa::test::device_name());
   const Config c = tiny_hyper_config();
   const BodyTasks tasks(c);
   const BatchSource source = task_source(tasks);
   const test::TempDir dir;
   TrainOptions whole;
   whole.run = dir / "whole";
+  whole.device = device;
   std::vector<double> starts, metas;
   TrainEvents events;
   events.step = [&](const StageSpec& s, std::int64_t, const std::vector<double>& l, double) {
@@ -110,9 +114,9 @@ TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls
   cut.resume = true;
   cut.max_iterations = -1;
   train(c, source, cut);
-  HyperTrainer a(c, torch::kCPU), b(c, torch::kCPU);
-  read_checkpoint(whole.run, c, a.module(), a.optimizers(), torch::kCPU);
-  read_checkpoint(cut.run, c, b.module(), b.optimizers(), torch::kCPU);
+  HyperTrainer a(c, device), b(c, device);
+  read_checkpoint(whole.run, c, a.module(), a.optimizers(), device);
+  read_checkpoint(cut.run, c, b.module(), b.optimizers(), device);
   const auto pa = a.module().parameters(), pb = b.module().parameters();
   REQUIRE(pa.size() == pb.size());
   for (std::size_t i = 0; i < pa.size(); ++i) CHECK(torch::allclose(pa[i], pb[i], 1e-4, 1e-5));  // see the first test

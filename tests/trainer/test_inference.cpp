@@ -3,6 +3,7 @@
 
 #include "sphere_model.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_device.hpp"
 
 #include "config/factory.hpp"
 #include "hifa/core/error.hpp"
@@ -61,7 +62,8 @@ std::string error_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("a NetworkField of every shipped config gives the same occupancies for any chunk size", "[inference]") {
+TEST_CASE("a NetworkField of every shipped config gives the same occupancies for any chunk size", "[inference][device]") {
+  const torch::Device device = parse_device(hifa::test::device_name());
   for (const char* name : {"tiny", "tiny_pifu", "small", "small_pifu", "pifu", "pifuhd"}) {
     CAPTURE(name);
     Config c = load_config(std::string(HIFA_SOURCE_DIR "/configs/") + name + ".yaml");
@@ -69,7 +71,8 @@ TEST_CASE("a NetworkField of every shipped config gives the same occupancies for
     c.coarse.image_size = 64;
     if (c.fine) c.fine->image_size = 128;
     torch::manual_seed(1);
-    RunModel run{c, make_model(c), torch::kCPU};
+    RunModel run{c, make_model(c), device};
+    run.model->to(device);
     run.model->eval();
     const bool two_levels = run.model->has_fine();
     const ConditionedInputs in =

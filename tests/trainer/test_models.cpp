@@ -11,6 +11,8 @@
 #include "models/projection.hpp"
 #include "models/separable_resize.hpp"
 #include "models/surface_mlp.hpp"
+#include "inference/run_model.hpp"
+#include "support/test_device.hpp"
 
 #include <torch/torch.h>
 
@@ -231,6 +233,47 @@ TEST_CASE("PIFuHD (tiny.yaml) gives per-stack logits, Omega, and zero occupancy 
   CHECK(e.coarse.logits.size() == 1);  // inference: the last stack only
   auto [front, back] = model->predict_normals(torch::randn({1, 3, 64, 64}));
   CHECK(PIFuHDImpl::condition(torch::randn({1, 3, 128, 128}), front, back).sizes() == torch::IntArrayRef{1, 9, 128, 128});
+}
+
+TEST_CASE("PIFuHD (tiny.yaml) computes on the test device what it computes on the CPU, forward and backward", "[device]") {
+  const torch::Device device = parse_device(hifa::test::device_name());
+  // TF32 keeps 10 bits of a float32 product on recent GPUs: compare float32 with float32.
+  at::globalContext().setAllowTF32CuBLAS(false);
+  at::globalContext().setAllowTF32CuDNN(false);
+  torch::manual_seed(3);
+  PIFuHD host = make_model(tiny()), on_device = make_model(tiny());
+  {
+    torch::NoGradGuard no_grad;
+    const auto from = host->named_parameters(), to = on_device->named_parameters();
+    for (const auto& p : from) to[p.key()].copy_(p.value());
+    const auto buffers = host->named_buffers(), their = on_device->named_buffers();
+    for (const auto& b : buffers) their[b.key()].copy_(b.value());
+  }
+  on_device->to(device);
+  const torch::Tensor image = torch::randn({2, 3, 128, 128}), xyz = torch::rand({2, 3, 200}) * 1.8 - 0.9;
+  const auto run = [&](PIFuHD& model, torch::Device d) {
+    model->train();
+    model->zero_grad();
+    auto [front, back] = model->predict_normals(image.to(d));
+    const torch::Tensor fine_in = PIFuHDImpl::condition(image.to(d), front, back);
+    const torch::Tensor coarse_in = torch::nn::functional::interpolate(
+        fine_in, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{64, 64}).mode(torch::kBilinear).align_corners(false));
+    PIFuHDOutput o = model->forward(coarse_in, fine_in, xyz.to(d));
+    torch::Tensor loss = front.square().mean() + back.square().mean();
+    for (const auto& l : o.coarse.logits) loss = loss + l.sigmoid().mean();
+    for (const auto& l : o.fine->logits) loss = loss + l.sigmoid().mean();
+    loss.backward();
+    std::vector<torch::Tensor> values{front.cpu(), o.coarse.logits.back().cpu(), o.fine->logits.back().cpu()};
+    for (const auto& p : model->parameters()) values.push_back(p.grad().cpu());
+    return values;
+  };
+  const std::vector<torch::Tensor> want = run(host, torch::kCPU), got = run(on_device, device);
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    CAPTURE(i);
+    // Other kernels sum in other orders: equal up to float32 rounding over a deep network.
+    CHECK((got[i] - want[i]).norm().item<double>() <= 1e-3 * want[i].norm().item<double>() + 1e-6);
+  }
 }
 
 TEST_CASE("the fine loss reaches the coarse MLP and encoder through Omega unless Omega is detached") {

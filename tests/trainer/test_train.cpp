@@ -7,6 +7,8 @@
 #include "hifa/render/image_io.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
+#include "support/test_device.hpp"
+#include "synthetic_batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/loss_log.hpp"
 #include "train/pifuhd_trainer.hpp"
@@ -46,31 +48,6 @@ Config small_config() {
   c.train.checkpoint_every = 2;
   c.train.log_every = 1;
   return c;
-}
-
-// A batch that is a pure function of (epoch, index), like ViewLoader's: random images and normal
-// maps, points labelled by a sphere (learnable), the fine points in a crop frame of their own.
-ViewBatch synthetic_batch(const Config& c, std::int64_t epoch, std::int64_t index, int items) {
-  auto g = at::make_generator<at::CPUGeneratorImpl>(std::uint64_t(1000 * epoch + index + 1));
-  const int64_t r = c.coarse.image_size, crop = c.train.fine_crop, n = 200;
-  auto uniform = [&](std::vector<int64_t> size) { return torch::rand(size, g) * 2 - 1; };
-  ViewBatch b;
-  b.image = uniform({items, 3, r, r});
-  b.mask = torch::ones({items, 1, r, r});
-  b.normal_front = uniform({items, 3, r, r});
-  b.normal_back = uniform({items, 3, r, r});
-  b.points = uniform({items, 3, n}) * 0.9;
-  b.labels = (b.points.norm(2, 1, true) < 0.6).to(torch::kFloat32);
-  if (!c.fine) return b;  // a PIFu config: no fine crop
-  b.fine_image = uniform({items, 3, crop, crop});
-  b.fine_mask = torch::ones({items, 1, crop, crop});
-  b.fine_normal_front = uniform({items, 3, crop, crop});
-  b.fine_normal_back = uniform({items, 3, crop, crop});
-  b.fine_points = uniform({items, 3, n}) * 0.45;
-  b.fine_points_crop = b.fine_points * 2;
-  b.fine_labels = (b.fine_points.norm(2, 1, true) < 0.3).to(torch::kFloat32);
-  b.fine_crop_origin = torch::randint(c.fine->image_size - crop + 1, {items, 2}, g, torch::kInt64);
-  return b;
 }
 
 BatchSource synthetic_source(const Config& c, std::int64_t items) {
@@ -125,12 +102,13 @@ struct OneThread {
 
 // A few steps, not one: the alternate fine step moves the coarse level first, so its Omega -- the
 // fine MLP's input -- changes under the fine step and one step's fine loss may rise.
-TEST_CASE("steps of each stage lower that stage's loss on a repeated batch", "[train]") {
+TEST_CASE("steps of each stage lower that stage's loss on a repeated batch", "[train][device]") {
+  const torch::Device device = parse_device(hifa::test::device_name());
   for (const std::string schedule : {"alternate", "frozen_coarse"}) {
     Config c = small_config();
     c.train.fine_schedule = schedule;
     c.train.gt_normal_probability = 0.5;  // both inputs: predicted and ground-truth normal maps
-    PifuhdTrainer t(c, torch::kCPU);
+    PifuhdTrainer t(c, device);
     const ViewBatch b = synthetic_batch(c, 0, 0, 2);
     for (const std::string s : {"normal", "coarse", "fine"}) {
       if (s == "normal" && schedule != "alternate") continue;

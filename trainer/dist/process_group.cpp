@@ -4,7 +4,9 @@
 #include "runtime/first_line.hpp"
 
 #ifdef HIFA_WITH_C10D
+#ifdef HIFA_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #ifdef HIFA_WITH_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -28,6 +30,7 @@ namespace hifa::trainer {
 #ifndef HIFA_WITH_C10D
 
 bool has_c10d() { return false; }
+bool has_gloo() { return false; }
 bool has_nccl() { return false; }
 
 std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device, const GroupOptions&) {
@@ -86,6 +89,7 @@ c10::intrusive_ptr<c10d::Store> rendezvous_store(const LaunchEnv& env, std::chro
   }
 }
 
+#ifdef HIFA_WITH_GLOO
 c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo_group(const LaunchEnv& env, const c10::intrusive_ptr<c10d::Store>& store,
                                                       std::chrono::milliseconds timeout) {
   auto o = c10d::ProcessGroupGloo::Options::create();
@@ -99,6 +103,7 @@ c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo_group(const LaunchEnv& env, cons
   }
   return c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world, o);
 }
+#endif
 
 #ifdef HIFA_WITH_NCCL
 c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl_group(const LaunchEnv& env, const c10::intrusive_ptr<c10d::Store>& store,
@@ -277,6 +282,14 @@ class C10dCollective final : public Collective {
 
 bool has_c10d() { return true; }
 
+bool has_gloo() {
+#ifdef HIFA_WITH_GLOO
+  return true;
+#else
+  return false;
+#endif
+}
+
 bool has_nccl() {
 #ifdef HIFA_WITH_NCCL
   return true;
@@ -303,8 +316,13 @@ std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Devi
     throw Error("--dist-backend nccl", "this hifa's LibTorch has no NCCL process group (Debian's is CPU-only); use gloo");
 #endif
   }
+#ifdef HIFA_WITH_GLOO
   return std::make_shared<C10dCollective<c10d::ProcessGroupGloo>>(
       env, options, torch::kCPU, [&](const auto& store) { return gloo_group(env, store, options.timeout); });
+#else
+  throw Error("--dist-backend " + options.backend,
+              "this hifa was built against a LibTorch without Gloo's headers, so only NCCL (--device cuda) reduces");
+#endif
 }
 
 #endif

@@ -14,8 +14,10 @@
 // Backends: "gloo" (tensors reduced on the CPU: CUDA ones are staged through it), "nccl" (CUDA
 // training on a LibTorch with NCCL, e.g. PyTorch's own; one GPU per rank, cuda:<local rank>),
 // "auto": NCCL for --device cuda where the build has it, else Gloo. Debian's LibTorch has no NCCL:
-// asking for it there is an error saying so. Builds without c10d (no Gloo found at configure time)
-// answer has_c10d() false and join_process_group throws hifa::Error saying how to get it.
+// asking for it there is an error saying so. Gloo needs the headers of the Gloo LibTorch was built
+// with (Debian's libgloo-dev for Debian's LibTorch; PyTorch's own where its LibTorch ships them): a
+// CUDA build without them has NCCL only (has_gloo() false). Builds with neither (no c10d) answer
+// has_c10d() false and join_process_group throws hifa::Error saying how to get it.
 // Errors (hifa::Error "distributed training: ..."): the store not reachable within the timeout
 // (naming address:port and the launcher's variables), the port taken on rank 0, a rank that never
 // joined within the timeout.
@@ -40,6 +42,7 @@ struct GroupOptions {
 };
 
 bool has_c10d();
+bool has_gloo();
 bool has_nccl();
 
 std::shared_ptr<Collective> join_process_group(const LaunchEnv& env, torch::Device device, const GroupOptions& options);
