@@ -69,9 +69,10 @@ def main():
     steps = {}
     for device, runs in train.items():
         for name, run in runs.items():
-            key = (name.split("/")[1], stage_of(name))
+            fields = name.split("/")
+            key = (fields[1], stage_of(name), int(fields[3]) if len(fields) > 3 and fields[3].isdigit() else None)
             steps.setdefault(key, {})[device] = seconds(run)
-    report["train_step_s"] = [{"config": c, "stage": s, **v} for (c, s), v in sorted(steps.items())]
+    report["train_step_s"] = [{"config": c, "stage": s, "batch": b, **v} for (c, s, b), v in sorted(steps.items())]
 
     refine = {}
     for device in ("cuda", "cpu"):
@@ -104,11 +105,11 @@ def main():
     if report["tests"]:
         md += ["## [device] tests", ""] + [f"    {l}" for l in report["tests"]] + [""]
     if report["train_step_s"]:
-        md += ["## One training step (batch 1)", "", "| config | stage | CUDA s | CPU s | CPU / CUDA |", "|---|---|---|---|---|"]
+        md += ["## One training step", "", "| config | stage | batch | CUDA s | CPU s | CPU / CUDA |", "|---|---|---|---|---|---|"]
         for r in report["train_step_s"]:
             cuda, cpu = r.get("cuda"), r.get("cpu")
             ratio = f"{cpu / cuda:.1f}" if cuda and cpu else ""
-            md.append(f"| {r['config']} | {r['stage']} | {fmt(cuda)} | {fmt(cpu)} | {ratio} |")
+            md.append(f"| {r['config']} | {r['stage']} | {r['batch']} | {fmt(cuda)} | {fmt(cpu)} | {ratio} |")
         md.append("")
     if refine:
         md += ["## CAR refinement", "", "| device | steps | seconds | ms per step |", "|---|---|---|---|"]

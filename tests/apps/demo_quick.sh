@@ -27,9 +27,14 @@ for f in synth/subject_00001/posed.obj eval_table.md eval_table.csv contact_shee
          run_pifuhd/after_coarse/checkpoint.pt run_car/checkpoint.pt run_body/checkpoint.pt \
          run_pifuhd/eval/metrics.json run_pifuhd/after_coarse/eval/metrics.json run_car/eval/metrics.json \
          run_car/eval_gt_body/metrics.json run_pifuhd/eval/parts_000.obj run_car/eval_gt_body/parts_000.obj \
-         run_car/eval_gt_body/parts_000_avatar/canonical.obj run_car/eval_gt_body/parts_000_avatar/weights.npy; do
+         run_car/eval_gt_body/parts_000_avatar/canonical.obj run_car/eval_gt_body/parts_000_avatar/weights.npy \
+         report/index.html report/models.js report/viewer/model-viewer-umd.min.js report_avatar.glb; do
   [ -s "$OUT/$f" ] || fail "no $f: $(cat "$WORK/first.txt")"
 done
+# The results page: the test subject's four reconstructions and its ground truth, the avatar.
+viewers=$(grep -o '<model-viewer ' "$OUT/report/index.html" | wc -l)
+[ "$viewers" = 6 ] || fail "report/index.html has $viewers 3D viewers, expected 6 (4 methods, the ground truth, the avatar)"
+grep -q 'ground truth' "$OUT/report/index.html" || fail "report/index.html shows no ground truth"
 # One row per model for the test subject, then one mean row per model: four cells (P2S, Chamfer,
 # normal consistency, side IoU), each a number: a failed reconstruction fails the test.
 for model in 'PIFu' 'PIFuHD' 'CAR \(estimated body\)' 'CAR \(own fit\)'; do
@@ -64,3 +69,13 @@ grep -q "(5 already complete)" "$WORK/second.txt" || fail "prepare redid subject
 [ "$(grep -c ": 0 steps in this run" "$WORK/second.txt")" = 3 ] || fail "training ran again: $(cat "$WORK/second.txt")"
 [ "$(grep -c "^kept .*metrics.json" "$WORK/second.txt")" = 4 ] || fail "evaluation ran again: $(cat "$WORK/second.txt")"
 cmp -s "$OUT/eval_table.md" <(grep '^|' "$WORK/first.txt") || fail "printed table differs from eval_table.md"
+
+# hifa report on the demo's runs alone: their four evaluations found in the run folders (PIFuHD's
+# eval and its after_coarse snapshot's, CAR's two), each beside the ground truth, and the curves.
+"$HIFA" report --out "$WORK/from_runs" --runs "$OUT/run_pifuhd" "$OUT/run_car" --data "$OUT/dataset" \
+  --scans "$WORK/data/figures" "$OUT/synth" > "$WORK/report.txt" 2>&1 || { cat "$WORK/report.txt" >&2; fail "hifa report failed"; }
+for label in '>run_car<' '>run_car eval_gt_body<' '>run_pifuhd<' '>run_pifuhd/after_coarse<' '>ground truth<'; do
+  grep -q "$label" "$WORK/from_runs/index.html" || fail "hifa report --runs: no $label on the page"
+done
+[ "$(grep -o '<model-viewer ' "$WORK/from_runs/index.html" | wc -l)" = 5 ] || fail "hifa report --runs: not 5 viewers"
+[ "$(grep -c 'class="curves"' "$WORK/from_runs/index.html")" = 2 ] || fail "hifa report --runs: not 2 loss curves"

@@ -333,3 +333,31 @@ TEST_CASE("write_skinned_glb refuses bad weights and mismatched animation, leavi
                     Catch::Contains("weights are 3 x 6, expected 84 x 6"));
   CHECK_FALSE(std::filesystem::exists(path));
 }
+
+TEST_CASE("mesh_glb gives a static GLB: the mesh's vertices and faces, smooth normals, no skin or animation") {
+  const hifa::TriMeshf mesh = tube();
+  const std::string bytes = hifa::mesh_glb(mesh);
+  tinygltf::Model model;
+  tinygltf::TinyGLTF loader;
+  std::string error, warning;
+  REQUIRE(loader.LoadBinaryFromMemory(&model, &error, &warning, reinterpret_cast<const unsigned char*>(bytes.data()),
+                                      unsigned(bytes.size())));
+  REQUIRE(model.meshes.size() == 1);
+  REQUIRE(model.meshes[0].primitives.size() == 1);
+  CHECK(model.skins.empty());
+  CHECK(model.animations.empty());
+  const tinygltf::Primitive& p = model.meshes[0].primitives[0];
+  REQUIRE(p.attributes.count("NORMAL") == 1);
+  CHECK(model.accessors[std::size_t(p.attributes.at("POSITION"))].count == std::size_t(mesh.vertex_count()));
+  CHECK(model.accessors[std::size_t(p.indices)].count == std::size_t(3 * mesh.face_count()));
+  // The normals are the area-weighted ones: unit length, and pointing out of the tube (away from x's axis).
+  const tinygltf::Accessor& na = model.accessors[std::size_t(p.attributes.at("NORMAL"))];
+  const tinygltf::BufferView& nv = model.bufferViews[std::size_t(na.bufferView)];
+  const auto* n = reinterpret_cast<const float*>(model.buffers[0].data.data() + nv.byteOffset + na.byteOffset);
+  for (Eigen::Index v = 0; v < mesh.vertex_count(); ++v) {
+    const Eigen::Vector3f normal(n[3 * v], n[3 * v + 1], n[3 * v + 2]);
+    CHECK(normal.norm() == Approx(1.0f).margin(1e-5));
+    CHECK(normal.tail<2>().dot(mesh.vertices.row(v).tail<2>().transpose()) > 0);
+  }
+  CHECK_THROWS_WITH(hifa::mesh_glb(hifa::TriMeshf{}), Catch::Contains("the mesh has no faces"));
+}

@@ -16,7 +16,7 @@
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 #include "support/walking_stance.hpp"
 #include "train/train_loop.hpp"
 
@@ -171,7 +171,7 @@ TEST_CASE("the body estimator trains through the loop: its losses fall on two vi
   TrainOptions o;
   o.run = dir / "run";
   o.max_iterations = 30;
-  o.device = parse_device(hifa::test::device_name());
+  o.device = hifa::test::test_device();
   std::vector<double> first, last;
   TrainEvents events;
   events.step = [&](const StageSpec& s, std::int64_t, const std::vector<double>& l, double) {

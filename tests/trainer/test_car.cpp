@@ -7,13 +7,12 @@
 #include "config/config.hpp"
 #include "data/view_loader.hpp"
 #include "inference/car_reconstruct.hpp"
-#include "inference/run_model.hpp"
 #include "models/sdf_mlp.hpp"
 #include "prepare/canonical_scan.hpp"
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 #include "train/train_loop.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -281,7 +280,7 @@ TEST_CASE("the canonical SDF trains through the loop: its losses fall on two vie
   o.run = dir / "run";
   o.stages = {"canonical"};
   o.max_iterations = 60;
-  o.device = parse_device(hifa::test::device_name());
+  o.device = hifa::test::test_device();
   std::vector<double> first, last;
   TrainEvents events;
   events.step = [&](const StageSpec& s, std::int64_t, const std::vector<double>& l, double) {

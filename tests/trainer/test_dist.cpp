@@ -8,8 +8,7 @@
 #include "dist/local_workers.hpp"
 #include "dist/process_group.hpp"
 #include "hifa/core/error.hpp"
-#include "inference/run_model.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 
 #include <torch/torch.h>
 
@@ -145,7 +144,7 @@ TEST_CASE("a rank that finds no store says where it looked, within the timeout",
 }
 
 TEST_CASE("one rank sums, broadcasts and averages CUDA tensors over an NCCL group", "[dist][device]") {
-  const torch::Device device = parse_device(hifa::test::device_name());
+  const torch::Device device = hifa::test::test_device();
   if (!device.is_cuda() || !has_nccl()) {
     WARN("needs --device cuda and a LibTorch with NCCL: skipped");
     return;

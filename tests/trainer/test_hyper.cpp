@@ -8,8 +8,7 @@
 #include "support/edited_config.hpp"
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_device.hpp"
-#include "inference/run_model.hpp"
+#include "test_device.hpp"
 #include "train/checkpoint.hpp"
 #include "train/hyper_trainer.hpp"
 #include "train/loss_log.hpp"
@@ -73,7 +72,7 @@ TEST_CASE("body tasks are posed bodies in a view frame, the same for the same in
 }
 
 TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls, and a run resumes", "[hyper][device]") {
-  const torch::Device device = parse_device(hifa::test::device_name());
+  const torch::Device device = hifa::test::test_device();
   const Config c = tiny_hyper_config();
   const BodyTasks tasks(c);
   const BatchSource source = task_source(tasks);

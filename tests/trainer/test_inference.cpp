@@ -3,7 +3,7 @@
 
 #include "sphere_model.hpp"
 #include "support/temp_dir.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 
 #include "config/factory.hpp"
 #include "hifa/core/error.hpp"
@@ -63,7 +63,7 @@ std::string error_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("a NetworkField of every shipped config gives the same occupancies for any chunk size", "[inference][device]") {
-  const torch::Device device = parse_device(hifa::test::device_name());
+  const torch::Device device = hifa::test::test_device();
   for (const char* name : {"tiny", "tiny_pifu", "small", "small_pifu", "pifu", "pifuhd"}) {
     CAPTURE(name);
     Config c = load_config(std::string(HIFA_SOURCE_DIR "/configs/") + name + ".yaml");

@@ -11,8 +11,7 @@
 #include "models/projection.hpp"
 #include "models/separable_resize.hpp"
 #include "models/surface_mlp.hpp"
-#include "inference/run_model.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 
 #include <torch/torch.h>
 
@@ -236,10 +235,7 @@ TEST_CASE("PIFuHD (tiny.yaml) gives per-stack logits, Omega, and zero occupancy 
 }
 
 TEST_CASE("PIFuHD (tiny.yaml) computes on the test device what it computes on the CPU, forward and backward", "[device]") {
-  const torch::Device device = parse_device(hifa::test::device_name());
-  // TF32 keeps 10 bits of a float32 product on recent GPUs: compare float32 with float32.
-  at::globalContext().setAllowTF32CuBLAS(false);
-  at::globalContext().setAllowTF32CuDNN(false);
+  const torch::Device device = hifa::test::test_device();
   torch::manual_seed(3);
   PIFuHD host = make_model(tiny()), on_device = make_model(tiny());
   {

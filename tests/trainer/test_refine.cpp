@@ -11,8 +11,7 @@
 #include "refine/meta_learning.hpp"
 #include "refine/posed_sdf_field.hpp"
 #include "refine/refiner.hpp"
-#include "inference/run_model.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 
 #include "hifa/render/camera.hpp"
 #include "hifa/render/rasterize.hpp"
@@ -118,7 +117,7 @@ TEST_CASE("a point on the nearest layer takes the front map, on the farthest the
 }
 
 TEST_CASE("the refinement moves a smooth surface towards the normals of a bumpier one", "[refine][device]") {
-  const torch::Device device = parse_device(hifa::test::device_name());
+  const torch::Device device = hifa::test::test_device();
   torch::manual_seed(0);
   const TriMeshf smooth = bumpy(0), target = bumpy(0.02f);
   const Maps want = normal_maps(target);

@@ -7,7 +7,7 @@
 #include "hifa/render/image_io.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
-#include "support/test_device.hpp"
+#include "test_device.hpp"
 #include "synthetic_batch.hpp"
 #include "train/checkpoint.hpp"
 #include "train/loss_log.hpp"
@@ -103,7 +103,7 @@ struct OneThread {
 // A few steps, not one: the alternate fine step moves the coarse level first, so its Omega -- the
 // fine MLP's input -- changes under the fine step and one step's fine loss may rise.
 TEST_CASE("steps of each stage lower that stage's loss on a repeated batch", "[train][device]") {
-  const torch::Device device = parse_device(hifa::test::device_name());
+  const torch::Device device = hifa::test::test_device();
   for (const std::string schedule : {"alternate", "frozen_coarse"}) {
     Config c = small_config();
     c.train.fine_schedule = schedule;

@@ -2,6 +2,7 @@
 
 #include "hifa/core/error.hpp"
 #include "hifa/io/npy.hpp"
+#include "hifa/mesh/obj_io.hpp"
 
 #include <span>
 #include <string>
@@ -43,6 +44,12 @@ TriMesh<float> AvatarMotion::pose(const AvatarSpace& space, std::size_t frame, c
   const auto fk = forward_kinematics(skeleton, rotations_from_axis_angle(pose.axis_angle_span()), pose.translation);
   const LbsWarper<AvatarMemory> warper{upload_transforms<AvatarMemory>(space, fk.skinning), weights};
   return warp_mesh(space, warper, canonical);
+}
+
+Avatar read_avatar(const std::filesystem::path& folder, const AvatarMotion& motion) {
+  Avatar a{read_obj(folder / "canonical.obj"), {}};
+  a.weights = read_avatar_weights(folder / "weights.npy", std::size_t(a.canonical.vertex_count()), std::size_t(motion.skeleton.joint_count()));
+  return a;
 }
 
 WeightMatrix read_avatar_weights(const std::filesystem::path& file, std::size_t vertices, std::size_t joints) {

@@ -47,6 +47,14 @@ struct AvatarMotion {
 // W.npy, a (vertices, joints) float array; rows normalized to sum 1.
 WeightMatrix read_avatar_weights(const std::filesystem::path& file, std::size_t vertices, std::size_t joints);
 
+// An avatar folder as hifa reconstruct and eval-run write it: canonical.obj and its weights.npy
+// (vertices x the skeleton's joints).
+struct Avatar {
+  TriMesh<float> canonical;
+  WeightMatrix weights;
+};
+Avatar read_avatar(const std::filesystem::path& folder, const AvatarMotion& motion);
+
 SkinningWeights<AvatarMemory> upload_weights(const AvatarSpace& space, const WeightMatrix& weights);
 
 }  // namespace hifa::app

@@ -123,11 +123,9 @@ int write_demo_sheet(const fs::path& path, const trainer::PreparedDataset& datas
       const bool have = fs::is_regular_file(avatar / "canonical.obj", ec) && fs::is_regular_file(avatar / "weights.npy", ec);
       labels.push_back((have ? reposing.name : std::string("missing")) + " f" + std::to_string(reposing.frame));
       if (have) {
-        const TriMeshf canonical = read_obj(avatar / "canonical.obj");
-        const std::size_t joints = std::size_t(reposing.motion->skeleton.joint_count());
-        const WeightMatrix weights = read_avatar_weights(avatar / "weights.npy", std::size_t(canonical.vertex_count()), joints);
+        const Avatar a = read_avatar(avatar, *reposing.motion);
         const AvatarSpace space;
-        const TriMeshf posed = reposing.motion->pose(space, reposing.frame, canonical, upload_weights(space, weights));
+        const TriMeshf posed = reposing.motion->pose(space, reposing.frame, a.canonical, upload_weights(space, a.weights));
         cells.push_back(render_shaded(fitted_to_view(posed), render));
       } else {
         cells.push_back(blank);

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
 #ifdef HIFA_WITH_DEMO  // needs hifa::trainer and the optional hifa::synth
   hifa::app::add_demo(app, action);
 #endif
+#ifdef HIFA_WITH_REPORT  // needs hifa::trainer and the optional hifa::gltf
+  hifa::app::add_report(app, action);
+#endif
 #ifdef HIFA_WITH_FIT_BODY  // needs hifa::trainer and the optional hifa::body
   hifa::app::add_fit_body(app, action);
 #endif

@@ -20,6 +20,7 @@
 // Every file is written atomically; errors (a malformed BVH with its line, a body without SMPL's
 // joints, weights of the wrong shape) are one line and exit code 1.
 
+#include "avatar_glb.hpp"
 #include "avatar_motion.hpp"
 #include "verbs.hpp"
 
@@ -82,7 +83,6 @@ void run_animate(const AnimateOptions& options) {
   const BvhMotion motion = load_bvh(options.motion);  // first: a bad file fails before the body is read
   const auto model = SmplModel<float>::load(prepare::body_model_path(options.body));
   const AvatarMotion avatar_motion(model, motion, options.every);
-  const Skeleton<double>& skeleton = avatar_motion.skeleton;
   const PoseLibrary& library = avatar_motion.library;
 
   TriMesh<float> body;
@@ -94,28 +94,23 @@ void run_animate(const AnimateOptions& options) {
   const WeightMatrix weights = own_mesh ? mesh_weights(space, options, canonical, body, body_weights) : body_weights;
 
   std::filesystem::create_directories(options.out);
-  SkeletalAnimation animation;
-  animation.frame_time = library.frame_time;
   const SkinningWeights<Memory> weight_view = own_mesh ? upload_weights(space, weights) : SkinningWeights<Memory>();
   for (std::size_t i = 0; i < library.poses.size(); ++i) {
     const BodyPose& pose = library.poses[i];
-    const std::vector<Mat3<double>> rotations = rotations_from_axis_angle(pose.axis_angle_span());
     TriMesh<float> posed;
     if (own_mesh) {
       posed = avatar_motion.pose(space, i, canonical, weight_view);
     } else {
       std::vector<Mat3<float>> rotations_f;
-      for (const auto& r : rotations) rotations_f.push_back(r.cast<float>());
+      for (const auto& r : rotations_from_axis_angle(pose.axis_angle_span())) rotations_f.push_back(r.cast<float>());
       posed = pose_body(space, model, std::span<const float>(), std::span<const Mat3<float>>(rotations_f),
                         Vec3<float>(pose.translation.cast<float>())).mesh;
     }
     char name[32];
     std::snprintf(name, sizeof name, "frame_%04zu.obj", i);
     save_mesh(options.out / name, posed);
-    animation.rotations.push_back(rotations);
-    animation.translations.push_back(pose.translation);
   }
-  write_skinned_glb(options.out / "animation.glb", canonical, skeleton, weights, animation);
+  write_avatar_glb(options.out / "animation.glb", avatar_motion, canonical, weights);
 
   std::string unmapped;
   for (int k = 0; k < smpl_joint_count; ++k) {

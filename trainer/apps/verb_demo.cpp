@@ -27,6 +27,12 @@
 // stage times. --quick is a much smaller one for tests.
 
 #include "avatar_motion.hpp"
+#ifdef HIFA_WITH_REPORT
+#include "avatar_glb.hpp"
+#include "report_sources.hpp"
+
+#include <algorithm>
+#endif
 #include "body_fitter.hpp"
 #include "demo_sheet.hpp"
 #include "demo_table.hpp"
@@ -265,6 +271,33 @@ ModelResult evaluate(const Evaluation& e, const fs::path& dataset, const DemoOpt
   return r;
 }
 
+#ifdef HIFA_WITH_REPORT
+// OUT/report/index.html (docs/report.md): every evaluation beside the ground truth, the first test
+// subject's CAR avatar playing the demo's motion (OUT/report_avatar.glb), the runs' loss curves.
+trainer::ReportSize write_demo_report(const DemoOptions& o, const fs::path& dataset, const std::vector<std::pair<std::string, fs::path>>& methods,
+                                      const std::vector<fs::path>& runs, const fs::path& avatars) {
+  ReportSources s;
+  s.title = "hifa demo";
+  s.methods = methods;
+  s.runs = runs;
+  s.data = dataset;
+  s.scans = {o.data / "figures", synth_folder(o)};
+  std::error_code ec;
+  std::vector<fs::path> folders;
+  for (const auto& e : fs::directory_iterator(avatars, ec))
+    if (e.is_directory() && e.path().filename().string().ends_with("_avatar")) folders.push_back(e.path());
+  std::sort(folders.begin(), folders.end());
+  if (!folders.empty() && fs::is_regular_file(demo_motion(o), ec)) {
+    const AvatarMotion motion(SmplModel<float>::load(synth_body(o)), load_bvh(demo_motion(o)), 2);
+    const Avatar avatar = read_avatar(folders.front(), motion);
+    const fs::path glb = o.out / "report_avatar.glb";
+    write_avatar_glb(glb, motion, avatar.canonical, avatar.weights);
+    s.avatars.push_back({"CAR avatar of " + folders.front().filename().string() + ", CMU motion 01_01", glb});
+  }
+  return trainer::write_report(gather_report(s), o.out / "report", {});
+}
+#endif
+
 // The test subjects' reconstructions and their ground truth, the CAR avatar reposed by the liveliest
 // frame of DATA/motion/01_01.bvh (left out without it).
 int draw_sheet(const DemoOptions& o, const fs::path& dataset, const std::vector<SheetModel>& models, const fs::path& avatars) {
@@ -294,6 +327,9 @@ void run_demo(const DemoOptions& o) {
   }
   // The configs' body model "open" is the demo's: DATA/body/open_body.npz.
   setenv("HIFA_DATA", o.data.c_str(), 1);
+#ifdef HIFA_WITH_REPORT
+  trainer::viewer_script({});  // the results page's viewer, asked for before any work
+#endif
   // Every config first: a bad one is found before any work.
   const trainer::Config pifuhd = trainer::load_config(o.configs / pifuhd_run.config);
   const trainer::Config car = trainer::load_config(o.configs / car_run.config);
@@ -384,11 +420,19 @@ void run_demo(const DemoOptions& o) {
   timed("contact sheet", [&] {
     drawn = draw_sheet(o, dataset, {{"PIFuHD", pifuhd_folder / "eval"}, {"CAR", car_own}}, car_own);
   });
+#ifdef HIFA_WITH_REPORT
+  timed("results page", [&] {
+    std::vector<std::pair<std::string, fs::path>> methods;
+    for (const Evaluation& e : evaluations) methods.emplace_back(e.label, e.folder);
+    const trainer::ReportSize size = write_demo_report(o, dataset, methods, {pifuhd_folder, car_folder, body_folder}, car_own);
+    say("results page " + (o.out / "report/index.html").string() + " (" + std::to_string(size.bytes / 1000000) + " MB)");
+  });
+#endif
 
   std::printf("stage times (s, wall / CPU of all threads):");
   for (const auto& t : times) std::printf(" %s %.1f / %.1f,", t.stage.c_str(), t.wall, t.cpu);
   std::printf(" total %.1f / %.1f\n", seconds_since(start), cpu_seconds() - cpu_start);
-  std::printf("results in %s: eval_table.md, eval_table.csv, contact_sheet.png (%d test subjects reconstructed), "
+  std::printf("results in %s: report/index.html, eval_table.md, eval_table.csv, contact_sheet.png (%d test subjects reconstructed), "
               "synth/, dataset/, run_pifuhd/ (after_coarse/: PIFu), run_car/, run_body/ (each with loss_curves.png and "
               "its evaluations)\n",
               o.out.string().c_str(), drawn);

@@ -25,6 +25,9 @@ void add_eval_run(CLI::App& app, VerbAction& action);
 void add_refine(CLI::App& app, VerbAction& action);
 void add_demo(CLI::App& app, VerbAction& action);
 #endif
+#ifdef HIFA_WITH_REPORT  // LibTorch and the optional hifa::gltf
+void add_report(CLI::App& app, VerbAction& action);
+#endif
 #ifdef HIFA_WITH_FIT_BODY  // LibTorch and the optional hifa::body
 void add_fit_body(CLI::App& app, VerbAction& action);
 #endif

@@ -48,7 +48,6 @@ using namespace std::chrono_literals;
 
 std::string host_port(const LaunchEnv& env) { return env.address + ":" + std::to_string(env.port); }
 
-bool loopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "localhost"; }
 
 // c10d logs every retry of a socket through glog on stderr; its failures reach the user as one
 // error line instead (hifa's rule). Set once, on the main thread, before any c10d thread runs.
@@ -90,6 +89,8 @@ c10::intrusive_ptr<c10d::Store> rendezvous_store(const LaunchEnv& env, std::chro
 }
 
 #ifdef HIFA_WITH_GLOO
+bool loopback(const std::string& address) { return address.rfind("127.", 0) == 0 || address == "localhost"; }
+
 c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo_group(const LaunchEnv& env, const c10::intrusive_ptr<c10d::Store>& store,
                                                       std::chrono::milliseconds timeout) {
   auto o = c10d::ProcessGroupGloo::Options::create();

@@ -123,6 +123,18 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
   };
 }
 
+TriMeshf ground_truth_in_view(const PreparedDataset& dataset, const std::vector<fs::path>& scans, const std::string& subject,
+                              int view) {
+  if (scans.empty()) throw Error("--scans", "no scans folder given (the folders the dataset was prepared from)");
+  const SubjectRecord record = read_subject(dataset.subject_folder(subject) / "subject.json");
+  TriMeshf gt = ground_truth_cm(subject, record, scans);
+  // centimetres in the subject's orientation -> the view's normalized frame: turned, scale / cm_per_unit
+  const Mat3<float> R = dataset.subject_to_view(ViewItem{subject, view});
+  gt.vertices = (gt.vertices * R.transpose() * float(record.scale / record.cm_per_unit)).eval();
+  gt.normals.resize(0, 3);
+  return gt;
+}
+
 std::vector<ViewEvaluation> evaluate_run(const ViewReconstructor& reconstruct_view, const EvalRunOptions& options,
                                          const std::function<void(const ViewEvaluation&)>& done) {
   if (options.views_per_subject < 1) {

@@ -83,4 +83,9 @@ std::vector<ViewEvaluation> evaluate_run(const ViewReconstructor& reconstruct_vi
 // How many views evaluate_run will reconstruct (for progress bars).
 std::size_t evaluation_views(const EvalRunOptions& options);
 
+// The ground-truth scan of one test view in the view's normalized frame, where its reconstruction
+// lies (hifa report shows them side by side): loaded, cleaned and checked as evaluate_run does.
+TriMeshf ground_truth_in_view(const PreparedDataset& dataset, const std::vector<std::filesystem::path>& scans,
+                              const std::string& subject, int view);
+
 }  // namespace hifa::trainer

@@ -6,6 +6,7 @@
 //
 //   hifa::SkeletalAnimation anim{frame_time, rotations_per_frame, root_translations};
 //   hifa::write_skinned_glb("out/animation.glb", mesh, skeleton, weights, anim);
+//   std::string bytes = hifa::mesh_glb(mesh);     // a static mesh's GLB in memory
 //
 // Inputs:
 //   mesh       TriMesh<float> in the skeleton's rest pose: vertices (#V x 3), faces; optional
@@ -45,6 +46,7 @@
 #include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/core/types.hpp"
+#include "hifa/mesh/measures.hpp"
 #include "hifa/mesh/tri_mesh.hpp"
 #include "hifa/skinning/skeleton.hpp"
 
@@ -66,6 +68,7 @@
 #include <map>
 #include <numeric>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -198,41 +201,21 @@ std::pair<std::array<int, 4>, std::array<float, 4>> top4_weights(const Weights& 
   return {joints, values};
 }
 
-template <class T, class Weights>
-void write_skinned_glb(const std::filesystem::path& path, const TriMesh<float>& mesh, const Skeleton<T>& skeleton,
-                       const Weights& weights, const SkeletalAnimation& animation) {
-  const char* where = "write_skinned_glb";
-  skeleton.validate();
-  const int k_count = skeleton.joint_count();
-  const Eigen::Index nv = mesh.vertex_count();
-  if (mesh.empty()) throw Error(where, "the mesh has no faces");
-  if (k_count > 65536) throw Error(where, std::to_string(k_count) + " joints; glTF's JOINTS_0 holds at most 65536");
-  if (weights.rows() != nv || weights.cols() != k_count) {
-    throw Error(where, "weights are " + std::to_string(weights.rows()) + " x " + std::to_string(weights.cols()) + ", expected " +
-                           std::to_string(nv) + " x " + std::to_string(k_count) + " (vertices x joints)");
-  }
-  if (!mesh.vertices.allFinite()) throw Error(where, "a mesh vertex is not finite");
-  const std::size_t frames = animation.rotations.size();
-  if (animation.translations.size() != frames) {
-    throw Error(where, std::to_string(frames) + " frames of rotations but " + std::to_string(animation.translations.size()) +
-                           " root translations");
-  }
-  if (frames > 0 && !(animation.frame_time > 0)) throw Error(where, "frame_time must be positive");
-  for (std::size_t f = 0; f < frames; ++f) {
-    if (animation.rotations[f].size() != std::size_t(k_count)) {
-      throw Error(where, "frame " + std::to_string(f) + " has " + std::to_string(animation.rotations[f].size()) +
-                             " rotations for " + std::to_string(k_count) + " joints");
-    }
-    if (!animation.translations[f].allFinite()) throw Error(where, "root translation of frame " + std::to_string(f) + " is not finite");
-  }
+namespace detail {
 
+// An empty glTF 2.0 model with its one buffer.
+inline tinygltf::Model gltf_model() {
   tinygltf::Model model;
   model.asset.version = "2.0";
   model.asset.generator = "hifa";
   model.buffers.resize(1);
+  return model;
+}
 
-  // Vertex attributes.
-  const GltfVertexLayout layout = gltf_vertex_layout(mesh);
+// POSITION, NORMAL (when every normal has a length) and TEXCOORD_0 (when the mesh has UVs) of the
+// layout's vertices, as accessors of `model`.
+inline std::map<std::string, int> gltf_surface_attributes(tinygltf::Model& model, const TriMesh<float>& mesh,
+                                                          const GltfVertexLayout& layout) {
   const std::size_t gv = layout.vertex_map.size();
   std::vector<float> positions(3 * gv), normals, uvs;
   bool with_normals = mesh.has_normals();
@@ -266,26 +249,13 @@ void write_skinned_glb(const std::filesystem::path& path, const TriMesh<float>& 
   attributes["POSITION"] = detail::gltf_accessor(model, positions, 3, TINYGLTF_TYPE_VEC3, TINYGLTF_TARGET_ARRAY_BUFFER, true);
   if (with_normals) attributes["NORMAL"] = detail::gltf_accessor(model, normals, 3, TINYGLTF_TYPE_VEC3, TINYGLTF_TARGET_ARRAY_BUFFER, false);
   if (with_uvs) attributes["TEXCOORD_0"] = detail::gltf_accessor(model, uvs, 2, TINYGLTF_TYPE_VEC2, TINYGLTF_TARGET_ARRAY_BUFFER, false);
-  {
-    std::vector<std::uint16_t> joints(4 * gv);
-    std::vector<float> w(4 * gv);
-    for (std::size_t i = 0; i < gv; ++i) {
-      const auto [j4, w4] = top4_weights(weights, layout.vertex_map[i]);
-      for (int s = 0; s < 4; ++s) {
-        joints[4 * i + std::size_t(s)] = std::uint16_t(j4[std::size_t(s)]);
-        w[4 * i + std::size_t(s)] = w4[std::size_t(s)];
-      }
-    }
-    if (k_count <= 256) {
-      const std::vector<std::uint8_t> joints8(joints.begin(), joints.end());
-      attributes["JOINTS_0"] = detail::gltf_accessor(model, joints8, 4, TINYGLTF_TYPE_VEC4, TINYGLTF_TARGET_ARRAY_BUFFER, false);
-    } else {
-      attributes["JOINTS_0"] = detail::gltf_accessor(model, joints, 4, TINYGLTF_TYPE_VEC4, TINYGLTF_TARGET_ARRAY_BUFFER, false);
-    }
-    attributes["WEIGHTS_0"] = detail::gltf_accessor(model, w, 4, TINYGLTF_TYPE_VEC4, TINYGLTF_TARGET_ARRAY_BUFFER, false);
-  }
+  return attributes;
+}
 
-  // Materials (a white one when the mesh has none) and one primitive per material used.
+// The mesh's materials (a white one when it has none) and mesh 0 with one primitive per material used.
+inline void gltf_add_mesh(tinygltf::Model& model, const TriMesh<float>& mesh, const GltfVertexLayout& layout,
+                          const std::map<std::string, int>& attributes, const char* where) {
+  const bool with_uvs = mesh.has_uvs();
   std::vector<Material> materials = mesh.materials;
   if (materials.empty()) materials.push_back(Material{});
   for (Eigen::Index f = 0; f < mesh.faces.rows(); ++f) {
@@ -341,6 +311,72 @@ void write_skinned_glb(const std::filesystem::path& path, const TriMesh<float>& 
     gmesh.primitives.push_back(primitive);
   }
   model.meshes.push_back(gmesh);
+
+}
+
+// The model as a GLB (binary chunk padded to 4 bytes) on `os`.
+inline void gltf_write_glb(tinygltf::Model& model, std::ostream& os, const std::string& where) {
+  model.buffers[0].data.resize((model.buffers[0].data.size() + 3) / 4 * 4, 0);
+  tinygltf::TinyGLTF writer;
+  if (!writer.WriteGltfSceneToStream(&model, os, false, true)) throw Error(where, "tinygltf could not write the GLB");
+}
+
+}  // namespace detail
+
+template <class T, class Weights>
+void write_skinned_glb(const std::filesystem::path& path, const TriMesh<float>& mesh, const Skeleton<T>& skeleton,
+                       const Weights& weights, const SkeletalAnimation& animation) {
+  const char* where = "write_skinned_glb";
+  skeleton.validate();
+  const int k_count = skeleton.joint_count();
+  const Eigen::Index nv = mesh.vertex_count();
+  if (mesh.empty()) throw Error(where, "the mesh has no faces");
+  if (k_count > 65536) throw Error(where, std::to_string(k_count) + " joints; glTF's JOINTS_0 holds at most 65536");
+  if (weights.rows() != nv || weights.cols() != k_count) {
+    throw Error(where, "weights are " + std::to_string(weights.rows()) + " x " + std::to_string(weights.cols()) + ", expected " +
+                           std::to_string(nv) + " x " + std::to_string(k_count) + " (vertices x joints)");
+  }
+  if (!mesh.vertices.allFinite()) throw Error(where, "a mesh vertex is not finite");
+  const std::size_t frames = animation.rotations.size();
+  if (animation.translations.size() != frames) {
+    throw Error(where, std::to_string(frames) + " frames of rotations but " + std::to_string(animation.translations.size()) +
+                           " root translations");
+  }
+  if (frames > 0 && !(animation.frame_time > 0)) throw Error(where, "frame_time must be positive");
+  for (std::size_t f = 0; f < frames; ++f) {
+    if (animation.rotations[f].size() != std::size_t(k_count)) {
+      throw Error(where, "frame " + std::to_string(f) + " has " + std::to_string(animation.rotations[f].size()) +
+                             " rotations for " + std::to_string(k_count) + " joints");
+    }
+    if (!animation.translations[f].allFinite()) throw Error(where, "root translation of frame " + std::to_string(f) + " is not finite");
+  }
+
+  tinygltf::Model model = detail::gltf_model();
+
+  // Vertex attributes.
+  const GltfVertexLayout layout = gltf_vertex_layout(mesh);
+  const std::size_t gv = layout.vertex_map.size();
+  std::map<std::string, int> attributes = detail::gltf_surface_attributes(model, mesh, layout);
+  {
+    std::vector<std::uint16_t> joints(4 * gv);
+    std::vector<float> w(4 * gv);
+    for (std::size_t i = 0; i < gv; ++i) {
+      const auto [j4, w4] = top4_weights(weights, layout.vertex_map[i]);
+      for (int s = 0; s < 4; ++s) {
+        joints[4 * i + std::size_t(s)] = std::uint16_t(j4[std::size_t(s)]);
+        w[4 * i + std::size_t(s)] = w4[std::size_t(s)];
+      }
+    }
+    if (k_count <= 256) {
+      const std::vector<std::uint8_t> joints8(joints.begin(), joints.end());
+      attributes["JOINTS_0"] = detail::gltf_accessor(model, joints8, 4, TINYGLTF_TYPE_VEC4, TINYGLTF_TARGET_ARRAY_BUFFER, false);
+    } else {
+      attributes["JOINTS_0"] = detail::gltf_accessor(model, joints, 4, TINYGLTF_TYPE_VEC4, TINYGLTF_TARGET_ARRAY_BUFFER, false);
+    }
+    attributes["WEIGHTS_0"] = detail::gltf_accessor(model, w, 4, TINYGLTF_TYPE_VEC4, TINYGLTF_TARGET_ARRAY_BUFFER, false);
+  }
+
+  detail::gltf_add_mesh(model, mesh, layout, attributes, where);
 
   // Joint nodes in the rest pose, the mesh node, the skin.
   const auto& j = skeleton.rest_joints;
@@ -421,11 +457,40 @@ void write_skinned_glb(const std::filesystem::path& path, const TriMesh<float>& 
     model.animations.push_back(anim);
   }
 
-  model.buffers[0].data.resize((model.buffers[0].data.size() + 3) / 4 * 4, 0);
-  write_file_atomically(path, [&](std::ostream& os) {
-    tinygltf::TinyGLTF writer;
-    if (!writer.WriteGltfSceneToStream(&model, os, false, true)) throw Error(path.string(), "tinygltf could not write the GLB");
-  });
+  write_file_atomically(path, [&](std::ostream& os) { detail::gltf_write_glb(model, os, path.string()); });
+}
+
+// A static mesh as the bytes of a GLB (no file: a page embeds them as a data URI, hifa report):
+// the mesh of write_skinned_glb without skin or animation, its normals those of the mesh or, when
+// it has none, the area-weighted vertex normals (hifa/mesh/measures.hpp), so viewers shade it
+// smoothly. Errors as write_skinned_glb's for the mesh.
+inline std::string mesh_glb(const TriMesh<float>& mesh) {
+  const char* where = "mesh_glb";
+  if (mesh.empty()) throw Error(where, "the mesh has no faces");
+  if (!mesh.vertices.allFinite()) throw Error(where, "a mesh vertex is not finite");
+  TriMesh<float> shaded = mesh;
+  if (!shaded.has_normals()) {
+    shaded.normals = vertex_normals(shaded);
+    // A vertex no face of area uses has none; any unit vector keeps the others' smooth shading
+    // (a primitive's normals are all or none).
+    for (Eigen::Index v = 0; v < shaded.normals.rows(); ++v)
+      if (!(shaded.normals.row(v).norm() > 0)) shaded.normals.row(v) << 0, 0, 1;
+  }
+  tinygltf::Model model = detail::gltf_model();
+  const GltfVertexLayout layout = gltf_vertex_layout(shaded);
+  detail::gltf_add_mesh(model, shaded, layout, detail::gltf_surface_attributes(model, shaded, layout), where);
+  tinygltf::Node node;
+  node.name = "mesh";
+  node.mesh = 0;
+  model.nodes.push_back(node);
+  tinygltf::Scene scene;
+  scene.name = "hifa";
+  scene.nodes = {0};
+  model.scenes.push_back(scene);
+  model.defaultScene = 0;
+  std::ostringstream os;
+  detail::gltf_write_glb(model, os, where);
+  return os.str();
 }
 
 }  // namespace hifa
