@@ -58,8 +58,9 @@ fs::path existing(const fs::path& file) { return fs::is_regular_file(file) ? fil
 
 trainer::ReportTable metrics_table(const ReportSources& s) {
   trainer::ReportTable t;
-  t.columns = {"P2S cm", "Chamfer cm", "normal consistency", "F-score 1 cm", "IoU", "side IoU"};
-  t.lower_is_better = {true, true, false, false, false, false};
+  // The columns of hifa demo's eval_table.md.
+  t.columns = {"P2S cm", "Chamfer cm", "normal consistency", "side IoU"};
+  t.lower_is_better = {true, true, false, false};
   t.caption = "The mean over the test subjects (PIFuHD's protocol: P2S from the reconstruction to the scan, Chamfer "
               "both ways; side IoU: silhouettes from 90 degrees).";
   for (const auto& [label, folder] : s.methods) {
@@ -67,7 +68,7 @@ trainer::ReportTable metrics_table(const ReportSources& s) {
     trainer::ReportTable::Row row{label, {}};
     if (r.mean) {
       const ReconstructionMetrics& m = *r.mean;
-      row.values = {m.p2s, m.chamfer, m.normal_consistency, m.fscore, m.iou, m.side_iou};
+      row.values = {m.p2s, m.chamfer, m.normal_consistency, m.side_iou};
     } else {
       row.values.assign(t.columns.size(), std::nullopt);
     }

@@ -97,9 +97,9 @@ h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.6em; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: right; }
 th:first-child, td:first-child { text-align: left; } td.best { font-weight: bold; background: #e3f1e3; }
 .row { display: flex; flex-wrap: wrap; gap: 8px; align-items: flex-start; margin-bottom: 1em; }
-figure { margin: 0; } figcaption { font-size: 0.85em; text-align: center; color: #555; }
-.row img { width: 192px; height: 192px; object-fit: contain; background: #fff; border: 1px solid #ddd; }
-model-viewer { width: 192px; height: 256px; background: #fff; border: 1px solid #ddd; --poster-color: transparent; }
+figure { margin: 0; width: min-content; } figcaption { font-size: 0.85em; text-align: center; color: #555; }
+.row img { width: 120px; height: 120px; object-fit: contain; background: #fff; border: 1px solid #ddd; }
+model-viewer { width: 160px; height: 224px; background: #fff; border: 1px solid #ddd; --poster-color: transparent; }
 model-viewer.avatar { width: 320px; height: 400px; }
 model-viewer::part(default-progress-bar) { display: none; }
 img.curves { max-width: 100%; border: 1px solid #ddd; }
