@@ -32,17 +32,12 @@ using namespace hifa::trainer;
 
 namespace {
 
-void set_threads() {
-  const char* e = std::getenv("OMP_NUM_THREADS");
-  if (e != nullptr && std::atoi(e) > 0) torch::set_num_threads(std::atoi(e));
-}
-
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void car_step(benchmark::State& state, const std::string& config_file, int64_t batch) {
-  set_threads();
+  set_torch_threads();
   const Config c = load_config(std::string(HIFA_SOURCE_DIR "/configs/") + config_file);
   torch::manual_seed(0);
   const torch::Device device = bench_device();

@@ -45,12 +45,6 @@ using namespace hifa::trainer;
 
 namespace {
 
-void set_torch_threads() {
-  const char* e = std::getenv("OMP_NUM_THREADS");
-  const int t = e ? std::atoi(e) : 0;
-  if (t > 0) torch::set_num_threads(t);
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

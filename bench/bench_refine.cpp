@@ -47,7 +47,7 @@ RefineInputs mannequin_inputs(int map_size) {
 }
 
 void refine(benchmark::State& state, const std::string& config_file) {
-  if (const char* e = std::getenv("OMP_NUM_THREADS"); e != nullptr && std::atoi(e) > 0) torch::set_num_threads(std::atoi(e));
+  set_torch_threads();
   const Config c = load_config(std::string(HIFA_SOURCE_DIR "/configs/") + config_file);
   RefineConfig config = *c.refine;
   if (const char* e = std::getenv("HIFA_BENCH_REFINE_STEPS"); e != nullptr && std::atoi(e) > 0) config.iterations = std::atoi(e);

@@ -29,7 +29,7 @@ namespace {
 const char* const stages[] = {"normal", "coarse", "fine"};
 
 void train_step(benchmark::State& state, const std::string& config_file) {
-  if (const char* e = std::getenv("OMP_NUM_THREADS"); e != nullptr && std::atoi(e) > 0) torch::set_num_threads(std::atoi(e));
+  set_torch_threads();
   const Config c = load_config(std::string(HIFA_SOURCE_DIR "/configs/") + config_file);
   const std::string stage = stages[state.range(0)];
   const int batch = int(state.range(1));

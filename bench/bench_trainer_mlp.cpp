@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "models/hourglass.hpp"
 #include "models/surface_mlp.hpp"
+#include "support/bench_device.hpp"
 
 #include <ATen/record_function.h>
 #include <benchmark/benchmark.h>
@@ -35,9 +36,7 @@ namespace {
 
 int threads() {
   static const int n = [] {
-    const char* e = std::getenv("OMP_NUM_THREADS");
-    const int t = e ? std::atoi(e) : 0;
-    if (t > 0) torch::set_num_threads(t);
+    set_torch_threads();
     return torch::get_num_threads();
   }();
   return n;

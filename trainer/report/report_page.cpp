@@ -1,5 +1,6 @@
 #include "report/report_page.hpp"
 
+#include "hifa/core/atomic_file.hpp"
 #include "hifa/core/error.hpp"
 #include "hifa/io/gltf.hpp"
 #include "hifa/mesh/decimate.hpp"
@@ -50,12 +51,6 @@ std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(file.string(), "cannot be read");
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  if (!out.flush()) throw Error(file.string(), "cannot be written");
 }
 
 // The colour of a method's meshes: ground truth grey, the methods from a palette in page order.
@@ -222,19 +217,14 @@ ReportSize write_folder(const ReportPage& page, const fs::path& partial, const f
     html << "</tr>\n";
     std::vector<std::optional<double>> best(t.columns.size());
     for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      for (const auto& row : t.rows) {
-        if (c >= row.values.size() || !row.values[c] || !std::isfinite(*row.values[c])) continue;
-        const bool lower = c < t.lower_is_better.size() && t.lower_is_better[c];
-        if (!best[c] || (lower ? *row.values[c] < *best[c] : *row.values[c] > *best[c])) best[c] = row.values[c];
-      }
+      std::vector<double> measured;
+      for (const auto& row : t.rows)
+        if (c < row.values.size() && row.values[c] && std::isfinite(*row.values[c])) measured.push_back(*row.values[c]);
+      if (measured.empty()) continue;
+      const bool lower = c < t.lower_is_better.size() && t.lower_is_better[c];
+      const double b = lower ? *std::min_element(measured.begin(), measured.end()) : *std::max_element(measured.begin(), measured.end());
       // A column where every measured row ties has no best.
-      int measured = 0, tied = 0;
-      for (const auto& row : t.rows) {
-        if (c >= row.values.size() || !row.values[c] || !std::isfinite(*row.values[c])) continue;
-        ++measured;
-        tied += *row.values[c] == *best[c];
-      }
-      if (measured > 1 && tied == measured) best[c].reset();
+      if (measured.size() == 1 || std::count(measured.begin(), measured.end(), b) < std::ptrdiff_t(measured.size())) best[c] = b;
     }
     for (const auto& row : t.rows) {
       html << "<tr><td>" << escape(row.label) << "</td>";
@@ -267,16 +257,13 @@ ReportSize write_folder(const ReportPage& page, const fs::path& partial, const f
     }
     const std::string camera = s.meshes.empty() ? "" : row_camera(s.meshes);
     for (const ReportMesh& m : s.meshes) {
-      TriMeshf shown = m.mesh.face_count() > options.display_faces ? decimate(m.mesh, options.display_faces) : m.mesh;
+      // Vertices and faces only (decimated when above the budget): mesh_glb gives smooth normals.
+      TriMeshf shown = decimate(m.mesh, options.display_faces);
       std::string caption = m.label;
       if (shown.face_count() < m.mesh.face_count()) {
         ++size.decimated;
         caption += " (" + std::to_string(shown.face_count() / 1000) + "k of " + std::to_string(m.mesh.face_count() / 1000) + "k faces)";
       }
-      shown.normals.resize(0, 3);
-      shown.uvs.resize(0, 2);
-      shown.face_uvs.resize(0, 3);
-      shown.face_materials.resize(0);
       shown.materials = {Material{m.label, colour_of(m.label, methods), {}}};
       const std::string id = add_model(mesh_glb(shown));
       html << "<figure><model-viewer id=\"" << id << "\" data-model=\"" << id << "\" camera-controls interaction-prompt=\"none\" "
@@ -309,8 +296,8 @@ ReportSize write_folder(const ReportPage& page, const fs::path& partial, const f
   html << "<script>" << script << "</script>\n</body></html>\n";
   models << "};\n";
 
-  write_text(partial / "models.js", models.str());
-  write_text(partial / "index.html", html.str());
+  write_file_atomically(partial / "models.js", [&](std::ostream& os) { os << models.str(); });
+  write_file_atomically(partial / "index.html", [&](std::ostream& os) { os << html.str(); });
   size.bytes = folder_bytes(partial);
   return size;
 }

@@ -311,7 +311,6 @@ inline void gltf_add_mesh(tinygltf::Model& model, const TriMesh<float>& mesh, co
     gmesh.primitives.push_back(primitive);
   }
   model.meshes.push_back(gmesh);
-
 }
 
 // The model as a GLB (binary chunk padded to 4 bytes) on `os`.
