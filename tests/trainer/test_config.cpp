@@ -246,6 +246,9 @@ TEST_CASE("configs/hyper.yaml and hyper_tiny.yaml are hypernetwork runs holding 
   const std::string text(std::istreambuf_iterator<char>(in), {});
   CHECK_THROWS_WITH(parse_config(replace(text, "band: 0.05", "band: 0"), "h.yaml"),
                     Catch::Contains("h.yaml") && Catch::Contains("'refine.band' must be > 0"));
+  CHECK(tiny.hyper->start_weight == 1.0);
+  CHECK_THROWS_WITH(parse_config(replace(text, "start_weight: 1.0", "start_weight: -1"), "h.yaml"),
+                    Catch::Contains("'hyper.start_weight' must be >= 0"));
   CHECK_THROWS_WITH(parse_config(replace(text, "inner_lr: 0.01", "inner_lr: 0.01\n  outer_lr: 1"), "h.yaml"),
                     Catch::Contains("unknown key 'hyper.outer_lr'"));
   CHECK_THROWS_WITH(parse_config(replace(text, "type: none", "type: pix2pixhd_global"), "h.yaml"),

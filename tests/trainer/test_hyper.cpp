@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "data/body_tasks.hpp"
+#include "data/image_tensor.hpp"
+#include "inference/car_reconstruct.hpp"
 #include "inference/car_refine.hpp"
 #include "support/implicit_meshes.hpp"
 #include "support/edited_config.hpp"
@@ -42,6 +44,15 @@ Config tiny_hyper_config() {
                               {"lr: 1.0e-4, lr_decay: 0.1, lr_step_epochs: 15, batch: 4, epochs: 20",
                                "lr: 1.0e-3, lr_decay: 0.1, lr_step_epochs: 100, batch: 2, epochs: 30"}},
                              true);
+}
+
+// A hyper run as made (tiny_hyper_config, seed 0), written to RUN and loaded as refine loads it.
+HyperRun untrained_run(const fs::path& run) {
+  const Config c = tiny_hyper_config();
+  torch::manual_seed(0);
+  RefineNet net(c);
+  write_model_only(run, c, *net);
+  return load_hyper_run(run);
 }
 
 }  // namespace
@@ -101,10 +112,11 @@ TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls
   }
   INFO("mean task loss at the hypernetwork's start: first 8 steps " << first / 8 << ", last 8 " << last / 8 << "; after adapting "
        << mfirst / 8 << ", " << mlast / 8);
-  // First-order MAML trains the start for what the inner steps make of it: the loss after adapting
-  // falls (measured 1.22 -> 1.03), the start's own less (1.27 -> 1.25).
+  // The outer loss (after adapting, plus the loss at the start: HyperConfig::start_weight) falls,
+  // measured 4.76 -> 3.23, and the start's own with it, 2.32 -> 1.40 (1.27 -> 1.25 without the
+  // start term, with the anchor weight 1 of then).
   CHECK(mlast < 0.9 * mfirst);
-  CHECK(last < first);
+  CHECK(last < 0.8 * first);
 
   TrainOptions cut = whole;
   cut.run = dir / "cut";
@@ -123,11 +135,7 @@ TEST_CASE("the hypernetwork meta-learns through the loop: the adapted loss falls
 
 TEST_CASE("refining a reconstruction folder names what is missing or wrong in it", "[hyper]") {
   const test::TempDir dir;
-  const Config c = tiny_hyper_config();
-  torch::manual_seed(0);
-  RefineNet net(c);
-  write_model_only(dir / "run", c, *net);
-  HyperRun run = load_hyper_run(dir / "run");
+  HyperRun run = untrained_run(dir / "run");
   const fs::path recon = dir / "recon";
   fs::create_directories(recon);
   CHECK_THROWS_WITH(refine_reconstruction(run, recon, {}), Catch::Contains("posed.obj: no such file"));
@@ -138,10 +146,53 @@ TEST_CASE("refining a reconstruction folder names what is missing or wrong in it
   write_png(recon / "normal_front.png", Image<float>(16, 16, 3, 0.5f));
   write_png(recon / "normal_back.png", Image<float>(8, 8, 3, 0.5f));
   CHECK_THROWS_WITH(refine_reconstruction(run, recon, {}), Catch::Contains("normal_back.png: is not the size of normal_front.png"));
+  const prepare::BodyFit fit = prepare::read_body_fit(recon / "body.json");
+  RefineInputs odd{read_obj(recon / "posed.obj"), torch::zeros({1, 3, 16, 16}), torch::zeros({1, 3, 8, 8})};
+  CHECK_THROWS_WITH(refine_avatar(run, odd, fit, fit_to_view(fit), {}), Catch::Contains("normal maps must be 1 x 3 x S x S"));
   // A run of another model type.
   const Config car = test::edited_config(HIFA_SOURCE_DIR "/configs/car_tiny.yaml", {}, true);
   std::ofstream(dir / "config.yaml") << car.text;
   fs::create_directories(dir / "car");
   fs::copy_file(dir / "config.yaml", dir / "car" / "config.yaml");
   CHECK_THROWS_WITH(load_hyper_run(dir / "car"), Catch::Contains("not a hypernetwork (model.type hyper"));
+}
+
+TEST_CASE("a reconstruction folder refines as the same inputs in memory do, and its outputs are written", "[hyper]") {
+  const test::TempDir dir;
+  HyperRun run = untrained_run(dir / "run");
+  const fs::path recon = dir / "recon";
+  fs::create_directories(recon);
+  const TriMeshf sphere = test::marching_cubes_of(Sphere<float>{Vec3f(0, 0, 0), 0.4f}, 16);
+  write_obj(recon / "posed.obj", sphere);
+  fs::copy_file(test::synth_subject().subject / "body.json", recon / "body.json");
+  Image<float> front(16, 16, 3, 0.5f), back(16, 16, 3, 0.5f);
+  for (int y = 0; y < 16; ++y) {
+    for (int x = 0; x < 16; ++x) {
+      front(x, y, 2) = 1.0f;  // n = (0, 0, 1): facing the camera
+      back(x, y, 2) = 0.0f;
+    }
+  }
+  write_png(recon / "normal_front.png", front);
+  write_png(recon / "normal_back.png", back);
+  RefineRequest request;
+  request.init = RefineInit::random;
+  request.iterations = 3;
+  request.resolution = 16;
+  const RefinedAvatar from_folder = refine_reconstruction(run, recon, request);
+  const prepare::BodyFit fit = prepare::read_body_fit(recon / "body.json");
+  const auto map = [](const fs::path& f) { return image_tensor(read_image(f, 3)).unsqueeze(0) * 2 - 1; };
+  const RefinedAvatar in_memory = refine_avatar(run, {read_obj(recon / "posed.obj"), map(recon / "normal_front.png"),
+                                                      map(recon / "normal_back.png")}, fit, fit_to_view(fit), request);
+  REQUIRE(from_folder.refinement.log.size() == 3);
+  REQUIRE(from_folder.posed.vertex_count() > 0);
+  CHECK(from_folder.posed.vertices.isApprox(in_memory.posed.vertices));
+  CHECK(from_folder.weights.rows() == from_folder.canonical.vertex_count());
+  write_refined_avatar(dir / "refined", from_folder, recon);
+  for (const char* f : {"posed.obj", "canonical.obj", "weights.npy", "body.json", "refine_log.csv"}) {
+    CHECK(fs::file_size(dir / "refined" / f) > 0);
+  }
+  std::ifstream log(dir / "refined" / "refine_log.csv");
+  std::string header;
+  std::getline(log, header);
+  CHECK(header == "iteration,total,normal,anchor,eikonal,seen,seconds");
 }

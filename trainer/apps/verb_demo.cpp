@@ -10,11 +10,14 @@
 //                single-level ablation (configs/tiny_pifu.yaml trains the same model);
 //                configs/car_tiny.yaml (CAR: normal, canonical) -> OUT/run_car and
 //                configs/body_net_tiny.yaml (the body estimator) -> OUT/run_body, both on the
-//                subjects with fits: the synthetic ones (hifa train; a run with a checkpoint resumes)
+//                subjects with fits: the synthetic ones; configs/hyper_tiny.yaml (CAR's
+//                hypernetwork, on bodies it poses itself) -> OUT/run_hyper (hifa train; a run with
+//                a checkpoint resumes)
 //   3. evaluate  on the test figures (hifa eval-run's evaluate_run: view 0 of each): PIFu, PIFuHD,
-//                CAR posed by the estimated body, CAR posed by the figure's own fit -> each one's
-//                eval folder (meshes, normal maps, metrics.json; CAR's avatars), and the table
-//                OUT/eval_table.md and OUT/eval_table.csv (demo_table.hpp), printed too
+//                CAR posed by the estimated body, CAR posed by the figure's own fit, and that one
+//                refined (CAR's posed-space refinement started by the hypernetwork; the budget's
+//                steps) -> each one's eval folder (meshes, normal maps, metrics.json; CAR's avatars),
+//                and the table OUT/eval_table.md and OUT/eval_table.csv (demo_table.hpp), printed too
 //   4. sheet     OUT/contact_sheet.png (demo_sheet.hpp)
 // then the time of each stage. Rerunning continues a killed demo: prepare skips complete subjects,
 // training resumes from its checkpoints, and an evaluation is kept when its metrics.json exists and
@@ -23,8 +26,9 @@
 // The budget: 16 views of the 20 training figures and 8 synthetic subjects (PIFuHD: 448 items, 112
 // batches of 4 per epoch; CAR and the body estimator: the 128 items of the synthetic subjects) and
 // the configs' own epochs (tiny.yaml: normal 5, coarse 30, fine 10; 30 coarse epochs because with
-// 10 the coarse level had not learned depth, docs/depth.md), a 128^3 grid. docs/demo.md has the
-// stage times. --quick is a much smaller one for tests.
+// 10 the coarse level had not learned depth, docs/depth.md), the hypernetwork's first 160 steps
+// (DemoBudget), a 128^3 grid. docs/demo.md has the stage times.
+// --quick is a much smaller one for tests.
 
 #include "avatar_motion.hpp"
 #ifdef HIFA_WITH_REPORT
@@ -44,6 +48,7 @@
 #include "verbs.hpp"
 
 #include "config/config.hpp"
+#include "data/body_tasks.hpp"
 #include "data/prepared_dataset.hpp"
 #include "data/view_loader.hpp"
 #include "hifa/core/atomic_file.hpp"
@@ -52,6 +57,7 @@
 #include "hifa/motion/bvh.hpp"
 #include "inference/body_run.hpp"
 #include "inference/car_reconstruct.hpp"
+#include "inference/car_refine.hpp"
 #include "inference/eval_run.hpp"
 #include "inference/run_model.hpp"
 #include "prepare/dataset_writer.hpp"
@@ -99,11 +105,16 @@ struct DemoBudget {
   std::int64_t steps;      // cap per training stage; -1: the configs' epochs
   int eval_resolution;     // reconstruction grid cells per axis
   int eval_views;          // per test subject
+  std::int64_t hyper_steps;  // the hypernetwork's meta-learning: a quarter of hyper_tiny.yaml's 640
+  int refine_iterations;   // CAR's refinement per view; -1: the hyper config's (300)
 };
 
+// The hypernetwork gets a quarter of its config's steps: its start converges no faster than the
+// sphere's yet (docs/refine.md), and the demo already runs over its 15 minutes. The refinement gets
+// all of its steps: with 100 a limb or two were not back on the surface (Chamfer 4.4 against 2.6 cm).
 DemoBudget budget(bool quick) {
-  if (quick) return {4, 500, 64, 20, 32, 1};
-  return {16, 2000, 128, -1, 128, 1};
+  if (quick) return {4, 500, 64, 20, 32, 1, 20, 3};
+  return {16, 2000, 128, -1, 128, 1, 160, -1};
 }
 
 struct RunSpec {
@@ -114,6 +125,7 @@ struct RunSpec {
 const RunSpec pifuhd_run{"PIFuHD", "tiny.yaml", "run_pifuhd"};
 const RunSpec car_run{"CAR", "car_tiny.yaml", "run_car"};
 const RunSpec body_run{"body estimator", "body_net_tiny.yaml", "run_body"};
+const RunSpec hyper_run{"hypernetwork", "hyper_tiny.yaml", "run_hyper"};
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -191,18 +203,17 @@ void prepare_dataset(const DemoOptions& o, const DemoBudget& b, const trainer::C
       dataset.string());
 }
 
-// Trains (or resumes) one run; returns the steps taken by this call.
-std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const fs::path& dataset,
-                       const fs::path& run, const DemoBudget& b, const std::vector<std::string>& snapshot_after,
-                       const std::atomic<bool>* interrupt) {
+// Trains (or resumes) one run on the batches of `source` (`items`: what they come from, for the
+// summary line); returns the steps taken by this call.
+std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const trainer::BatchSource& source,
+                       const std::string& items, const fs::path& run, std::int64_t max_iterations,
+                       const std::vector<std::string>& snapshot_after, const std::atomic<bool>* interrupt) {
   trainer::TrainOptions t;
   t.interrupt = interrupt;
   t.run = run;
   t.resume = fs::exists(trainer::checkpoint_file(run));
-  t.max_iterations = b.steps;
+  t.max_iterations = max_iterations;
   t.snapshot_after = snapshot_after;
-  const trainer::ViewLoader loader(dataset, config, "train");
-  const trainer::BatchSource source = trainer::loader_source(loader, config.train.workers);
   std::optional<Progress> progress;
   std::int64_t taken = 0;
   trainer::TrainEvents events;
@@ -226,9 +237,17 @@ std::int64_t train_run(const RunSpec& spec, const trainer::Config& config, const
     if (interrupt->load()) throw Error(run.string(), "interrupted; checkpoint written: run the same hifa demo command again to continue");
     throw;
   }
-  say("trained " + run.string() + ": " + std::to_string(taken) + " steps in this run (" +
-      std::to_string(loader.items()) + " items)");
+  say("trained " + run.string() + ": " + std::to_string(taken) + " steps in this run (" + items + ")");
   return taken;
+}
+
+// A run on the dataset's training split.
+std::int64_t train_on_dataset(const RunSpec& spec, const trainer::Config& config, const fs::path& dataset,
+                              const fs::path& run, const DemoBudget& b, const std::vector<std::string>& snapshot_after,
+                              const std::atomic<bool>* interrupt) {
+  const trainer::ViewLoader loader(dataset, config, "train");
+  return train_run(spec, config, trainer::loader_source(loader, config.train.workers),
+                   std::to_string(loader.items()) + " items", run, b.steps, snapshot_after, interrupt);
 }
 
 // One row of the table: a model evaluated on the test split into EVAL/ (meshes, normal maps,
@@ -334,9 +353,11 @@ void run_demo(const DemoOptions& o) {
   const trainer::Config pifuhd = trainer::load_config(o.configs / pifuhd_run.config);
   const trainer::Config car = trainer::load_config(o.configs / car_run.config);
   const trainer::Config body = trainer::load_config(o.configs / body_run.config);
+  const trainer::Config hyper = trainer::load_config(o.configs / hyper_run.config);
   if (!pifuhd.fine) throw Error((o.configs / pifuhd_run.config).string(), "model.type must be pifuhd");
   if (car.model_type != "car") throw Error((o.configs / car_run.config).string(), "model.type must be car");
   if (body.model_type != "body") throw Error((o.configs / body_run.config).string(), "model.type must be body");
+  if (hyper.model_type != "hyper") throw Error((o.configs / hyper_run.config).string(), "model.type must be hyper");
   std::error_code ec;
   fs::create_directories(o.out, ec);
   if (ec) throw Error(o.out.string(), "cannot create the output folder: " + ec.message());
@@ -357,7 +378,7 @@ void run_demo(const DemoOptions& o) {
   };
   const fs::path dataset = o.out / "dataset";
   const fs::path pifuhd_folder = o.out / pifuhd_run.folder, car_folder = o.out / car_run.folder,
-                 body_folder = o.out / body_run.folder;
+                 body_folder = o.out / body_run.folder, hyper_folder = o.out / hyper_run.folder;
   std::map<fs::path, std::int64_t> steps;
   {
     // Only around the stages that poll the flag: Ctrl-C during the evaluation still ends the process.
@@ -366,15 +387,22 @@ void run_demo(const DemoOptions& o) {
     timed("prepare", [&] { prepare_dataset(o, b, pifuhd, dataset, guard.flag()); });
     // PIFu, the single-level ablation, is the PIFuHD run as its coarse stage left it: the same
     // config without the fine level trains exactly that model (train/checkpoint.hpp).
-    timed("train PIFuHD", [&] { steps[pifuhd_folder] = train_run(pifuhd_run, pifuhd, dataset, pifuhd_folder, b, {"coarse"}, guard.flag()); });
-    timed("train CAR", [&] { steps[car_folder] = train_run(car_run, car, dataset, car_folder, b, {}, guard.flag()); });
-    timed("train body estimator", [&] { steps[body_folder] = train_run(body_run, body, dataset, body_folder, b, {}, guard.flag()); });
+    timed("train PIFuHD", [&] { steps[pifuhd_folder] = train_on_dataset(pifuhd_run, pifuhd, dataset, pifuhd_folder, b, {"coarse"}, guard.flag()); });
+    timed("train CAR", [&] { steps[car_folder] = train_on_dataset(car_run, car, dataset, car_folder, b, {}, guard.flag()); });
+    timed("train body estimator", [&] { steps[body_folder] = train_on_dataset(body_run, body, dataset, body_folder, b, {}, guard.flag()); });
+    timed("train hypernetwork", [&] {
+      const trainer::BodyTasks tasks(hyper);
+      steps[hyper_folder] = train_run(hyper_run, hyper, trainer::task_source(tasks),
+                                      std::to_string(tasks.per_epoch()) + " posed bodies per epoch", hyper_folder,
+                                      b.hyper_steps, {}, guard.flag());
+    });
   }
 
   // The runs are loaded once, when an evaluation needs them.
   std::optional<trainer::RunModel> pifu_model, pifuhd_model;
   std::optional<trainer::CarRun> car_model;
   std::optional<trainer::BodyRun> body_model;
+  std::optional<trainer::HyperRun> hyper_model;
   const trainer::PreparedDataset prepared(dataset);
   const fs::path pifu_folder = trainer::snapshot_folder(pifuhd_folder, "coarse");
   const auto pifuhd_views = [&](std::optional<trainer::RunModel>& m, const fs::path& run, trainer::FieldLevel level) {
@@ -384,13 +412,22 @@ void run_demo(const DemoOptions& o) {
     r.level = level;
     return trainer::pifuhd_views(*m, r);
   };
-  const auto car_views = [&](trainer::BodyRun* estimator, const fs::path& avatars) {
+  const auto car_views = [&](trainer::BodyRun* estimator, const fs::path& avatars,
+                             std::optional<trainer::ViewRefinement> refine = {}) {
     if (!car_model) car_model.emplace(trainer::load_car_run(car_folder, torch::kCPU));
     trainer::ReconstructOptions r;
     r.resolution = b.eval_resolution;
-    return trainer::car_views(*car_model, prepared, estimator, r, avatars);
+    return trainer::car_views(*car_model, prepared, estimator, r, avatars, refine);
   };
-  const fs::path car_own = car_folder / "eval_gt_body", car_estimated = car_folder / "eval";
+  const auto refined_views = [&](const fs::path& avatars) {
+    hyper_model.emplace(trainer::load_hyper_run(hyper_folder, torch::kCPU));
+    trainer::ViewRefinement refine{&*hyper_model, {}};
+    refine.request.iterations = b.refine_iterations;
+    refine.request.resolution = b.eval_resolution;
+    return car_views(nullptr, avatars, refine);
+  };
+  const fs::path car_own = car_folder / "eval_gt_body", car_estimated = car_folder / "eval",
+                 car_refined = car_folder / "eval_gt_body_refined";
   const std::vector<Evaluation> evaluations = {
       {"PIFu", pifu_folder / "eval", {pifuhd_folder},
        [&] { return pifuhd_views(pifu_model, pifu_folder, trainer::FieldLevel::coarse); }},
@@ -401,7 +438,8 @@ void run_demo(const DemoOptions& o) {
          body_model.emplace(trainer::load_body_run(body_folder, torch::kCPU));
          return car_views(&*body_model, car_estimated);
        }},
-      {"CAR (own fit)", car_own, {car_folder}, [&] { return car_views(nullptr, car_own); }}};
+      {"CAR (own fit)", car_own, {car_folder}, [&] { return car_views(nullptr, car_own); }},
+      {"CAR refined (own fit)", car_refined, {car_folder, hyper_folder}, [&] { return refined_views(car_refined); }}};
   std::vector<ModelResult> results;
   for (const Evaluation& e : evaluations) {
     timed("evaluate " + e.label, [&] {
@@ -418,13 +456,14 @@ void run_demo(const DemoOptions& o) {
   write_demo_table(o.out, results);
   int drawn = 0;
   timed("contact sheet", [&] {
-    drawn = draw_sheet(o, dataset, {{"PIFuHD", pifuhd_folder / "eval"}, {"CAR", car_own}}, car_own);
+    drawn = draw_sheet(o, dataset, {{"PIFuHD", pifuhd_folder / "eval"}, {"CAR", car_own}, {"CAR refined", car_refined}}, car_own);
   });
 #ifdef HIFA_WITH_REPORT
   timed("results page", [&] {
     std::vector<std::pair<std::string, fs::path>> methods;
     for (const Evaluation& e : evaluations) methods.emplace_back(e.label, e.folder);
-    const trainer::ReportSize size = write_demo_report(o, dataset, methods, {pifuhd_folder, car_folder, body_folder}, car_own);
+    const trainer::ReportSize size =
+        write_demo_report(o, dataset, methods, {pifuhd_folder, car_folder, body_folder, hyper_folder}, car_own);
     say("results page " + (o.out / "report/index.html").string() + " (" + std::to_string(size.bytes / 1000000) + " MB)");
   });
 #endif
@@ -433,8 +472,8 @@ void run_demo(const DemoOptions& o) {
   for (const auto& t : times) std::printf(" %s %.1f / %.1f,", t.stage.c_str(), t.wall, t.cpu);
   std::printf(" total %.1f / %.1f\n", seconds_since(start), cpu_seconds() - cpu_start);
   std::printf("results in %s: report/index.html, eval_table.md, eval_table.csv, contact_sheet.png (%d test subjects reconstructed), "
-              "synth/, dataset/, run_pifuhd/ (after_coarse/: PIFu), run_car/, run_body/ (each with loss_curves.png and "
-              "its evaluations)\n",
+              "synth/, dataset/, run_pifuhd/ (after_coarse/: PIFu), run_car/, run_body/, run_hyper/ (each with "
+              "loss_curves.png and its evaluations)\n",
               o.out.string().c_str(), drawn);
 }
 
@@ -446,7 +485,8 @@ void add_demo(CLI::App& app, VerbAction& action) {
       "demo", "PIFuHD and CAR end to end on the built-in figures: prepare, train, evaluate, contact sheet");
   verb->add_option("--out", o->out, "Output folder (a killed demo rerun into it continues)")->capture_default_str();
   verb->add_option("--data", o->data, "Folder with figures/ (scripts/fetch-data) and split.json")->capture_default_str();
-  verb->add_option("--configs", o->configs, "Folder with tiny.yaml, car_tiny.yaml and body_net_tiny.yaml")->capture_default_str();
+  verb->add_option("--configs", o->configs, "Folder with tiny.yaml, car_tiny.yaml, body_net_tiny.yaml and hyper_tiny.yaml")
+      ->capture_default_str();
   verb->add_flag("--quick", o->quick,
                  "A much smaller budget (4 views, 64-point synthetic subjects, 2 steps per stage, 32^3 grid): for tests");
   verb->add_option("--synthetic", o->synthetic,

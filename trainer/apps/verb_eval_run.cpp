@@ -5,6 +5,9 @@
 // for --level coarse on a two-level model). A CAR run is evaluated in posed space with the body found in
 // each image by --body-run (RUN/eval/), or with the subjects' own fits (--gt-body: RUN/eval_gt_body/);
 // each view's avatar (canonical.obj, weights.npy: hifa animate reposes it) goes to <subject>_<view>_avatar/ there.
+// --refine HYPER_RUN refines each CAR view first (CAR's posed-space refinement, docs/refine.md): the
+// results go to that folder's name + _refined (_refined_random for --refine-init random), each
+// avatar folder with its refine_log.csv.
 
 #include "eval_report.hpp"
 #include "progress.hpp"
@@ -13,6 +16,7 @@
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
 #include "inference/body_run.hpp"
+#include "inference/car_refine.hpp"
 #include "inference/car_reconstruct.hpp"
 #include "inference/eval_run.hpp"
 #include "inference/run_model.hpp"
@@ -33,9 +37,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct EvalRunVerbOptions {
-  fs::path run, body_run;
+  fs::path run, body_run, refine;
   bool gt_body = false;
-  std::string level = "auto", device = "cpu";
+  std::string level = "auto", device = "cpu", refine_init = "hyper";
+  int refine_iterations = -1;
   trainer::EvalRunOptions eval;
 };
 
@@ -59,9 +64,20 @@ std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, t
   const trainer::PreparedDataset dataset(options.eval.data);
   std::optional<trainer::BodyRun> body;
   if (!options.body_run.empty()) body = trainer::load_body_run(options.body_run, device);
-  options.eval.out = options.run / (options.gt_body ? "eval_gt_body" : "eval");
-  return evaluate_views(options,
-                        trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct, options.eval.out));
+  std::string folder = options.gt_body ? "eval_gt_body" : "eval";
+  std::optional<trainer::HyperRun> hyper;
+  std::optional<trainer::ViewRefinement> refine;
+  if (!options.refine.empty()) {
+    hyper = trainer::load_hyper_run(options.refine, device);
+    refine = trainer::ViewRefinement{&*hyper, {}};
+    refine->request.init = trainer::refine_init_named(options.refine_init);
+    refine->request.iterations = options.refine_iterations;
+    refine->request.resolution = options.eval.reconstruct.resolution;
+    folder += options.refine_init == "hyper" ? "_refined" : "_refined_random";
+  }
+  options.eval.out = options.run / folder;
+  return evaluate_views(options, trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct,
+                                                    options.eval.out, refine));
 }
 
 void run_eval_run(EvalRunVerbOptions options) {
@@ -72,6 +88,7 @@ void run_eval_run(EvalRunVerbOptions options) {
     views = evaluate_car(options, device);
   } else {
     if (options.gt_body || !options.body_run.empty()) throw Error("--gt-body", "and --body-run are for CAR runs");
+    if (!options.refine.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
     trainer::RunModel run = trainer::load_run_model(options.run, device);
     options.eval.reconstruct.level = trainer::field_level_named(options.level);
     // The coarse level of a two-level model is a diagnosis: its results go beside the model's own.
@@ -132,6 +149,16 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
   verb->add_option("--body-run", options->body_run,
                    "CAR runs: a body-estimator run (model.type body) that finds each view's body (results: RUN/eval/)");
   verb->add_flag("--gt-body", options->gt_body, "CAR runs: pose with the subjects' own fits (results: RUN/eval_gt_body/)");
+  verb->add_option("--refine", options->refine,
+                   "CAR runs: refine each view with this hypernetwork run (model.type hyper) before measuring it "
+                   "(results: the folder's name + _refined)");
+  verb->add_option("--refine-init", options->refine_init,
+                   "The refinement's start: the hypernetwork's tensors for the body, or the MLP's sphere (_refined_random)")
+      ->check(CLI::IsMember({"hyper", "random"}))
+      ->capture_default_str();
+  verb->add_option("--refine-iterations", options->refine_iterations, "Refinement steps (-1: the hyper run's refine.iterations)")
+      ->check(CLI::Range(-1, 1000000))
+      ->capture_default_str();
   verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
   verb->callback([&action, options] { action = [options] { run_eval_run(*options); }; });
 }

@@ -1,12 +1,16 @@
 // hifa reconstruct: one image -> one mesh with a trained run (trainer/inference/reconstruct.hpp),
 // plus the predicted normal maps beside it; with a CAR run and the image's body fit (--body), the
 // canonical avatar, its weights and its posed mesh in the folder --out
-// (trainer/inference/car_reconstruct.hpp). Prints one summary line on stdout.
+// (trainer/inference/car_reconstruct.hpp); with --refine HYPER_RUN also CAR's posed-space refinement
+// of that folder into --out/refined/, as hifa refine --recon OUT would (trainer/inference/car_refine.hpp).
+// Prints one summary line on stdout (and the refinement's normal loss every --log-every iterations).
 
+#include "refine_steps.hpp"
 #include "verbs.hpp"
 
 #include "hifa/core/runtime.hpp"
 #include "inference/car_reconstruct.hpp"
+#include "inference/car_refine.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
 
@@ -24,8 +28,9 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ReconstructVerbOptions {
-  fs::path run, image, mask, out, body;
-  std::string level = "auto", device = "cpu";
+  fs::path run, image, mask, out, body, refine;
+  std::string level = "auto", device = "cpu", refine_init = "hyper";
+  int refine_iterations = -1, log_every = 10;
   trainer::ReconstructOptions reconstruct;
 };
 
@@ -46,11 +51,25 @@ void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<floa
   }
   if (!options.mask.empty()) throw Error("--mask", "is for PIFuHD runs; a CAR run takes none");
   const prepare::BodyFit fit = prepare::read_body_fit(options.body);
-  trainer::CarRun run = trainer::load_car_run(options.run, trainer::parse_device(options.device));
+  const torch::Device device = trainer::parse_device(options.device);
+  trainer::CarRun run = trainer::load_car_run(options.run, device);
+  std::optional<trainer::HyperRun> hyper;  // before the work: a wrong run is found first
+  if (!options.refine.empty()) hyper = trainer::load_hyper_run(options.refine, device);
   const trainer::CarReconstruction r =
       trainer::reconstruct_car(run, image, fit, trainer::fit_to_view(fit), options.reconstruct);
   trainer::write_car_reconstruction(options.out, r, options.body);
   print_summary(options.out / "canonical.obj", r.canonical);
+  if (!hyper) return;
+  trainer::RefineRequest request;
+  request.init = trainer::refine_init_named(options.refine_init);
+  request.iterations = options.refine_iterations;
+  request.resolution = options.reconstruct.resolution;
+  const int total = request.iterations >= 0 ? request.iterations : hyper->config.refine->iterations;
+  const trainer::RefinedAvatar refined =
+      trainer::refine_reconstruction(*hyper, options.out, request, refine_step_printer(total, options.log_every));
+  trainer::write_refined_avatar(options.out / "refined", refined, options.out);
+  std::printf("%s: the refined posed.obj (%lld vertices), canonical.obj, weights.npy, body.json, refine_log.csv\n",
+              (options.out / "refined").string().c_str(), static_cast<long long>(refined.posed.vertex_count()));
 }
 
 void run_reconstruct(ReconstructVerbOptions options) {
@@ -61,6 +80,7 @@ void run_reconstruct(ReconstructVerbOptions options) {
   const Image<float> image = trainer::read_input_image(options.image);
   if (trainer::read_run_config(options.run).model_type == "car") return run_car_reconstruct(options, image);
   if (!options.body.empty()) throw Error("--body", "is for CAR runs; " + options.run.string() + " is not one");
+  if (!options.refine.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
   std::optional<Image<float>> mask;
   if (!options.mask.empty()) mask = trainer::read_input_mask(options.mask, image.width(), image.height());
   trainer::RunModel run = trainer::load_run_model(options.run, trainer::parse_device(options.device));
@@ -91,6 +111,17 @@ void add_reconstruct(CLI::App& app, VerbAction& action) {
       ->capture_default_str();
   verb->add_option("--level", options->level, "Field level: coarse, fine, or auto (fine when the model has it)")
       ->check(CLI::IsMember({"auto", "coarse", "fine"}))
+      ->capture_default_str();
+  verb->add_option("--refine", options->refine,
+                   "CAR runs: then refine the result with this hypernetwork run (model.type hyper) into OUT/refined/");
+  verb->add_option("--refine-init", options->refine_init, "The refinement's start: the hypernetwork's tensors, or a sphere")
+      ->check(CLI::IsMember({"hyper", "random"}))
+      ->capture_default_str();
+  verb->add_option("--refine-iterations", options->refine_iterations, "Refinement steps (-1: the hyper run's refine.iterations)")
+      ->check(CLI::Range(-1, 1000000))
+      ->capture_default_str();
+  verb->add_option("--log-every", options->log_every, "With --refine: print the normal loss every this many iterations")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
   verb->add_flag("--dense", options->reconstruct.dense, "Query every grid point instead of coarse to fine");

@@ -4,6 +4,7 @@
 // OUT/canonical.obj --weights OUT/weights.npy), weights.npy, body.json and refine_log.csv. The normal
 // loss is printed every --log-every iterations; one summary line at the end.
 
+#include "refine_steps.hpp"
 #include "verbs.hpp"
 
 #include "hifa/core/error.hpp"
@@ -35,16 +36,10 @@ void run_refine(const RefineVerbOptions& o) {
   const torch::Device device = trainer::parse_device(o.device);  // before the run: a wrong device fails first
   trainer::HyperRun run = trainer::load_hyper_run(o.run, device);
   trainer::RefineRequest request = o.request;
-  request.init = o.init == "hyper" ? trainer::RefineInit::hyper : trainer::RefineInit::random;
+  request.init = trainer::refine_init_named(o.init);
   const int total = request.iterations >= 0 ? request.iterations : run.config.refine->iterations;
   const trainer::RefinedAvatar avatar =
-      trainer::refine_reconstruction(run, o.recon, request, [&](const trainer::RefineStep& s) {
-        if (s.iteration % o.log_every == 0 || s.iteration == total) {
-          std::printf("refine %d/%d: normal %.4f anchor %.5f eikonal %.4f seen %.2f (%.1f s)\n", s.iteration, total, s.normal,
-                      s.anchor, s.eikonal, s.seen, s.seconds);
-          std::fflush(stdout);
-        }
-      });
+      trainer::refine_reconstruction(run, o.recon, request, refine_step_printer(total, o.log_every));
   trainer::write_refined_avatar(o.out, avatar, o.recon);
   const auto& log = avatar.refinement.log;
   std::printf("%s: posed.obj and canonical.obj (%lld vertices), weights.npy, body.json, refine_log.csv; %s start, normal "

@@ -325,6 +325,7 @@ void read_hyper(Section s, HyperConfig& c) {
   s.read("body_points", c.body_points);
   s.read("inner_steps", c.inner_steps);
   s.read("inner_lr", c.inner_lr);
+  s.read("start_weight", c.start_weight);
   s.read("tasks_per_epoch", c.tasks_per_epoch);
   s.read("task_surface", c.task_surface);
   s.read("task_space", c.task_space);
@@ -339,6 +340,7 @@ void read_hyper(Section s, HyperConfig& c) {
   check_min(s, "inner_steps", c.inner_steps, 0);
   check_min(s, "last_layer_scale", c.last_layer_scale, 0);
   check_min(s, "inner_lr", c.inner_lr, 0);
+  check_min(s, "start_weight", c.start_weight, 0);
 }
 
 void read_refine(Section s, RefineConfig& c) {

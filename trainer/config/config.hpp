@@ -159,6 +159,7 @@ struct HyperConfig {
   int body_points = 2048;               // samples of the posed body the encoder reads (xyz, normal)
   int inner_steps = 2;                  // first-order inner SGD steps per task (the public CAR code's)
   double inner_lr = 0.01;
+  double start_weight = 1.0;            // the loss at the emitted tensors joins the outer loss (refine/meta_learning.hpp)
   int tasks_per_epoch = 256;            // posed bodies made per epoch (data/body_tasks.hpp)
   int task_surface = 2048;              // a task's surface samples (with normals) for its loss
   int task_space = 2048;                // and its points of space (eikonal)

@@ -62,6 +62,12 @@ HyperRun load_hyper_run(const fs::path& run, torch::Device device) {
   return out;
 }
 
+RefineInit refine_init_named(const std::string& name) {
+  if (name == "hyper") return RefineInit::hyper;
+  if (name == "random") return RefineInit::random;
+  throw Error("refine", "unknown start '" + name + "' (hyper or random)");
+}
+
 RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const RefineRequest& request,
                                     const std::function<void(const RefineStep&)>& step) {
   const fs::path posed_file = existing(recon / "posed.obj", "the posed CAR mesh hifa reconstruct --body writes");
@@ -76,8 +82,24 @@ RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const 
   if (fit.model != model_name) {
     throw Error(fit_file.string(), "is a fit of the body model '" + fit.model + "', the run's is '" + model_name + "'");
   }
+  try {
+    return refine_avatar(run, std::move(inputs), fit, fit_to_view(fit), request, step);
+  } catch (const Error& e) {
+    throw Error(recon.string(), e.what());
+  }
+}
+
+RefinedAvatar refine_avatar(HyperRun& run, RefineInputs inputs, const prepare::BodyFit& fit, const Mat4<float>& to_view,
+                            const RefineRequest& request, const std::function<void(const RefineStep&)>& step) {
+  if (inputs.posed.face_count() == 0) throw Error("refine", "the posed mesh has no faces");
+  const auto square_map = [](const torch::Tensor& m) {
+    return m.defined() && m.dim() == 4 && m.size(0) == 1 && m.size(1) == 3 && m.size(2) == m.size(3);
+  };
+  if (!square_map(inputs.normal_front) || !square_map(inputs.normal_back) ||
+      !inputs.normal_front.sizes().equals(inputs.normal_back.sizes())) {
+    throw Error("refine", "the normal maps must be 1 x 3 x S x S, both of one size");
+  }
   const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
-  const Mat4<float> to_view = fit_to_view(fit);
 
   RefineConfig config = *run.config.refine;
   if (request.iterations >= 0) config.iterations = request.iterations;
@@ -100,7 +122,7 @@ RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const 
   options.resolution = request.resolution;
   extract_surface(PosedSdfField(run.model->mlp, out.refinement.parameters, 1 << 14),
                   AABBf(centre - Vec3f::Constant(half), centre + Vec3f::Constant(half)), FieldValues::sdf, options, r);
-  if (r.mesh.empty()) throw Error(recon.string(), "the refined SDF has no surface (nowhere below 0)");
+  if (r.mesh.empty()) throw Error("refine", "the refined SDF has no surface (nowhere below 0)");
   out.posed = r.mesh;
 
   const CanonicalSkinner skinner(body);
@@ -114,9 +136,13 @@ RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const 
 
 void write_refined_avatar(const fs::path& dir, const RefinedAvatar& avatar, const fs::path& recon) {
   write_posed_avatar(dir, avatar.canonical, avatar.weights, avatar.posed, recon / "body.json");
-  write_file_atomically(dir / "refine_log.csv", [&](std::ostream& os) {
+  write_refine_log(dir / "refine_log.csv", avatar.refinement.log);
+}
+
+void write_refine_log(const fs::path& csv, const std::vector<RefineStep>& log) {
+  write_file_atomically(csv, [&](std::ostream& os) {
     os << "iteration,total,normal,anchor,eikonal,seen,seconds\n";
-    for (const RefineStep& s : avatar.refinement.log) {
+    for (const RefineStep& s : log) {
       os << s.iteration << ',' << s.total << ',' << s.normal << ',' << s.anchor << ',' << s.eikonal << ',' << s.seen << ','
          << s.seconds << '\n';
     }

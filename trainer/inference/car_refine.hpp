@@ -5,10 +5,13 @@
 //   HyperRun run = load_hyper_run("runs/hyper", torch::kCPU);
 //   RefinedAvatar a = refine_reconstruction(run, "out/recon", {RefineInit::hyper}, on_step);
 //   write_refined_avatar("out/refined", a, "out/recon");
+//   RefinedAvatar b = refine_avatar(run, {posed, front, back}, fit, posed_to_view, request);  // in memory
 //
 // The reconstruction folder is what hifa reconstruct --body writes for a CAR run: posed.obj (the
 // image's view frame), body.json (the fit, a view-frame fit: posed body -> view is its scale) and
-// normal_front.png, normal_back.png (the predicted maps, (n + 1) / 2).
+// normal_front.png, normal_back.png (the predicted maps, (n + 1) / 2). refine_avatar takes the same
+// in memory, with the map from the fit's posed body to the view frame (car_reconstruct.hpp), so a
+// subject's own fit (hifa eval-run --gt-body) refines as well as a view-frame one.
 // Start: RefineInit::hyper -- the run's hypernetwork reads hyper.body_points samples of the posed
 //   body in the view frame; RefineInit::random -- the MLP's geometric initialisation (a sphere).
 // Out: `posed` -- the refined SDF's zero level set on a cube grid of `resolution` cells around the
@@ -18,12 +21,15 @@
 //   detailed avatar still animates; `weights` -- the nearest-body weights diffused over the
 //   canonical box, as hifa reconstruct writes them.
 // write_refined_avatar: DIR/posed.obj, canonical.obj, weights.npy, body.json (the reconstruction's)
-//   and refine_log.csv (iteration, total, normal, anchor, eikonal, seen, seconds), each atomically.
+//   and refine_log.csv (write_refine_log: iteration, total, normal, anchor, eikonal, seen, seconds),
+//   each atomically.
 // Errors (hifa::Error naming the file): a folder without posed.obj, body.json or the normal maps; maps
-//   of two sizes; a fit of another body model than the run's; a run that is not model.type hyper.
+//   of two sizes; a fit of another body model than the run's; a run that is not model.type hyper;
+//   refine_avatar: a posed mesh without faces, maps that are not 1 x 3 x S x S of one size.
 
 #include "config/config.hpp"
 #include "models/refine_net.hpp"
+#include "prepare/body_fit_file.hpp"
 #include "refine/refiner.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -34,6 +40,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace hifa::trainer {
 
@@ -47,6 +55,8 @@ struct HyperRun {
 HyperRun load_hyper_run(const std::filesystem::path& run, torch::Device device = torch::kCPU);
 
 enum class RefineInit { hyper, random };
+// "hyper" or "random" (the command lines' --init / --refine-init); hifa::Error for another name.
+RefineInit refine_init_named(const std::string& name);
 
 struct RefineRequest {
   RefineInit init = RefineInit::hyper;
@@ -64,6 +74,10 @@ struct RefinedAvatar {
 RefinedAvatar refine_reconstruction(HyperRun& run, const std::filesystem::path& recon, const RefineRequest& request,
                                     const std::function<void(const RefineStep&)>& step = {});
 
+RefinedAvatar refine_avatar(HyperRun& run, RefineInputs inputs, const prepare::BodyFit& fit, const Mat4<float>& posed_to_view,
+                            const RefineRequest& request, const std::function<void(const RefineStep&)>& step = {});
+
 void write_refined_avatar(const std::filesystem::path& dir, const RefinedAvatar& avatar, const std::filesystem::path& recon);
+void write_refine_log(const std::filesystem::path& csv, const std::vector<RefineStep>& log);
 
 }  // namespace hifa::trainer

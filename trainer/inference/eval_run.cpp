@@ -87,10 +87,23 @@ ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options)
 }
 
 ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options,
-                            const std::filesystem::path& avatars) {
-  return [&run, &dataset, body_run, options, avatars](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
-    const auto posed = [&](CarReconstruction r) {
-      if (!avatars.empty()) write_avatar(avatars / (item.subject + "_" + dataset.view_name(item.view) + "_avatar"), r.canonical.mesh, r.weights);
+                            const std::filesystem::path& avatars, std::optional<ViewRefinement> refine) {
+  return [&run, &dataset, body_run, options, avatars, refine](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
+    // The posed mesh measured (refined when asked) and the avatar kept.
+    const auto posed = [&](CarReconstruction r, const prepare::BodyFit& fit, const Mat4<float>& posed_to_view) {
+      const fs::path folder = avatars.empty() ? fs::path() : avatars / (item.subject + "_" + dataset.view_name(item.view) + "_avatar");
+      if (refine) {
+        const auto map = [](const Image<float>& m) { return image_tensor(m).unsqueeze(0) * 2 - 1; };
+        RefinedAvatar a = refine_avatar(*refine->run, {r.posed, map(r.canonical.normal_front), map(r.canonical.normal_back)}, fit,
+                                        posed_to_view, refine->request);
+        if (!folder.empty()) {
+          write_avatar(folder, a.canonical, a.weights);
+          write_refine_log(folder / "refine_log.csv", a.refinement.log);
+        }
+        r.canonical.mesh = std::move(a.posed);
+        return std::move(r.canonical);
+      }
+      if (!folder.empty()) write_avatar(folder, r.canonical.mesh, r.weights);
       r.canonical.mesh = std::move(r.posed);
       return std::move(r.canonical);
     };
@@ -99,7 +112,8 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
       if (!own) throw Error(item.subject, "has no body fit (--gt-body needs the subjects' own fits)");
       Mat4<float> to_view = Mat4<float>::Identity();
       to_view.topLeftCorner<3, 3>() = dataset.subject_to_view(item);
-      return posed(reconstruct_car(run, maps.image, own->fit, to_view * own->posed_to_normalized, options, truth));
+      const Mat4<float> posed_to_view = to_view * own->posed_to_normalized;
+      return posed(reconstruct_car(run, maps.image, own->fit, posed_to_view, options, truth), own->fit, posed_to_view);
     }
     // The body from the image: the fit reads the CAR run's normal maps (or the given ones) at the image's size.
     torch::Tensor front, back;
@@ -119,7 +133,7 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
     }
     const ImageBody body = body_from_image(*body_run, maps.image, image_tensor(maps.mask)[0], front, back);
     const prepare::BodyFit fit = view_body_fit(body.fit.body, body_run->body_model);
-    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, truth));
+    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, truth), fit, fit_to_view(fit));
   };
 }
 

@@ -6,6 +6,7 @@
 //   std::vector<ViewEvaluation> v = evaluate_run(pifuhd_views(run, o.reconstruct), o, [](const ViewEvaluation&) { ... });
 //   evaluate_run(car_views(car_run, dataset, nullptr, o.reconstruct), o);      // CAR, the subjects' own fits
 //   evaluate_run(car_views(car_run, dataset, &body_run, o.reconstruct), o);    // CAR, the body from the image
+//   evaluate_run(car_views(car_run, dataset, nullptr, o.reconstruct, {}, ViewRefinement{&hyper_run}), o);  // refined
 //
 // Ground truth: the dataset keeps no mesh, only where the scan came from (subject.json "source",
 //   relative to a folder given to `hifa prepare --scans`, hence `scans`). The scan is loaded and
@@ -32,6 +33,7 @@
 #include "data/prepared_dataset.hpp"
 #include "hifa/metrics/reconstruction.hpp"
 #include "inference/body_run.hpp"
+#include "inference/car_refine.hpp"
 #include "inference/car_reconstruct.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
@@ -70,11 +72,19 @@ struct ViewEvaluation {
 // used); `truth` is the view's own normal maps with ground_truth_normals, else null.
 using ViewReconstructor = std::function<Reconstruction(const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth)>;
 
+// CAR's refinement of each view (car_refine.hpp refine_avatar) before it is measured: the refined
+// posed mesh replaces the posed CAR mesh. `run` must outlive the ViewReconstructor.
+struct ViewRefinement {
+  HyperRun* run = nullptr;
+  RefineRequest request;
+};
+
 ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options);
 // body_run null: the subjects' own fits (an error names a subject without one). `avatars` set:
-// each view's animatable avatar is also kept, AVATARS/<subject>_<view>_avatar/ (write_avatar).
+// each view's animatable avatar is also kept, AVATARS/<subject>_<view>_avatar/ (write_avatar; refined:
+// the refined avatar and its refine_log.csv). `refine` set: each view refined.
 ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options,
-                            const std::filesystem::path& avatars = {});
+                            const std::filesystem::path& avatars = {}, std::optional<ViewRefinement> refine = {});
 
 // Throws hifa::Error for the problems named above; `done` is called after each view.
 std::vector<ViewEvaluation> evaluate_run(const ViewReconstructor& reconstruct_view, const EvalRunOptions& options,

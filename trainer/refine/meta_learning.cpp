@@ -3,6 +3,7 @@
 #include "hifa/core/error.hpp"
 #include "losses/sdf_loss.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace hifa::trainer {
@@ -22,19 +23,23 @@ torch::Tensor sdf_task_loss(const SdfMlpImpl& mlp, const SdfMlpParameters& p, co
   return w.normal_weight * normal + w.anchor_weight * gx.abs().mean() + w.eikonal_weight * eikonal;
 }
 
-SdfMlpParameters adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, const SdfTask& task, const RefineConfig& w,
-                       int steps, double lr, double* start_loss) {
+Adaptation adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, const SdfTask& task, const RefineConfig& w,
+                 int steps, double lr) {
+  Adaptation out;
   SdfMlpParameters now = start.transformed(leaf);
-  if (steps == 0 && start_loss != nullptr) *start_loss = sdf_task_loss(mlp, now, task, w).item<double>();
-  for (int s = 0; s < steps; ++s) {
+  for (int s = 0; s < std::max(steps, 1); ++s) {
     const torch::Tensor loss = sdf_task_loss(mlp, now, task, w);
-    if (s == 0 && start_loss != nullptr) *start_loss = loss.item<double>();
-    const std::vector<torch::Tensor> grads = torch::autograd::grad({loss}, now.tensors());
-    now = now.transformed([&](const torch::Tensor& t, std::size_t i) { return leaf(t - lr * grads[i], i); });
+    std::vector<torch::Tensor> grads = torch::autograd::grad({loss}, now.tensors());
+    if (s == 0) {
+      out.start_loss = loss.item<double>();
+      out.start_gradient = grads;
+    }
+    if (s < steps) now = now.transformed([&](const torch::Tensor& t, std::size_t i) { return leaf(t - lr * grads[i], i); });
   }
   // start + the change: the outer gradient passes to start as it is.
   const std::vector<torch::Tensor> adapted = now.tensors();
-  return start.transformed([&](const torch::Tensor& t, std::size_t i) { return t + (adapted[i] - t).detach(); });
+  out.adapted = start.transformed([&](const torch::Tensor& t, std::size_t i) { return t + (adapted[i] - t).detach(); });
+  return out;
 }
 
 torch::Tensor meta_loss(HyperNetImpl& hyper, const SdfMlpImpl& mlp, const torch::Tensor& bodies, const std::vector<SdfTask>& tasks,
@@ -46,10 +51,17 @@ torch::Tensor meta_loss(HyperNetImpl& hyper, const SdfMlpImpl& mlp, const torch:
   torch::Tensor total = torch::zeros({}, bodies.options());
   double starts_sum = 0;
   for (std::size_t b = 0; b < tasks.size(); ++b) {
-    double at_start = 0;
-    const SdfMlpParameters adapted = adapt(mlp, starts[b], tasks[b], weights, config.inner_steps, config.inner_lr, &at_start);
-    total = total + sdf_task_loss(mlp, adapted, tasks[b], weights);
-    starts_sum += at_start;
+    const Adaptation a = adapt(mlp, starts[b], tasks[b], weights, config.inner_steps, config.inner_lr);
+    total = total + sdf_task_loss(mlp, a.adapted, tasks[b], weights);
+    if (config.start_weight > 0) {
+      // The loss at the start, by its gradient already taken: a term whose gradient by the start's
+      // tensors is exactly that one and whose value is the loss.
+      torch::Tensor linear = torch::zeros({}, bodies.options());
+      const std::vector<torch::Tensor> emitted = starts[b].tensors();
+      for (std::size_t i = 0; i < emitted.size(); ++i) linear = linear + (emitted[i] * a.start_gradient[i]).sum();
+      total = total + config.start_weight * (linear - linear.detach() + a.start_loss);
+    }
+    starts_sum += a.start_loss;
   }
   if (start_loss != nullptr) *start_loss = starts_sum / double(tasks.size());
   return total / double(tasks.size());

@@ -13,9 +13,14 @@
 // adapt: `inner_steps` SGD steps of rate `inner_lr` from the given tensors, first order (Finn et al.
 //   2017, Nichol et al. 2018): the result is start + the steps' total change, detached, so an outer
 //   loss's gradient reaches `start` -- and the hypernetwork behind it -- unchanged; 2 steps of 0.01
-//   are the public CAR code's.
+//   are the public CAR code's. It also keeps the task loss at the start and its gradient (the first
+//   step's), so the loss at the start can join an outer loss at no extra cost.
 // meta_loss: the mean over tasks of each task's loss after adapting from the hypernetwork's tensors
-//   for its body (bodies: B x N x 6, row b for task b).
+//   for its body (bodies: B x N x 6, row b for task b), plus HyperConfig::start_weight times the loss
+//   at those tensors. Why the second term: with the adapted loss alone the hypernetwork learned a
+//   start a couple of SGD steps lead from, not one that is the body's SDF, and the per-image
+//   refinement -- hundreds of Adam steps, not two of SGD -- started from it no better than from the
+//   sphere (docs/refine.md).
 
 #include "config/config.hpp"
 #include "models/hyper_net.hpp"
@@ -35,9 +40,14 @@ struct SdfTask {
 
 torch::Tensor sdf_task_loss(const SdfMlpImpl& mlp, const SdfMlpParameters& p, const SdfTask& task, const RefineConfig& weights);
 
-// start_loss set: receives the task loss at `start` (the first step's; computed when steps is 0 too).
-SdfMlpParameters adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, const SdfTask& task, const RefineConfig& weights,
-                       int steps, double lr, double* start_loss = nullptr);
+struct Adaptation {
+  SdfMlpParameters adapted;                   // start + the steps' change, first order
+  double start_loss = 0;                      // the task loss at the start (also when steps is 0)
+  std::vector<torch::Tensor> start_gradient;  // its gradient by the start's tensors, detached
+};
+
+Adaptation adapt(const SdfMlpImpl& mlp, const SdfMlpParameters& start, const SdfTask& task, const RefineConfig& weights,
+                 int steps, double lr);
 
 // start_loss set: receives the mean over tasks of the loss at the hypernetwork's tensors.
 torch::Tensor meta_loss(HyperNetImpl& hyper, const SdfMlpImpl& mlp, const torch::Tensor& bodies, const std::vector<SdfTask>& tasks,
