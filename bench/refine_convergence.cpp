@@ -19,8 +19,6 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,21 +27,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> cells(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  for (std::string cell; std::getline(ss, cell, ',');) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
-
 // The named columns of a CSV file with a header row, one vector of strings per row.
 std::vector<std::vector<std::string>> read_columns(const fs::path& file, const std::vector<std::string>& names) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(file.string() + ": cannot read");
   std::string line;
   std::getline(in, line);
-  const std::vector<std::string> header = cells(line);
+  const std::vector<std::string> header = hifa::trainer::csv_cells(line);
   std::vector<std::size_t> at;
   for (const std::string& n : names) {
     const auto it = std::find(header.begin(), header.end(), n);
@@ -52,7 +42,7 @@ std::vector<std::vector<std::string>> read_columns(const fs::path& file, const s
   }
   std::vector<std::vector<std::string>> rows;
   while (std::getline(in, line)) {
-    const std::vector<std::string> c = cells(line);
+    const std::vector<std::string> c = hifa::trainer::csv_cells(line);
     std::vector<std::string> row;
     for (const std::size_t i : at) row.push_back(i < c.size() ? c[i] : "");
     rows.push_back(row);

@@ -38,10 +38,7 @@ std::string format(const LossRow& r) {
 }
 
 LossRow parse(const std::string& line, std::size_t columns, const std::filesystem::path& csv, std::size_t line_number) {
-  std::vector<std::string> cells;
-  std::stringstream ss(line);
-  for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  const std::vector<std::string> cells = csv_cells(line);
   const std::size_t expected = 3 + columns + 2;
   if (cells.size() != expected) {
     throw Error(csv.string(), "line " + std::to_string(line_number) + " has " + std::to_string(cells.size()) +
@@ -66,6 +63,14 @@ void write_all(const std::filesystem::path& csv, const std::vector<std::string>&
 }
 
 }  // namespace
+
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream ss(line);
+  for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
 
 LossLog::LossLog(std::filesystem::path csv, std::vector<std::string> columns)
     : csv_(std::move(csv)), columns_(std::move(columns)) {}

@@ -49,6 +49,10 @@ class LossLog {
   std::vector<LossRow> rows_;
 };
 
+// The cells of one line of the CSV files hifa writes (no quoting; a trailing comma is an empty last
+// cell): how losses.csv is read back, and bench/refine_convergence's reader.
+std::vector<std::string> csv_cells(const std::string& line);
+
 // One panel per stage (in the order the rows first name them), a line per term against iteration,
 // value axis from the terms' minimum to maximum, labelled with the built-in 5x7 font. Written
 // atomically; nothing is written for no rows.
