@@ -11,12 +11,12 @@
 
 #include "eval_report.hpp"
 #include "progress.hpp"
+#include "refine_steps.hpp"
 #include "verbs.hpp"
 
 #include "hifa/core/error.hpp"
 #include "hifa/core/runtime.hpp"
 #include "inference/body_run.hpp"
-#include "inference/car_refine.hpp"
 #include "inference/car_reconstruct.hpp"
 #include "inference/eval_run.hpp"
 #include "inference/run_model.hpp"
@@ -37,10 +37,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct EvalRunVerbOptions {
-  fs::path run, body_run, refine;
+  fs::path run, body_run;
   bool gt_body = false;
-  std::string level = "auto", device = "cpu", refine_init = "hyper";
-  int refine_iterations = -1;
+  std::string level = "auto", device = "cpu";
+  RefineOptions refine;
   trainer::EvalRunOptions eval;
 };
 
@@ -67,13 +67,10 @@ std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, t
   std::string folder = options.gt_body ? "eval_gt_body" : "eval";
   std::optional<trainer::HyperRun> hyper;
   std::optional<trainer::ViewRefinement> refine;
-  if (!options.refine.empty()) {
-    hyper = trainer::load_hyper_run(options.refine, device);
-    refine = trainer::ViewRefinement{&*hyper, {}};
-    refine->request.init = trainer::refine_init_named(options.refine_init);
-    refine->request.iterations = options.refine_iterations;
-    refine->request.resolution = options.eval.reconstruct.resolution;
-    folder += options.refine_init == "hyper" ? "_refined" : "_refined_random";
+  if (!options.refine.run.empty()) {
+    hyper = trainer::load_hyper_run(options.refine.run, device);
+    refine = trainer::ViewRefinement{&*hyper, options.refine.request(options.eval.reconstruct.resolution)};
+    folder += options.refine.init == "hyper" ? "_refined" : "_refined_random";
   }
   options.eval.out = options.run / folder;
   return evaluate_views(options, trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct,
@@ -88,7 +85,7 @@ void run_eval_run(EvalRunVerbOptions options) {
     views = evaluate_car(options, device);
   } else {
     if (options.gt_body || !options.body_run.empty()) throw Error("--gt-body", "and --body-run are for CAR runs");
-    if (!options.refine.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
+    if (!options.refine.run.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
     trainer::RunModel run = trainer::load_run_model(options.run, device);
     options.eval.reconstruct.level = trainer::field_level_named(options.level);
     // The coarse level of a two-level model is a diagnosis: its results go beside the model's own.
@@ -149,16 +146,9 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
   verb->add_option("--body-run", options->body_run,
                    "CAR runs: a body-estimator run (model.type body) that finds each view's body (results: RUN/eval/)");
   verb->add_flag("--gt-body", options->gt_body, "CAR runs: pose with the subjects' own fits (results: RUN/eval_gt_body/)");
-  verb->add_option("--refine", options->refine,
-                   "CAR runs: refine each view with this hypernetwork run (model.type hyper) before measuring it "
-                   "(results: the folder's name + _refined)");
-  verb->add_option("--refine-init", options->refine_init,
-                   "The refinement's start: the hypernetwork's tensors for the body, or the MLP's sphere (_refined_random)")
-      ->check(CLI::IsMember({"hyper", "random"}))
-      ->capture_default_str();
-  verb->add_option("--refine-iterations", options->refine_iterations, "Refinement steps (-1: the hyper run's refine.iterations)")
-      ->check(CLI::Range(-1, 1000000))
-      ->capture_default_str();
+  add_refine_options(verb, options->refine,
+                     "CAR runs: refine each view with this hypernetwork run (model.type hyper) before measuring it "
+                     "(results: the folder's name + _refined, _refined_random with --refine-init random)");
   verb->add_option("--device", options->device, "cpu, cuda or cuda:N")->capture_default_str();
   verb->callback([&action, options] { action = [options] { run_eval_run(*options); }; });
 }

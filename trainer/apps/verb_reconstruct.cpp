@@ -10,7 +10,6 @@
 
 #include "hifa/core/runtime.hpp"
 #include "inference/car_reconstruct.hpp"
-#include "inference/car_refine.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
 
@@ -28,9 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ReconstructVerbOptions {
-  fs::path run, image, mask, out, body, refine;
-  std::string level = "auto", device = "cpu", refine_init = "hyper";
-  int refine_iterations = -1, log_every = 10;
+  fs::path run, image, mask, out, body;
+  std::string level = "auto", device = "cpu";
+  RefineOptions refine;
+  int log_every = 10;
   trainer::ReconstructOptions reconstruct;
 };
 
@@ -54,19 +54,15 @@ void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<floa
   const torch::Device device = trainer::parse_device(options.device);
   trainer::CarRun run = trainer::load_car_run(options.run, device);
   std::optional<trainer::HyperRun> hyper;  // before the work: a wrong run is found first
-  if (!options.refine.empty()) hyper = trainer::load_hyper_run(options.refine, device);
+  if (!options.refine.run.empty()) hyper = trainer::load_hyper_run(options.refine.run, device);
   const trainer::CarReconstruction r =
       trainer::reconstruct_car(run, image, fit, trainer::fit_to_view(fit), options.reconstruct);
   trainer::write_car_reconstruction(options.out, r, options.body);
   print_summary(options.out / "canonical.obj", r.canonical);
   if (!hyper) return;
-  trainer::RefineRequest request;
-  request.init = trainer::refine_init_named(options.refine_init);
-  request.iterations = options.refine_iterations;
-  request.resolution = options.reconstruct.resolution;
-  const int total = request.iterations >= 0 ? request.iterations : hyper->config.refine->iterations;
+  const trainer::RefineRequest request = options.refine.request(options.reconstruct.resolution);
   const trainer::RefinedAvatar refined =
-      trainer::refine_reconstruction(*hyper, options.out, request, refine_step_printer(total, options.log_every));
+      trainer::refine_reconstruction(*hyper, options.out, request, refine_step_printer(*hyper, request, options.log_every));
   trainer::write_refined_avatar(options.out / "refined", refined, options.out);
   std::printf("%s: the refined posed.obj (%lld vertices), canonical.obj, weights.npy, body.json, refine_log.csv\n",
               (options.out / "refined").string().c_str(), static_cast<long long>(refined.posed.vertex_count()));
@@ -80,7 +76,7 @@ void run_reconstruct(ReconstructVerbOptions options) {
   const Image<float> image = trainer::read_input_image(options.image);
   if (trainer::read_run_config(options.run).model_type == "car") return run_car_reconstruct(options, image);
   if (!options.body.empty()) throw Error("--body", "is for CAR runs; " + options.run.string() + " is not one");
-  if (!options.refine.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
+  if (!options.refine.run.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
   std::optional<Image<float>> mask;
   if (!options.mask.empty()) mask = trainer::read_input_mask(options.mask, image.width(), image.height());
   trainer::RunModel run = trainer::load_run_model(options.run, trainer::parse_device(options.device));
@@ -112,14 +108,8 @@ void add_reconstruct(CLI::App& app, VerbAction& action) {
   verb->add_option("--level", options->level, "Field level: coarse, fine, or auto (fine when the model has it)")
       ->check(CLI::IsMember({"auto", "coarse", "fine"}))
       ->capture_default_str();
-  verb->add_option("--refine", options->refine,
-                   "CAR runs: then refine the result with this hypernetwork run (model.type hyper) into OUT/refined/");
-  verb->add_option("--refine-init", options->refine_init, "The refinement's start: the hypernetwork's tensors, or a sphere")
-      ->check(CLI::IsMember({"hyper", "random"}))
-      ->capture_default_str();
-  verb->add_option("--refine-iterations", options->refine_iterations, "Refinement steps (-1: the hyper run's refine.iterations)")
-      ->check(CLI::Range(-1, 1000000))
-      ->capture_default_str();
+  add_refine_options(verb, options->refine,
+                     "CAR runs: then refine the result with this hypernetwork run (model.type hyper) into OUT/refined/");
   verb->add_option("--log-every", options->log_every, "With --refine: print the normal loss every this many iterations")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

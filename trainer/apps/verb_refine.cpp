@@ -37,9 +37,8 @@ void run_refine(const RefineVerbOptions& o) {
   trainer::HyperRun run = trainer::load_hyper_run(o.run, device);
   trainer::RefineRequest request = o.request;
   request.init = trainer::refine_init_named(o.init);
-  const int total = request.iterations >= 0 ? request.iterations : run.config.refine->iterations;
   const trainer::RefinedAvatar avatar =
-      trainer::refine_reconstruction(run, o.recon, request, refine_step_printer(total, o.log_every));
+      trainer::refine_reconstruction(run, o.recon, request, refine_step_printer(run, request, o.log_every));
   trainer::write_refined_avatar(o.out, avatar, o.recon);
   const auto& log = avatar.refinement.log;
   std::printf("%s: posed.obj and canonical.obj (%lld vertices), weights.npy, body.json, refine_log.csv; %s start, normal "
