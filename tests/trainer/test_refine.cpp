@@ -157,6 +157,28 @@ TEST_CASE("the refinement moves a smooth surface towards the normals of a bumpie
   CHECK(torch::equal(r2.parameters.weights.back(), r.parameters.weights.back()));
 }
 
+TEST_CASE("with sdf.frequencies the refinement's MLP reads the points' positional encoding, from the same start", "[refine]") {
+  RefineConfig config = small_config();
+  config.sdf.frequencies = 3;
+  config.iterations = 5;
+  torch::manual_seed(0);
+  SdfMlp mlp(config.sdf, positional_channels(3));
+  REQUIRE(mlp->in_channels() == 21);
+  // The encoding's columns start at zero: the start is the geometric initialisation's closed surface
+  // around the centre, growing outwards.
+  const SdfMlpParameters start = mlp->parameters_copy();
+  CHECK(start.weights[0].slice(1, 3).abs().sum().item<double>() == 0);
+  const torch::Tensor x = torch::tensor({{0.0f, 0.0f, 0.0f}, {0.0f, 0.5f, 0.0f}, {0.0f, 0.0f, 0.9f}});
+  const torch::Tensor g = mlp->at_points(start, x).squeeze(-1);
+  INFO("start at the centre, at 0.5, at 0.9: " << g);
+  CHECK(g[0].item<float>() < 0);
+  CHECK(g[0].item<float>() < g[1].item<float>());
+  CHECK(g[1].item<float>() < g[2].item<float>());
+  const Maps want = normal_maps(bumpy(0.02f));
+  const Refinement r = refine_posed(config, *mlp, mlp->parameters_copy(), {bumpy(0), want.front, want.back}, 7, torch::kCPU);
+  CHECK(r.parameters.weights[0].slice(1, 3).abs().sum().item<double>() > 0);  // the refinement uses the encoding
+}
+
 TEST_CASE("the hypernetwork starts from the MLP's own tensors and every emitted tensor is used", "[refine]") {
   const RefineConfig config = narrow_config();
   torch::manual_seed(3);

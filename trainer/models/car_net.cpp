@@ -19,8 +19,7 @@ CarNetImpl::CarNetImpl(const Config& c) {
     normal_back = register_module("netB", NormalNet(c.normal_net));
   }
   encoder = register_module("image_filter", StackedHourglass(config_.encoder));
-  const int point_channels = 3 * (1 + 2 * config_.sdf.frequencies);
-  sdf = register_module("sdf", SdfMlp(config_.sdf, point_channels + 3 + config_.encoder.out_channels));
+  sdf = register_module("sdf", SdfMlp(config_.sdf, positional_channels(config_.sdf.frequencies) + 3 + config_.encoder.out_channels));
 }
 
 std::vector<torch::Tensor> CarNetImpl::encode(const torch::Tensor& image, const torch::Tensor& front,

@@ -3,10 +3,10 @@
 // of the refinement's SDF MLP (refine/refiner.hpp), so the per-image refinement starts near the
 // body's own SDF instead of a sphere.
 //
-//   SdfMlp mlp(refine.sdf, 3);                         // the MLP whose tensors are emitted
+//   SdfMlp mlp(refine.sdf, positional_channels(refine.sdf.frequencies));  // the MLP whose tensors are emitted
 //   HyperNet hyper(config.hyper, *mlp);
 //   std::vector<SdfMlpParameters> p = hyper->forward(body);   // body: B x N x 6 (xyz, unit normal)
-//   torch::Tensor g = mlp->forward(p[0], points);
+//   torch::Tensor g = mlp->at_points(p[0], points);
 //
 // Input: points of the posed body's surface with their normals, in the frame the refinement works
 //   in (the image's view frame). Points rather than the body's parameters: they carry shape, pose

@@ -6,7 +6,7 @@
 //
 //   RefineNet net(config);                     // torch::manual_seed first for reproducible weights
 //   SdfMlpParameters p = net->hyper->forward(body)[0];
-//   torch::Tensor g = net->mlp->forward(p, points);
+//   torch::Tensor g = net->mlp->at_points(p, points);
 
 #include "config/config.hpp"
 #include "models/hyper_net.hpp"

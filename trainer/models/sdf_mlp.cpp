@@ -61,6 +61,10 @@ torch::Tensor SdfMlpImpl::forward(const SdfMlpParameters& parameters, const torc
   return h;
 }
 
+torch::Tensor SdfMlpImpl::at_points(const SdfMlpParameters& parameters, const torch::Tensor& points) const {
+  return forward(parameters, positional_encoding(points, config_.frequencies));
+}
+
 SdfMlpParameters SdfMlpImpl::parameters_copy() const {
   return own_tensors().transformed([](const torch::Tensor& t, std::size_t) { return t.detach().clone(); });
 }

@@ -53,6 +53,10 @@ struct SdfMlpImpl : torch::nn::Module {
   // The same function with other tensors in the layers' places: CAR's refinement optimises the
   // tensors a hypernetwork emits (refine/). Shapes must be the module's.
   torch::Tensor forward(const SdfMlpParameters& parameters, const torch::Tensor& input) const;
+  // The field of points alone (CAR's refinement, over posed xyz): the points (... x 3) encoded by
+  // the config's `frequencies` (positional_encoding), then the MLP, which must take
+  // positional_channels(frequencies) inputs. ... x 1.
+  torch::Tensor at_points(const SdfMlpParameters& parameters, const torch::Tensor& points) const;
   // Copies of the layers' tensors, detached.
   SdfMlpParameters parameters_copy() const;
 
@@ -71,5 +75,7 @@ TORCH_MODULE(SdfMlp);
 // NeRF's positional encoding of points (... x 3): [x, sin(2^k π x), cos(2^k π x) for k < frequencies],
 // ... x 3 (1 + 2 frequencies), x first.
 torch::Tensor positional_encoding(const torch::Tensor& points, int frequencies);
+// Its width: 3 (1 + 2 frequencies).
+constexpr int positional_channels(int frequencies) { return 3 * (1 + 2 * frequencies); }
 
 }  // namespace hifa::trainer

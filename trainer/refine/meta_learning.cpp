@@ -16,10 +16,10 @@ torch::Tensor leaf(const torch::Tensor& t, std::size_t) { return t.detach().requ
 
 torch::Tensor sdf_task_loss(const SdfMlpImpl& mlp, const SdfMlpParameters& p, const SdfTask& task, const RefineConfig& w) {
   const torch::Tensor x = task.surface.detach().requires_grad_(true);
-  const torch::Tensor gx = mlp.forward(p, x).squeeze(-1);
+  const torch::Tensor gx = mlp.at_points(p, x).squeeze(-1);
   const torch::Tensor normal = unit_normal_error(sdf_gradient(gx, x), task.normals).mean();
   const torch::Tensor y = task.space.detach().requires_grad_(true);
-  const torch::Tensor eikonal = (sdf_gradient(mlp.forward(p, y).squeeze(-1), y).norm(2, 1) - 1).pow(2).mean();
+  const torch::Tensor eikonal = (sdf_gradient(mlp.at_points(p, y).squeeze(-1), y).norm(2, 1) - 1).pow(2).mean();
   return w.normal_weight * normal + w.anchor_weight * gx.abs().mean() + w.eikonal_weight * eikonal;
 }
 

@@ -24,7 +24,7 @@ void PosedSdfField::evaluate(Kokkos::View<const float* [3], memory_space> points
   for (std::size_t begin = 0; begin < n; begin += s.chunk_points) {
     const auto count = std::int64_t(std::min(s.chunk_points, n - begin));
     const torch::Tensor x = torch::from_blob(const_cast<float*>(points.data()) + 3 * begin, {count, 3}).to(device);
-    const torch::Tensor g = s.mlp->forward(s.parameters, x).reshape({count}).to(torch::kCPU, torch::kFloat32).contiguous();
+    const torch::Tensor g = s.mlp->at_points(s.parameters, x).reshape({count}).to(torch::kCPU, torch::kFloat32).contiguous();
     std::copy_n(g.data_ptr<float>(), count, values.data() + begin);
   }
 }

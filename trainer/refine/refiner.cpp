@@ -14,7 +14,7 @@ namespace hifa::trainer {
 namespace {
 
 torch::Tensor values(const SdfMlpImpl& mlp, const SdfMlpParameters& p, const torch::Tensor& points) {
-  return mlp.forward(p, points).squeeze(-1);
+  return mlp.at_points(p, points).squeeze(-1);
 }
 
 }  // namespace
