@@ -54,7 +54,7 @@ void refine(benchmark::State& state, const std::string& config_file) {
   const torch::Device device = bench_device();
   const RefineInputs inputs = mannequin_inputs(512);
   torch::manual_seed(0);
-  SdfMlp mlp(config.sdf, 3);
+  SdfMlp mlp(config.sdf, positional_channels(config.sdf.frequencies));
   mlp->to(device);
   double seconds = 0;
   for (auto _ : state) {

@@ -3,7 +3,7 @@
 // view frame, optimised for one image so that its surface normals match the predicted normal maps
 // where a map sees the surface, and its zero level set stays on the posed CAR mesh where none does.
 //
-//   SdfMlp mlp(config.sdf, 3);                                   // the shape; its own tensors unused
+//   SdfMlp mlp(config.sdf, positional_channels(config.sdf.frequencies));  // the shape; its own tensors unused
 //   Refinement r = refine_posed(config, *mlp, mlp->parameters_copy(), {posed, front, back}, seed, device);
 //   PosedSdfField field(mlp, r.parameters, device);            // refine/posed_sdf_field.hpp
 //
