@@ -70,7 +70,7 @@ std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, t
   if (!options.refine.run.empty()) {
     hyper = trainer::load_hyper_run(options.refine.run, device);
     refine = trainer::ViewRefinement{&*hyper, options.refine.request(options.eval.reconstruct.resolution)};
-    folder += options.refine.init == "hyper" ? "_refined" : "_refined_random";
+    folder += refine->request.init == trainer::RefineInit::hyper ? "_refined" : "_refined_random";
   }
   options.eval.out = options.run / folder;
   return evaluate_views(options, trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct,

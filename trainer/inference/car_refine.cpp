@@ -91,14 +91,7 @@ RefinedAvatar refine_reconstruction(HyperRun& run, const fs::path& recon, const 
 
 RefinedAvatar refine_avatar(HyperRun& run, RefineInputs inputs, const prepare::BodyFit& fit, const Mat4<float>& to_view,
                             const RefineRequest& request, const std::function<void(const RefineStep&)>& step) {
-  if (inputs.posed.face_count() == 0) throw Error("refine", "the posed mesh has no faces");
-  const auto square_map = [](const torch::Tensor& m) {
-    return m.defined() && m.dim() == 4 && m.size(0) == 1 && m.size(1) == 3 && m.size(2) == m.size(3);
-  };
-  if (!square_map(inputs.normal_front) || !square_map(inputs.normal_back) ||
-      !inputs.normal_front.sizes().equals(inputs.normal_back.sizes())) {
-    throw Error("refine", "the normal maps must be 1 x 3 x S x S, both of one size");
-  }
+  // The mesh and the maps are checked where they are used: refine_posed and its MapLookup.
   const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
 
   RefineConfig config = *run.config.refine;

@@ -25,7 +25,8 @@
 //   each atomically.
 // Errors (hifa::Error naming the file): a folder without posed.obj, body.json or the normal maps; maps
 //   of two sizes; a fit of another body model than the run's; a run that is not model.type hyper;
-//   refine_avatar: a posed mesh without faces, maps that are not 1 x 3 x S x S of one size.
+//   refine_avatar (from refine_posed and its MapLookup): a posed mesh without faces, maps that are
+//   not 1 x 3 x S x S of one size.
 
 #include "config/config.hpp"
 #include "models/refine_net.hpp"

@@ -70,6 +70,7 @@ SdfMlpParameters SdfMlpImpl::parameters_copy() const {
 }
 
 torch::Tensor positional_encoding(const torch::Tensor& points, int frequencies) {
+  if (frequencies == 0) return points;  // no copy on the refinement's every step
   std::vector<torch::Tensor> parts{points};
   for (int k = 0; k < frequencies; ++k) {
     const torch::Tensor scaled = points * (std::pow(2.0, k) * std::numbers::pi);
