@@ -63,6 +63,7 @@
 #include "prepare/dataset_writer.hpp"
 #include "prepare/prepare.hpp"
 #include "runtime/blas_core.hpp"
+#include "runtime/heap.hpp"
 #include "synth/synth.hpp"
 #include "train/checkpoint.hpp"
 #include "train/train_loop.hpp"
@@ -337,6 +338,9 @@ void run_demo(const DemoOptions& o) {
   const double cpu_start = cpu_seconds();
   checked_folder(o.data, "the demo's data: run scripts/fetch-data, or give --data DIR holding figures/ and split.json");
   const DemoBudget b = budget(o.quick);
+  // Nearly all of the demo is training loops and fits, which free and reallocate the same tensors
+  // every step: keep them in the heap (runtime/heap.hpp).
+  trainer::keep_freed_memory();
   const fs::path body_file = synth_body(o);
   {
     std::error_code ec;

@@ -20,6 +20,7 @@
 #include "inference/car_reconstruct.hpp"
 #include "inference/eval_run.hpp"
 #include "inference/run_model.hpp"
+#include "runtime/heap.hpp"
 
 #include <torch/torch.h>
 
@@ -71,6 +72,8 @@ std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, t
     hyper = trainer::load_hyper_run(options.refine.run, device);
     refine = trainer::ViewRefinement{&*hyper, options.refine.request(options.eval.reconstruct.resolution)};
     folder += refine->request.init == trainer::RefineInit::hyper ? "_refined" : "_refined_random";
+    // The refinement frees and reallocates the same tensors every step: keep them in the heap (runtime/heap.hpp).
+    trainer::keep_freed_memory();
   }
   options.eval.out = options.run / folder;
   return evaluate_views(options, trainer::car_views(run, dataset, body ? &*body : nullptr, options.eval.reconstruct,

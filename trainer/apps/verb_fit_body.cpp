@@ -14,6 +14,7 @@
 #include "prepare/body_xray.hpp"
 #include "prepare/canonical_scan.hpp"
 #include "prepare/normalize.hpp"
+#include "runtime/heap.hpp"
 
 #include "hifa/body/smpl_model.hpp"
 #include "hifa/mesh/load.hpp"
@@ -42,6 +43,8 @@ void run_fit_body(const FitBodyArgs& a) {
   const prepare::NormalizedScan scan = prepare::load_scan(source, a.unit);
   const std::filesystem::path body_path = prepare::body_model_path(a.body);
   const auto model = SmplModel<float>::load(body_path);
+  // The fit frees and reallocates the same tensors every step: keep them in the heap (runtime/heap.hpp).
+  trainer::keep_freed_memory();
   const trainer::ScanFit fit = trainer::fit_body_to_scan(scan.mesh, scan.cm_per_unit / 100, model.data(), a.options);
   const std::string model_name = body_path.stem().string();
   prepare::write_json(a.out, trainer::fit_json(fit, model_name, scan.unit, a.scan.string()));
@@ -75,6 +78,8 @@ prepare::BodyFitter make_body_fitter(const std::filesystem::path& body_model) {
     if (!*model) model->emplace(SmplModel<float>::load(body_model));
     trainer::ScanFitOptions options;
     options.seed = r.seed;
+    // The fit frees and reallocates the same tensors every step: keep them in the heap (runtime/heap.hpp).
+    trainer::keep_freed_memory();
     const trainer::ScanFit fit = trainer::fit_body_to_scan(r.scan, r.metres_per_unit, (*model)->data(), options);
     return trainer::fit_json(fit, body_model.stem().string(), r.unit, r.source);
   };

@@ -12,6 +12,7 @@
 #include "inference/car_reconstruct.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
+#include "runtime/heap.hpp"
 
 #include <torch/torch.h>
 
@@ -60,6 +61,8 @@ void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<floa
   trainer::write_car_reconstruction(options.out, r, options.body);
   print_summary(options.out / "canonical.obj", r.canonical);
   if (!hyper) return;
+  // The refinement frees and reallocates the same tensors every step: keep them in the heap (runtime/heap.hpp).
+  trainer::keep_freed_memory();
   const trainer::RefineRequest request = options.refine.request(options.reconstruct.resolution);
   const trainer::RefinedAvatar refined =
       trainer::refine_reconstruction(*hyper, options.out, request, refine_step_printer(*hyper, request, options.log_every));

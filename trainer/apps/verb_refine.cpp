@@ -11,6 +11,7 @@
 #include "hifa/core/runtime.hpp"
 #include "inference/car_refine.hpp"
 #include "inference/run_model.hpp"
+#include "runtime/heap.hpp"
 
 #include <torch/torch.h>
 
@@ -35,6 +36,8 @@ void run_refine(const RefineVerbOptions& o) {
   torch::set_num_threads(KokkosRuntime::concurrency());  // Debian's LibTorch starts with one
   const torch::Device device = trainer::parse_device(o.device);  // before the run: a wrong device fails first
   trainer::HyperRun run = trainer::load_hyper_run(o.run, device);
+  // The refinement frees and reallocates the same tensors every step: keep them in the heap (runtime/heap.hpp).
+  trainer::keep_freed_memory();
   trainer::RefineRequest request = o.request;
   request.init = trainer::refine_init_named(o.init);
   const trainer::RefinedAvatar avatar =

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <system_error>
 
 namespace hifa::trainer {
@@ -118,6 +119,7 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
     // The body from the image: the fit reads the CAR run's normal maps (or the given ones) at the image's size.
     torch::Tensor front, back;
     const int size = maps.image.width();
+    std::optional<GivenNormals> predicted;  // the normal nets' maps, handed on so that CAR does not predict them again
     {
       torch::NoGradGuard no_grad;
       if (truth != nullptr) {
@@ -127,13 +129,16 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
         const int s = run.config.car->image_size;
         const torch::Tensor in =
             image_tensor(maps.image.width() == s ? maps.image : resize_area(maps.image, s, s)).unsqueeze(0).to(run.device) * 2 - 1;
-        front = PIFuHDImpl::resized(run.model->normal_front->forward(in), size).cpu();
-        back = PIFuHDImpl::resized(run.model->normal_back->forward(in), size).cpu();
+        const torch::Tensor net_front = run.model->normal_front->forward(in), net_back = run.model->normal_back->forward(in);
+        predicted = GivenNormals{tensor_image(net_front[0]), tensor_image(net_back[0])};
+        front = PIFuHDImpl::resized(net_front, size).cpu();
+        back = PIFuHDImpl::resized(net_back, size).cpu();
       }
     }
     const ImageBody body = body_from_image(*body_run, maps.image, image_tensor(maps.mask)[0], front, back);
     const prepare::BodyFit fit = view_body_fit(body.fit.body, body_run->body_model);
-    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, truth), fit, fit_to_view(fit));
+    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, predicted ? &*predicted : truth), fit,
+                 fit_to_view(fit));
   };
 }
 
