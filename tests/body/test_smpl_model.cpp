@@ -269,6 +269,41 @@ TEST_CASE("at the rest pose with zero betas the body is v_template and the joint
   CHECK(shaped(7, 1) == Approx(m.v_template[7 * 3 + 1] + m.shapedirs[(7 * 3 + 1) * B] - 2 * m.shapedirs[(7 * 3 + 1) * B + 2]));
 }
 
+TEST_CASE("the joints J_regressor · rest are the same bytes for any number of Eigen threads") {
+  // SMPL's size: large enough that Eigen's blocked product would split it over OpenMP's threads,
+  // whose blocking then changes its roundings (6e-8 on the same body measured before it was coefficient-wise).
+  constexpr int v = 6890, k = 24;
+  const hifa::CounterRng rng{17};
+  hifa::BodyModelData<float> d;
+  d.v_template = hifa::RowMatrix3<float>(v, 3);
+  for (int i = 0; i < v; ++i)
+    for (int c = 0; c < 3; ++c) d.v_template(i, c) = rng.uniform(1, std::uint64_t(3 * i + c)) - 0.5f;
+  d.shapedirs = hifa::RowMatrixX<float>::Zero(3 * v, 1);
+  d.posedirs = hifa::RowMatrixX<float>(3 * v, 0);
+  d.J_regressor = hifa::RowMatrixX<float>(k, v);
+  for (int j = 0; j < k; ++j)
+    for (int i = 0; i < v; ++i) d.J_regressor(j, i) = rng.uniform(2, std::uint64_t(j) * v + std::uint64_t(i)) / float(v);
+  d.weights = hifa::RowMatrixX<float>::Constant(v, k, 1.0f / k);
+  for (int j = 0; j < k; ++j) {
+    d.parents.push_back(j - 1);
+    d.joint_names.push_back("joint_" + std::to_string(j));
+  }
+  d.faces = hifa::FaceMatrix(1, 3);
+  d.faces << 0, 1, 2;
+  const hifa::RowMatrixX<float> regressor = d.J_regressor;
+  const hifa::SmplModel<float> model(std::move(d));
+  const hifa::RowMatrix3<float> rest = model.rest_vertices({});
+  const int threads = Eigen::nbThreads();
+  Eigen::setNbThreads(1);
+  const hifa::RowMatrix3<float> one = model.rest_joints(rest);
+  Eigen::setNbThreads(2);
+  const hifa::RowMatrix3<float> two = model.rest_joints(rest);
+  Eigen::setNbThreads(threads);
+  CHECK(one == two);
+  const hifa::RowMatrix3<double> exact = regressor.cast<double>() * rest.cast<double>();
+  CHECK(max_difference(hifa::RowMatrix3<float>(exact.cast<float>()), one) < 1e-6);
+}
+
 TEST_CASE("write_body_npz and read_body_npz round trip a model, names included") {
   const hifa::test::TempDir dir;
   const RandomModel m = random_model(9);
