@@ -5,6 +5,7 @@
 #include "body/canonical_lbs.hpp"
 #include "body/canonical_skinning.hpp"
 #include "config/config.hpp"
+#include "data/image_tensor.hpp"
 #include "data/view_loader.hpp"
 #include "inference/car_reconstruct.hpp"
 #include "models/sdf_mlp.hpp"
@@ -13,6 +14,7 @@
 #include "support/synth_subject.hpp"
 #include "support/temp_dir.hpp"
 #include "test_device.hpp"
+#include "train/normal_stage.hpp"
 #include "train/train_loop.hpp"
 
 #include "hifa/body/smpl_model.hpp"
@@ -40,12 +42,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// configs/car_tiny.yaml on the mannequin body at the test dataset's 32^2.
-Config tiny_car_config(const fs::path& body, bool augment) {
+// configs/car_tiny.yaml on the mannequin body at the test dataset's 32^2 (in its text, so that a
+// run trained with it is read back with the same model).
+Config tiny_car_config(const fs::path& body, bool augment, bool body_normals = false) {
   return test::edited_config(HIFA_SOURCE_DIR "/configs/car_tiny.yaml",
                              {{"body_model: open", "body_model: " + body.string()},
                               {"image_size: 64", "image_size: 32"},
-                              {"workers: 2", "workers: 1"}},
+                              {"workers: 2", "workers: 1"},
+                              {"body_normals: false", body_normals ? "body_normals: true" : "body_normals: false"}},
                              augment);
 }
 
@@ -379,4 +383,62 @@ TEST_CASE("a canonical SDF overfit to one subject reconstructs its canonical sca
   // and the initial sphere is tens of centimetres off: 1.5 cm, half a cell, tells them apart.
   CHECK(100 * canonical.chamfer < 1.5);
   CHECK(unit_cm * posed.chamfer < 1.5);
+}
+
+TEST_CASE("normal nets that read the body see the same drawn body in training and in reconstruction", "[car]") {
+  const test::SynthFixture& synth = test::synth_subject();
+  Config c = tiny_car_config(synth.body, false, true);
+  c.train.normal.batch = c.train.car.batch = 2;
+  c.train.gt_normal_probability = 0;  // the canonical stage reads the nets' maps, so the body's too
+  c.train.car_sampler = {64, 128, 64};
+  const ViewLoader loader(test::prepared_synth_dataset(), c, "all");
+  const PreparedDataset& d = loader.dataset();
+  const ViewBatch b = loader.batch(0, 0, 2, false);
+  REQUIRE(b.body_normals.sizes() == torch::IntArrayRef({2, 6, 32, 32}));
+
+  const test::TempDir dir;
+  TrainOptions o;
+  o.run = dir / "run";
+  o.stages = {"normal", "canonical"};
+  o.max_iterations = 2;
+  train(c, loader_source(loader, 1), o);
+  CarRun run = load_car_run(o.run);
+  CHECK(run.model->normal_front->options().input_channels() == 9);
+
+  for (int item = 0; item < 2; ++item) {
+    const ViewItem view{b.subjects[std::size_t(item)], b.views[std::size_t(item)]};
+    const auto fit = d.body_fit(view.subject);
+    Mat4<float> subject_to_view = Mat4<float>::Identity();
+    subject_to_view.topLeftCorner<3, 3>() = d.subject_to_view(view);
+    const Mat4<float> posed_to_view = subject_to_view * fit->posed_to_normalized;
+    const torch::Tensor drawn = car_body_normals(run, fit->fit, posed_to_view)[0];
+    // The same body drawn the same way: the loader composes the two maps in another order, so a
+    // pixel at the silhouette's edge may round the other way, no more.
+    const torch::Tensor differs = (drawn - b.body_normals[item]).abs().amax(0) > 1e-3f;
+    const torch::Tensor body = drawn.narrow(0, 0, 3).norm(2, 0) > 0.5f;
+    const torch::Tensor person = image_tensor(d.read_view(view, false).mask)[0] > 0.5f;
+    INFO("view " << view.view << ": " << differs.sum().item<int>() << " pixels differ, body " << body.sum().item<int>()
+                 << " pixels, inside the person " << (body & person).sum().item<int>());
+    CHECK(differs.sum().item<int>() <= 3);
+    CHECK(body.sum().item<int>() > 60);
+    // The body lies under the clothing: nearly all of it inside the person's silhouette.
+    CHECK((body & person).sum().item<int>() >= 0.9 * body.sum().item<int>());
+  }
+
+  const ViewItem view{d.subjects("all")[0], 0};
+  const auto fit = d.body_fit(view.subject);
+  Mat4<float> subject_to_view = Mat4<float>::Identity();
+  subject_to_view.topLeftCorner<3, 3>() = d.subject_to_view(view);
+  ReconstructOptions ro;
+  ro.resolution = 32;
+  ro.dense = true;
+  const ViewMaps maps = d.read_view(view, false);
+  // The nets' maps here (no GivenNormals): they read the fit's body, and reconstruction runs.
+  CHECK_NOTHROW(reconstruct_car(run, maps.image, fit->fit, subject_to_view * fit->posed_to_normalized, ro));
+  NormalStage stage(c, run.model->normal_front, run.model->normal_back, torch::kCPU);
+  ViewBatch without = b;
+  without.body_normals = torch::Tensor();
+  CHECK_THROWS_WITH(stage.predict(without), Catch::Contains("normal_net.body_normals") && Catch::Contains("body fit"));
+  CHECK_THROWS_WITH(parse_config("model: {type: pifuhd}\nnormal_net: {body_normals: true}\n", "w.yaml"),
+                    Catch::Contains("w.yaml") && Catch::Contains("normal_net.body_normals") && Catch::Contains("'pifuhd'"));
 }

@@ -5,9 +5,6 @@
 #include "hifa/core/error.hpp"
 #include "runtime/one_torch_thread.hpp"
 #include "hifa/render/distance_transform.hpp"
-#include "hifa/render/rasterize.hpp"
-
-#include <Kokkos_Core.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -72,15 +69,7 @@ BodyRender render_body(const BodyLayer& layer, const ViewBodyParameters& b, int 
   mesh.vertices = Eigen::Map<const RowMatrix3<float>>(v.data_ptr<float>(), v.size(0), 3);
   const torch::Tensor f = layer.faces().to(torch::kCPU, torch::kInt32).contiguous();
   mesh.faces = Eigen::Map<const FaceMatrix>(f.data_ptr<int>(), f.size(0), 3);
-  const Kokkos::DefaultHostExecutionSpace space;
-  RenderOptions o;
-  o.width = o.height = size;
-  const RenderMaps maps = Rasterizer<>(space, mesh).render(space, Calibration{}, o);
-  BodyRender r;
-  r.mask = image_tensor(maps.alpha)[0];
-  r.front = (image_tensor(maps.front_normal) * 2 - 1) * r.mask;
-  r.back = (image_tensor(maps.back_normal) * 2 - 1) * r.mask;
-  return r;
+  return render_view_mesh(mesh, size);
 }
 
 double mask_iou(const torch::Tensor& a, const torch::Tensor& b) {

@@ -33,6 +33,7 @@
 // Errors: hifa::Error "image fit" for maps that are not square or of different sizes, an empty mask.
 
 #include "body/body_layer.hpp"
+#include "body/body_render.hpp"
 
 #include <torch/torch.h>
 
@@ -73,11 +74,7 @@ struct ImageFit {
 ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& start, const ImageFitTarget& target,
                            const ImageFitOptions& options = {});
 
-// The body rendered in the view frame at S x S (the toolkit's rasterizer, one sample per pixel):
-// its mask (S x S) and its front and back normal maps (3 x S x S, n = 2 v − 1, 0 off the body).
-struct BodyRender {
-  torch::Tensor mask, front, back;
-};
+// The body rendered in the view frame at S x S (body_render.hpp's render_view_mesh).
 BodyRender render_body(const BodyLayer& layer, const ViewBodyParameters& body, int size);
 
 // |a ∩ b| / |a ∪ b| of two S x S masks thresholded at 0.5 (0 for two empty masks).

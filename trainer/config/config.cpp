@@ -412,6 +412,7 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   nn.read("type", n.type);
   check_type(nn, "type", n.type, {"pix2pixhd_global", "none"});
   nn.read("in_channels", n.in_channels);
+  nn.read("body_normals", n.body_normals);
   nn.read("out_channels", n.out_channels);
   nn.read("base_channels", n.base_channels);
   nn.read("downsamplings", n.downsamplings);
@@ -447,6 +448,10 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
     }
   } else if (top.has("body_net")) {
     top.fail("body_net", "is given but model.type is '" + c.model_type + "' (it belongs to model.type body)");
+  }
+  if (n.body_normals && (c.model_type != "car" || n.type == "none")) {
+    nn.fail("normal_net.body_normals", "needs normal nets of a CAR model (model.type car, a body fit for every view); "
+                                       "model.type is '" + c.model_type + "', normal_net.type '" + n.type + "'");
   }
   if (c.model_type == "car") {
     c.car.emplace();

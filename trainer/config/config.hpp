@@ -63,6 +63,10 @@ struct LevelConfig {
 struct NormalNetConfig {
   std::string type = "pix2pixhd_global";  // pix2pixhd_global | none
   int in_channels = 3;
+  // CAR only: the nets also read the posed body's rendered front and back normal maps (6 more
+  // channels), the body prior of CAR (section 3.2) and ICON. Training renders the subject's own fit
+  // in each view, inference the fit it is given (docs/car.md).
+  bool body_normals = false;
   int out_channels = 3;
   int base_channels = 64;
   int downsamplings = 4;
@@ -73,6 +77,8 @@ struct NormalNetConfig {
   double l1_weight = 5.0;
   double perceptual_weight = 1.0;      // VGG19 term (or the gradient term without vgg_weights)
   int gradient_scales = 3;             // multi-scale image-gradient fallback: scales 1, 1/2, 1/4, ...
+
+  int input_channels() const { return in_channels + (body_normals ? 6 : 0); }
 };
 
 // The body estimator (model.type body; the image -> body step CAR starts from): a residual

@@ -46,6 +46,8 @@ struct ViewBatch {
   torch::Tensor mask;          // B x 1 x R x R
   torch::Tensor normal_front;  // B x 3 x R x R
   torch::Tensor normal_back;   // B x 3 x R x R
+  torch::Tensor body_normals;  // B x 6 x R x R: the subject's fit drawn in the view, front then back
+                               // normals (normal_net.body_normals; undefined otherwise)
   torch::Tensor points;        // B x 3 x N  coarse samples, view frame (undefined for model.type body)
   torch::Tensor labels;        // B x 1 x N  1 inside, 0 outside
 

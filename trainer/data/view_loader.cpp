@@ -1,5 +1,6 @@
 #include "data/view_loader.hpp"
 
+#include "body/body_render.hpp"
 #include "body/canonical_skinning.hpp"
 #include "config/factory.hpp"
 #include "prepare/canonical_scan.hpp"
@@ -148,6 +149,7 @@ struct ViewLoader::SubjectCanonical {
   std::shared_ptr<const prepare::CanonicalSamples> samples;
   CanonicalSkinning skinning;  // the subject's normalized frame
   Vec3f rest_root;
+  TriMeshf posed_body;         // the fitted body in the subject's normalized frame (with body_normals)
 };
 
 struct ViewLoader::Item {
@@ -158,6 +160,7 @@ struct ViewLoader::Item {
   ViewBody body;                   // with body targets
   // Canonical samples (model.type car): N x 3, N, N x 3, N x 12, N.
   std::vector<float> canonical, sdf, normals, blend, front;
+  torch::Tensor body_normals;  // 6 x R x R (with body_normals)
   bool coarse_unbalanced = false, fine_unbalanced = false, fine_outside_crop = false;
 };
 
@@ -170,7 +173,8 @@ ViewLoader::ViewLoader(const fs::path& dataset, const Config& config, const std:
       seed_(config.train.seed),
       coarse_size_(input_image_size(config)),
       points_(config.model_type == "pifuhd" || config.model_type == "pifu"),
-      car_sampler_(config.train.car_sampler) {
+      car_sampler_(config.train.car_sampler),
+      body_normals_(config.normal_net.body_normals) {
   if (config.body_net || config.car) load_bodies(config);
   if (!points_) return;
   coarse_file_ = samples_file(dataset_, coarse_sampler_.sigma_cm, "train.coarse_sampler.sigma_cm", config);
@@ -233,6 +237,7 @@ std::shared_ptr<const ViewLoader::SubjectCanonical> ViewLoader::load_canonical(c
   c->rest_root = body.rest_root;
   const RowMatrix3<float> relative = c->samples->canonical.rowwise() - body.rest_root.transpose();
   c->skinning = CanonicalSkinner(body).skin(relative, fit.posed_to_normalized);
+  if (body_normals_) c->posed_body = transformed(body.posed, fit.posed_to_normalized);
   return c;
 }
 
@@ -296,6 +301,13 @@ ViewLoader::Item ViewLoader::load_item(int64_t epoch, int64_t index, bool augmen
   const Mat3<float> R = dataset_.subject_to_view(view);
   if (shape_count_ > 0) out.body = body_in_view(*dataset_.body_fit(view.subject), rest_root_.at(view.subject), R, aug.affine, shape_count_);
   if (!canonical_.empty()) draw_canonical(*canonical_.at(view.subject), R, aug.affine, rng, out);
+  if (body_normals_) {
+    TriMeshf body = canonical_.at(view.subject)->posed_body;
+    for (Eigen::Index v = 0; v < body.vertices.rows(); ++v) {
+      body.vertices.row(v) = aug.affine.apply(R * body.vertices.row(v).transpose()).transpose();
+    }
+    out.body_normals = body_normal_channels(body, coarse_size_);
+  }
   if (!points_) return out;
   const auto to_view = [&](const SubjectSamples& s, std::size_t i) {
     const Vec3f p(s.records[4 * i], s.records[4 * i + 1], s.records[4 * i + 2]);
@@ -376,7 +388,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
   const std::vector<int64_t> order = epoch_order(epoch);
   MapStack coarse, fine;
   std::vector<torch::Tensor> pts, lab, fpts, fcrop, flab, forigin, rotations, betas, scale, translation;
-  std::vector<torch::Tensor> canonical, sdf, normals, blend, front;
+  std::vector<torch::Tensor> canonical, sdf, normals, blend, front, body_normals;
   ViewBatch b;
   b.first_item = shard.first(batch_size);
   b.global_size = batch_size;
@@ -387,6 +399,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
     b.views.push_back(items_[std::size_t(item)].view);
     b.fallbacks += DrawFallbacks{it.coarse_unbalanced, it.fine_unbalanced, it.fine_outside_crop};
     coarse.add(it.coarse);
+    if (body_normals_) body_normals.push_back(it.body_normals);
     if (shape_count_ > 0) {
       rotations.push_back(torch::tensor(it.body.rotations).view({-1, 3, 3}));
       betas.push_back(torch::tensor(it.body.betas));
@@ -416,6 +429,7 @@ ViewBatch ViewLoader::batch(int64_t epoch, int64_t index, int batch_size, bool a
     }
   }
   coarse.stack(b.image, b.mask, b.normal_front, b.normal_back);
+  if (body_normals_) b.body_normals = torch::stack(body_normals);
   if (points_) {
     b.points = torch::stack(pts);
     b.labels = torch::stack(lab);

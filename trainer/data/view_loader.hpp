@@ -55,7 +55,10 @@
 //            view: the nearest rest-body point's weights (body/canonical_skinning.hpp, computed once
 //            per subject when the loader opens), then subject_to_view and the augmentation; front
 //            is 1 where the posed body's normal there points to the camera (+z in the view). Only
-//            subjects with a fit and canonical samples take part.
+//            subjects with a fit and canonical samples take part. With normal_net.body_normals the
+//            subject's posed fit is also drawn in the view (the same R and augmentation) at the
+//            coarse size: the batch's body_normals (body/body_render.hpp), what the normal nets
+//            read beside the image.
 // Errors: hifa::Error from PreparedDataset (naming the file); naming the config key for a fine_crop
 //   larger than the fine image or a sigma_cm the dataset does not have; naming the loader for a
 //   batch index past the epoch's last batch; with body_net, naming the dataset when no subject of
@@ -126,6 +129,7 @@ class ViewLoader {
   std::map<std::string, Vec3f> rest_root_;  // per subject with a fit: J(β)_0 of its β
   CanonicalSamplerConfig car_sampler_;
   std::map<std::string, std::shared_ptr<const SubjectCanonical>> canonical_;  // model.type car: per subject
+  bool body_normals_ = false;              // draw the fit in each view (normal_net.body_normals)
   prepare::Backgrounds backgrounds_ = prepare::Backgrounds::procedural();
 };
 

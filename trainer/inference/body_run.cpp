@@ -49,14 +49,19 @@ ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const
   return {e.rotations[0].cpu(), e.betas[0].cpu(), e.scale[0].cpu(), e.translation[0].cpu()};
 }
 
+ViewBodyParameters estimate_body(BodyRun& run, const Image<float>& image, const torch::Tensor& front,
+                                 const torch::Tensor& back) {
+  const int size = run.config.body_net->image_size;
+  const Image<float> small = image.width() == size ? image : resize_area(image, size, size);
+  return estimate_body(run, image_tensor(small).unsqueeze(0) * 2 - 1, front, back);
+}
+
 ImageBody body_from_image(BodyRun& run, const Image<float>& image, const torch::Tensor& mask, const torch::Tensor& front,
                           const torch::Tensor& back, const ImageFitOptions& options) {
   const int size = run.config.body_net->image_size;
-  const Image<float> small = image.width() == size ? image : resize_area(image, size, size);
-  const torch::Tensor in = image_tensor(small).unsqueeze(0) * 2 - 1;
   const auto at_size = [&](const torch::Tensor& maps) { return maps.defined() ? PIFuHDImpl::resized(maps, size) : maps; };
   ImageBody out;
-  out.estimate = estimate_body(run, in, at_size(front), at_size(back));
+  out.estimate = estimate_body(run, image, at_size(front), at_size(back));
   const ImageFitTarget target = image_fit_target(mask, front.defined() ? front[0] : front, back.defined() ? back[0] : back);
   torch::AutoGradMode grad(true);
   out.fit = fit_body_to_image(*run.body, out.estimate, target, options);

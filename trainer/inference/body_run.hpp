@@ -40,6 +40,11 @@ BodyRun load_body_run(const std::filesystem::path& run, torch::Device device = t
 ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const torch::Tensor& front = {},
                                  const torch::Tensor& back = {});
 
+// The same from a square RGB image in [0, 1] of any size, area-resized to the estimator's size;
+// front and back at that size or undefined, as above.
+ViewBodyParameters estimate_body(BodyRun& run, const Image<float>& image, const torch::Tensor& front = {},
+                                 const torch::Tensor& back = {});
+
 // The body of one image, as `hifa fit-body --image` finds it: the estimate at the estimator's size,
 // then the test-time fit (image_fit.hpp) to the mask and, when given, the normal maps at the image's
 // own size. image: square RGB in [0, 1]; mask: S x S in [0, 1]; front, back: 1 x 3 x S x S or

@@ -1,5 +1,6 @@
 #include "inference/car_reconstruct.hpp"
 
+#include "body/body_render.hpp"
 #include "body/canonical_skinning.hpp"
 #include "config/factory.hpp"
 #include "data/image_tensor.hpp"
@@ -64,9 +65,15 @@ Mat4<float> fit_to_view(const prepare::BodyFit& fit) {
   return m;
 }
 
+torch::Tensor car_body_normals(const CarRun& run, const prepare::BodyFit& fit, const Mat4<float>& posed_to_view) {
+  if (!run.config.normal_net.body_normals) return {};
+  const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
+  return body_normal_channels(transformed(body.posed, posed_to_view), run.config.car->image_size).unsqueeze(0).to(run.device);
+}
+
 CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const prepare::BodyFit& fit,
                                   const Mat4<float>& posed_to_view, const ReconstructOptions& options,
-                                  const GivenNormals* normals) {
+                                  const GivenNormals* normals, bool avatar_weights) {
   check_input_image(image, "image");
   if (fit.model != run.body_file.stem().string()) {
     throw Error("body fit", "made with the body model '" + fit.model + "', the run's is " + run.body_file.string());
@@ -83,8 +90,9 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
     front = input_tensor(normals->front, size, false, run.device);
     back = input_tensor(normals->back, size, false, run.device);
   } else if (run.model->has_normal_nets()) {
-    front = run.model->normal_front->forward(input);
-    back = run.model->normal_back->forward(input);
+    const torch::Tensor in = normal_net_input(run.config.normal_net, input, car_body_normals(run, fit, posed_to_view));
+    front = run.model->normal_front->forward(in);
+    back = run.model->normal_back->forward(in);
   } else {
     throw Error("normal maps", "this CAR model has no normal nets (normal_net.type: none): give the normal maps");
   }
@@ -100,7 +108,7 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   if (r.canonical.mesh.empty()) throw Error("image", "no surface found (the canonical SDF is nowhere below 0)");
 
   const RowMatrix3<float> relative = r.canonical.mesh.vertices.rowwise() - body.rest_root.transpose();
-  r.weights = skinner->diffused_weights(relative, box, avatar_weight_grid);
+  if (avatar_weights) r.weights = skinner->diffused_weights(relative, box, avatar_weight_grid);
   const CanonicalSkinning skin = skinner->skin(relative, posed_to_view);
   r.posed = r.canonical.mesh;
   r.posed.normals.resize(0, 3);

@@ -12,7 +12,8 @@
 //   hifa fit-body --image writes (a view point is scale · (LBS(T(β), θ) + translation)), scale · I
 //   (fit_to_view); for a dataset subject's fit, subject_to_view · posed_to_normalized.
 // Steps: the image resized (area) to car.image_size and mapped to [-1, 1]; front and back normal
-//   maps from the run's normal nets (or given, GivenNormals); the canonical SDF (CarField) evaluated
+//   maps from the run's normal nets (with normal_net.body_normals reading the fit's body drawn in
+//   the view beside the image: car_body_normals) or given (GivenNormals); the canonical SDF (CarField) evaluated
 //   on a cube grid of `resolution` cells around the rest body T(β) (its box grown by 15 cm for
 //   clothing, the longest side for all three), coarse to fine from the 64^3 lattice with the
 //   Lipschitz band, or densely; marching cubes at 0; the largest component. Each canonical vertex
@@ -51,6 +52,12 @@ struct CarRun {
 
 CarRun load_car_run(const std::filesystem::path& run, torch::Device device = torch::kCPU);
 
+// The body's front and back normals the run's normal nets read beside the image (1 x 6 x S x S,
+// S = car.image_size, on the run's device): the fit's posed body carried into the view by
+// posed_to_view and drawn (body/body_render.hpp), as the training loader draws a subject's own fit.
+// Undefined when the run's normal nets do not read the body (normal_net.body_normals false).
+torch::Tensor car_body_normals(const CarRun& run, const prepare::BodyFit& fit, const Mat4<float>& posed_to_view);
+
 struct CarReconstruction {
   Reconstruction canonical;   // mesh (rest pose, body metres), normal maps, counts and timings
   RowMatrixX<float> weights;  // #V x K
@@ -66,9 +73,11 @@ inline constexpr int avatar_weight_grid = 64;
 // The posed body -> view map of a view-frame fit: scale · I.
 Mat4<float> fit_to_view(const prepare::BodyFit& fit);
 
+// avatar_weights false: `weights` is left empty (about a second saved where only the posed mesh is
+// measured, or a refinement makes its own).
 CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const prepare::BodyFit& fit,
                                   const Mat4<float>& posed_to_view, const ReconstructOptions& options = {},
-                                  const GivenNormals* normals = nullptr);
+                                  const GivenNormals* normals = nullptr, bool avatar_weights = true);
 
 // DIR/canonical.obj, weights.npy (#V x K float32), posed.obj, body.json (a copy of fit_file),
 // normal_front.png and normal_back.png ((n + 1) / 2), each written atomically; creates DIR.

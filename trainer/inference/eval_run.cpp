@@ -89,7 +89,10 @@ ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options)
 
 ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options,
                             const std::filesystem::path& avatars, std::optional<ViewRefinement> refine) {
-  return [&run, &dataset, body_run, options, avatars, refine](const ViewItem& item, const ViewMaps& maps, const GivenNormals* truth) {
+  // The unrefined avatar's weights serve only an avatar kept unrefined.
+  const bool avatar_weights = !avatars.empty() && !refine;
+  return [&run, &dataset, body_run, options, avatars, refine, avatar_weights](const ViewItem& item, const ViewMaps& maps,
+                                                                             const GivenNormals* truth) {
     // The posed mesh measured (refined when asked) and the avatar kept.
     const auto posed = [&](CarReconstruction r, const prepare::BodyFit& fit, const Mat4<float>& posed_to_view) {
       const fs::path folder = avatars.empty() ? fs::path() : avatars / (item.subject + "_" + dataset.view_name(item.view) + "_avatar");
@@ -114,7 +117,8 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
       Mat4<float> to_view = Mat4<float>::Identity();
       to_view.topLeftCorner<3, 3>() = dataset.subject_to_view(item);
       const Mat4<float> posed_to_view = to_view * own->posed_to_normalized;
-      return posed(reconstruct_car(run, maps.image, own->fit, posed_to_view, options, truth), own->fit, posed_to_view);
+      return posed(reconstruct_car(run, maps.image, own->fit, posed_to_view, options, truth, avatar_weights), own->fit,
+                   posed_to_view);
     }
     // The body from the image: the fit reads the CAR run's normal maps (or the given ones) at the image's size.
     torch::Tensor front, back;
@@ -127,18 +131,26 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
         back = image_tensor(truth->back).unsqueeze(0);
       } else if (run.model->has_normal_nets()) {
         const int s = run.config.car->image_size;
-        const torch::Tensor in =
+        const torch::Tensor image =
             image_tensor(maps.image.width() == s ? maps.image : resize_area(maps.image, s, s)).unsqueeze(0).to(run.device) * 2 - 1;
+        // Nets that read the body see the estimator's here (ICON's order: a body, the normals it
+        // conditions, the body fitted to them); CAR then reads maps predicted anew with the fit.
+        torch::Tensor body_maps;
+        if (run.config.normal_net.body_normals) {
+          const BodyRender r = render_body(*body_run->body, estimate_body(*body_run, maps.image), s);
+          body_maps = torch::cat({r.front, r.back}).unsqueeze(0);
+        }
+        const torch::Tensor in = normal_net_input(run.config.normal_net, image, body_maps);
         const torch::Tensor net_front = run.model->normal_front->forward(in), net_back = run.model->normal_back->forward(in);
-        predicted = GivenNormals{tensor_image(net_front[0]), tensor_image(net_back[0])};
+        if (!run.config.normal_net.body_normals) predicted = GivenNormals{tensor_image(net_front[0]), tensor_image(net_back[0])};
         front = PIFuHDImpl::resized(net_front, size).cpu();
         back = PIFuHDImpl::resized(net_back, size).cpu();
       }
     }
     const ImageBody body = body_from_image(*body_run, maps.image, image_tensor(maps.mask)[0], front, back);
     const prepare::BodyFit fit = view_body_fit(body.fit.body, body_run->body_model);
-    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, predicted ? &*predicted : truth), fit,
-                 fit_to_view(fit));
+    const GivenNormals* normals = predicted ? &*predicted : truth;
+    return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, normals, avatar_weights), fit, fit_to_view(fit));
   };
 }
 

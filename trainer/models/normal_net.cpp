@@ -24,7 +24,7 @@ NormalNetImpl::NormalNetImpl(NormalNetOptions o) : options_(std::move(o)) {
   const int g = p.base_channels;
   nn::Sequential m;
   m->push_back(nn::ReflectionPad2d(3));
-  m->push_back(nn::Conv2d(nn::Conv2dOptions(p.in_channels, g, 7)));
+  m->push_back(nn::Conv2d(nn::Conv2dOptions(p.input_channels(), g, 7)));
   m->push_back(Norm2d(p.norm, 1, g));
   m->push_back(nn::ReLU());
   for (int i = 0; i < p.downsamplings; ++i) {
@@ -49,11 +49,19 @@ NormalNetImpl::NormalNetImpl(NormalNetOptions o) : options_(std::move(o)) {
 
 torch::Tensor NormalNetImpl::forward(const torch::Tensor& image) {
   const int64_t k = int64_t(1) << options_.downsamplings;
-  if (image.dim() != 4 || image.size(1) != options_.in_channels || image.size(2) % k || image.size(3) % k) {
-    throw Error("NormalNet", "expects B x " + std::to_string(options_.in_channels) + " x H x W with H, W divisible by " +
+  if (image.dim() != 4 || image.size(1) != options_.input_channels() || image.size(2) % k || image.size(3) % k) {
+    throw Error("NormalNet", "expects B x " + std::to_string(options_.input_channels()) + " x H x W with H, W divisible by " +
                                  std::to_string(k) + ", got " + std::to_string(image.dim()) + "-d input");
   }
   return model->forward(image);
+}
+
+torch::Tensor normal_net_input(const NormalNetOptions& options, const torch::Tensor& image, const torch::Tensor& body_normals) {
+  if (!options.body_normals) return image;
+  if (!body_normals.defined()) {
+    throw Error("normal nets", "they read the body's normal maps beside the image (normal_net.body_normals): give a body fit");
+  }
+  return torch::cat({image, body_normals.to(image.device(), image.scalar_type())}, 1);
 }
 
 }  // namespace hifa::trainer

@@ -11,7 +11,7 @@
 // reflect-pad, 3x3 conv, norm, + input); `downsamplings` x (3x3 stride-2 transposed conv halving
 // the width, output_padding 1 -> norm -> ReLU); reflect-pad 3 -> 7x7 conv -> tanh. Instance norm
 // without affine parameters (pix2pixHD's get_norm_layer('instance')).
-// In: H, W divisible by 2^downsamplings.
+// In: H, W divisible by 2^downsamplings; in_channels (+ 6 with body_normals) channels.
 
 #include "config/config.hpp"
 
@@ -39,5 +39,10 @@ struct NormalNetImpl : torch::nn::Module {
   NormalNetOptions options_;
 };
 TORCH_MODULE(NormalNet);
+
+// What the nets read: the image (B x in_channels x H x W), then, with options.body_normals, the
+// posed body's rendered front and back normals (B x 6 x H x W, body/body_render.hpp).
+// Errors: hifa::Error when the options take the body's maps and body_normals is undefined.
+torch::Tensor normal_net_input(const NormalNetOptions& options, const torch::Tensor& image, const torch::Tensor& body_normals);
 
 }  // namespace hifa::trainer

@@ -28,7 +28,7 @@ std::vector<double> BodyTrainer::step(const std::string& stage, const ViewBatch&
   torch::Tensor front, back;
   if (model_->takes_normals()) {
     const torch::Tensor use_gt = normals_->gt_coins(body_stream, iteration, b);
-    std::tie(front, back) = normals_->inputs(b.image, b.normal_front, b.normal_back, use_gt);
+    std::tie(front, back) = normals_->inputs(b, use_gt);
   }
   model_->net->train();
   const BodyEstimate e = model_->net->forward(model_->input(b.image, front, back));

@@ -29,7 +29,7 @@ std::vector<double> CarTrainer::step(const std::string& stage, const ViewBatch& 
   if (stage == "normal") return normals_->step(b, group_);
   if (!b.canonical_points.defined()) throw Error("canonical stage", "the batch has no canonical samples");
   const torch::Tensor use_gt = normals_->gt_coins(canonical_stream, iteration, b);
-  const auto [front, back] = normals_->inputs(b.image, b.normal_front, b.normal_back, use_gt);
+  const auto [front, back] = normals_->inputs(b, use_gt);
   model_->encoder->train();
   model_->sdf->train();
   const torch::Tensor points = b.canonical_points.detach().requires_grad_(true);

@@ -32,8 +32,8 @@ const StageSpec& find_stage(const std::vector<StageSpec>& stages, const std::str
 
 ViewBatch to_device(const ViewBatch& b, torch::Device d) {
   ViewBatch o = b;
-  for (torch::Tensor* t : {&o.image, &o.mask, &o.normal_front, &o.normal_back, &o.points, &o.labels, &o.fine_image,
-                           &o.fine_mask, &o.fine_normal_front, &o.fine_normal_back, &o.fine_points,
+  for (torch::Tensor* t : {&o.image, &o.mask, &o.normal_front, &o.normal_back, &o.body_normals, &o.points, &o.labels,
+                           &o.fine_image, &o.fine_mask, &o.fine_normal_front, &o.fine_normal_back, &o.fine_points,
                            &o.fine_points_crop, &o.fine_labels, &o.fine_crop_origin, &o.body_rotations,
                            &o.body_betas, &o.body_scale, &o.body_translation, &o.canonical_points,
                            &o.canonical_sdf, &o.canonical_normals, &o.canonical_blend, &o.canonical_front,

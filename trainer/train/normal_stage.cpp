@@ -28,7 +28,8 @@ std::vector<double> NormalStage::step(const ViewBatch& b, Collective* group) {
   if (!has_nets()) throw Error(config_.source, "the normal stage needs normal nets (normal_net.type is none)");
   front_->train();
   back_->train();
-  const torch::Tensor front = front_->forward(b.image), back = back_->forward(b.image);
+  const torch::Tensor in = normal_net_input(config_.normal_net, b.image, b.body_normals);
+  const torch::Tensor front = front_->forward(in), back = back_->forward(in);
   torch::Tensor loss = loss_->forward(front, b.normal_front) + loss_->forward(back, b.normal_back);
   optimizer_->zero_grad();
   loss.backward();
@@ -57,18 +58,18 @@ torch::Tensor NormalStage::gt_coins(std::uint64_t stream, std::int64_t iteration
   return torch::tensor(use).view({items, 1, 1, 1}).to(device_);
 }
 
-std::pair<torch::Tensor, torch::Tensor> NormalStage::predict(const torch::Tensor& image) {
+std::pair<torch::Tensor, torch::Tensor> NormalStage::predict(const ViewBatch& b) {
   torch::NoGradGuard no_grad;
   front_->eval();
   back_->eval();
-  return {front_->forward(image), back_->forward(image)};
+  const torch::Tensor in = normal_net_input(config_.normal_net, b.image, b.body_normals);
+  return {front_->forward(in), back_->forward(in)};
 }
 
-std::pair<torch::Tensor, torch::Tensor> NormalStage::inputs(const torch::Tensor& image, const torch::Tensor& gt_front,
-                                                            const torch::Tensor& gt_back, const torch::Tensor& use_gt) {
-  if (use_gt.min().item<float>() == 1.0f) return {gt_front, gt_back};
-  auto [front, back] = predict(image);
-  return {torch::where(use_gt > 0.5f, gt_front, front), torch::where(use_gt > 0.5f, gt_back, back)};
+std::pair<torch::Tensor, torch::Tensor> NormalStage::inputs(const ViewBatch& b, const torch::Tensor& use_gt) {
+  if (use_gt.min().item<float>() == 1.0f) return {b.normal_front, b.normal_back};
+  auto [front, back] = predict(b);
+  return {torch::where(use_gt > 0.5f, b.normal_front, front), torch::where(use_gt > 0.5f, b.normal_back, back)};
 }
 
 }  // namespace hifa::trainer

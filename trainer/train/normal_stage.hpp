@@ -5,9 +5,11 @@
 //   NormalStage normals(config, model->normal_front, model->normal_back, device);
 //   std::vector<double> l = normals.step(batch);        // one optimizer step of both nets
 //   torch::Tensor gt = normals.gt_coins(stream, iteration, batch);     // B x 1 x 1 x 1, 1: ground truth
-//   auto [front, back] = normals.inputs(batch.image, batch.normal_front, batch.normal_back, gt);
+//   auto [front, back] = normals.inputs(batch, gt);
 //
-// step: the front and back nets from the image against the ground-truth maps; NormalLoss
+// The nets read the batch's image and, with normal_net.body_normals, its body_normals (the
+// subject's fit drawn in the view: normal_net_input, models/normal_net.hpp).
+// step: the front and back nets from their input against the ground-truth maps; NormalLoss
 //   (l1_weight x L1 + perceptual_weight x VGG19 or image gradients), optimizer train.normal
 //   (Adam 2e-4 in the paper, betas (0.5, 0.999) as pix2pixHD). Logs NormalStage::losses: the
 //   weighted sum and its L1 and perceptual parts unweighted.
@@ -47,10 +49,10 @@ class NormalStage {
   // `group`: the ranks of a data-parallel run, whose gradients are averaged (nullptr: one process).
   std::vector<double> step(const ViewBatch& batch_on_device, Collective* group);
   torch::Tensor gt_coins(std::uint64_t stream, std::int64_t iteration, const ViewBatch& batch) const;
-  std::pair<torch::Tensor, torch::Tensor> inputs(const torch::Tensor& image, const torch::Tensor& gt_front,
-                                                 const torch::Tensor& gt_back, const torch::Tensor& use_gt);
-  // Both maps predicted from the image (eval mode, no autograd).
-  std::pair<torch::Tensor, torch::Tensor> predict(const torch::Tensor& image);
+  // The batch's ground-truth maps where use_gt is 1, the prediction elsewhere.
+  std::pair<torch::Tensor, torch::Tensor> inputs(const ViewBatch& batch, const torch::Tensor& use_gt);
+  // Both maps predicted from the batch's image (eval mode, no autograd).
+  std::pair<torch::Tensor, torch::Tensor> predict(const ViewBatch& batch);
 
   torch::optim::Optimizer* optimizer() { return optimizer_.get(); }
   const torch::optim::Optimizer* optimizer() const { return optimizer_.get(); }

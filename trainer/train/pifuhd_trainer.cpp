@@ -61,7 +61,7 @@ LevelInputs PifuhdTrainer::level_inputs(const ViewBatch& b, const torch::Tensor&
   LevelInputs in;
   const bool all_gt = use_gt.min().item<float>() == 1.0f;
   torch::Tensor pf, pb;
-  if (!all_gt) std::tie(pf, pb) = normals_->predict(b.image);
+  if (!all_gt) std::tie(pf, pb) = normals_->predict(b);
   const auto pick = [&](const torch::Tensor& gt, const torch::Tensor& predicted) {
     return all_gt ? gt : torch::where(use_gt > 0.5f, gt, predicted);
   };
