@@ -37,6 +37,7 @@ prepare::Json fit_json(const ScanFit& fit, const std::string& model, const std::
               {"body_scale", fit.body_scale},
               {"up", fit.up},
               {"start_yaw_degrees", fit.start_yaw_degrees},
+              {"start_pose", fit.start_pose},
               {"energies",
                {{"pull", e.pull},
                 {"outside", e.outside},

@@ -57,6 +57,12 @@ constexpr float outside_weight = 0.5f, pose_weight = 0.01f, shape_weight = 0.002
 constexpr float inside_tolerance_m = 0.005f;
 
 constexpr int left_shoulder = 16, right_shoulder = 17, left_elbow = 18, right_elbow = 19;
+constexpr int left_hip = 1, right_hip = 2, left_knee = 4, right_knee = 5;
+// A final pull energy above pull_doubt says most scan points are far from the body: doubtful.
+// Above retry_pull (a third of them far) the fit is tried again from a sitting start: a naked
+// body folded up and fitted from the standing start ends at 0.36 with its joints 9 cm off, the
+// clothed standing figures at 0.14-0.30 (docs/body_fit.md).
+constexpr double pull_doubt = 0.5, retry_pull = 0.33;
 
 // The scan in the fit's frame: metres, centred on its bounding box.
 struct ScanTarget {
@@ -283,13 +289,13 @@ class Fitter {
     p.theta[elbow - 1] = best_elbow;
   }
 
-  // The rest body with β = 0 turned by `orientation`, scaled to the scan's length along `up` and
-  // centred in the scan's box.
-  Params start(const Mat3<float>& orientation, int up_axis) const {
+  // The body with β = 0 in the pose `theta` (23 x 3) turned by `orientation`, scaled to the scan's
+  // length along `up` and centred in the scan's box.
+  Params start(const Mat3<float>& orientation, int up_axis, const Tensor& theta) const {
     Params p;
     const Tensor r = torch::from_blob(const_cast<float*>(Mat3<float>(orientation.transpose()).data()), {1, 3, 3}).clone();
     p.root6 = matrix_to_rotation_6d(r);
-    p.theta = torch::zeros({23, 3});
+    p.theta = theta.clone();
     p.betas = torch::zeros({1, shape_count_});
     p.trans = torch::zeros({1, 3});
     p.log_scale = torch::zeros({1});
@@ -374,7 +380,6 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   const int shape_count = std::min(options.shape_count, body.shape_count());
   const Fitter fitter(space, body, target, shape_count);
 
-  // Starts: every yaw about each up direction tried; the lowest energy after the global stage wins.
   // Philox samples are independent draws, so a prefix of them is a smaller uniform sample.
   const auto first = [&target](int n) { return target.samples.narrow(0, 0, std::min<int64_t>(n, target.samples.size(0))); };
   const Tensor start_samples = first(options.start_samples), pose_samples = first(options.pose_samples);
@@ -382,38 +387,6 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   // The size stays the length-matched one until the last stage: pulled by the scan alone (the
   // outside term is off while the body is far from its place) a body only grows.
   const Stage global{{}, false, options.start_steps, 0.15f, 0.0f};
-  struct Start {
-    Params params;
-    double energy;
-    int sign;
-    float yaw;
-  };
-  std::vector<Start> starts;
-  for (const int sign : signs) {
-    for (int y = 0; y < options.yaw_starts; ++y) {
-      const float yaw = 2 * 3.14159265f * float(y) / float(options.yaw_starts);
-      Params p = fitter.start(start_orientation(up_axis, sign, yaw), up_axis);
-      const double e = value(fitter.run(p, global, start_samples).total());
-      starts.push_back({std::move(p), e, sign, yaw});
-    }
-  }
-  // Front and back (and head and feet of a lying figure) look alike to the rigid body of the
-  // global stage; bent knees and elbows, feet and joint limits tell them apart. So the best start
-  // and the best one facing the other way (and, where both up signs were tried, the best one the
-  // other way up) go through the torso and limb stages, and the best of those through the last.
-  std::stable_sort(starts.begin(), starts.end(), [](const Start& a, const Start& b) { return a.energy < b.energy; });
-  const auto axis_of = [](const Params& p, int column) {
-    return rotation_6d_to_matrix(p.root6).squeeze(0).select(1, column);
-  };
-  std::vector<std::size_t> finalists{0};
-  for (const int column : {2, 1}) {  // the body's front (+z), then its up (+y)
-    for (std::size_t i = 1; i < starts.size(); ++i) {
-      if (value(axis_of(starts[i].params, column).dot(axis_of(starts[0].params, column))) < 0) {
-        if (std::find(finalists.begin(), finalists.end(), i) == finalists.end()) finalists.push_back(i);
-        break;
-      }
-    }
-  }
   const Stage torso{{1, 2, 3, 6, 9, 12, 13, 14, 15}, false, options.torso_steps, 0.10f, 0.0f};
   // Limbs from the body out: hips and shoulders swing straight limbs towards the scan's before the
   // knees and elbows bend (bending first lets a limb fold into the torso to reach nearby points).
@@ -428,25 +401,81 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
   std::vector<int> all_joints;
   for (int k = 1; k < smpl_joint_count; ++k) all_joints.push_back(k);
   const Stage final_stage{all_joints, true, options.final_steps, pull_sigma, outside_weight, true};
-  std::size_t best = 0;
-  double best_energy = std::numeric_limits<double>::infinity();
-  std::optional<Terms> best_terms;
-  for (const std::size_t i : finalists) {
-    Params& q = starts[i].params;
-    fitter.run(q, torso, pose_samples);
-    fitter.search_arm(q, left_shoulder, left_elbow, start_samples, arm_scoring);
-    fitter.search_arm(q, right_shoulder, right_elbow, start_samples, arm_scoring);
-    fitter.run(q, upper_limbs, pose_samples);
-    fitter.run(q, limbs, pose_samples);
-    fitter.run(q, limbs_closer, pose_samples);
-    Terms e = fitter.run(q, final_stage, target.samples);
-    if (value(e.total()) < best_energy) best_energy = value(e.total()), best = i, best_terms = std::move(e);
+
+  struct Start {
+    Params params;
+    double energy;
+    int sign;
+    float yaw;
+  };
+  struct Fitted {
+    Start start;  // its params fitted through every stage
+    std::optional<Terms> terms;
+  };
+  // Starts in the pose `theta`: every yaw about each up direction tried; the lowest energy after
+  // the global stage wins.
+  const auto fit_from = [&](const Tensor& theta) {
+    std::vector<Start> starts;
+    for (const int sign : signs) {
+      for (int y = 0; y < options.yaw_starts; ++y) {
+        const float yaw = 2 * 3.14159265f * float(y) / float(options.yaw_starts);
+        Params p = fitter.start(start_orientation(up_axis, sign, yaw), up_axis, theta);
+        const double e = value(fitter.run(p, global, start_samples).total());
+        starts.push_back({std::move(p), e, sign, yaw});
+      }
+    }
+    // Front and back (and head and feet of a lying figure) look alike to the rigid body of the
+    // global stage; bent knees and elbows, feet and joint limits tell them apart. So the best start
+    // and the best one facing the other way (and, where both up signs were tried, the best one the
+    // other way up) go through the torso and limb stages, and the best of those through the last.
+    std::stable_sort(starts.begin(), starts.end(), [](const Start& a, const Start& b) { return a.energy < b.energy; });
+    const auto axis_of = [](const Params& p, int column) {
+      return rotation_6d_to_matrix(p.root6).squeeze(0).select(1, column);
+    };
+    std::vector<std::size_t> finalists{0};
+    for (const int column : {2, 1}) {  // the body's front (+z), then its up (+y)
+      for (std::size_t i = 1; i < starts.size(); ++i) {
+        if (value(axis_of(starts[i].params, column).dot(axis_of(starts[0].params, column))) < 0) {
+          if (std::find(finalists.begin(), finalists.end(), i) == finalists.end()) finalists.push_back(i);
+          break;
+        }
+      }
+    }
+    Fitted best{starts[0], std::nullopt};
+    for (const std::size_t i : finalists) {
+      Params& q = starts[i].params;
+      fitter.run(q, torso, pose_samples);
+      fitter.search_arm(q, left_shoulder, left_elbow, start_samples, arm_scoring);
+      fitter.search_arm(q, right_shoulder, right_elbow, start_samples, arm_scoring);
+      fitter.run(q, upper_limbs, pose_samples);
+      fitter.run(q, limbs, pose_samples);
+      fitter.run(q, limbs_closer, pose_samples);
+      Terms e = fitter.run(q, final_stage, target.samples);
+      if (!best.terms || value(e.total()) < value(best.terms->total())) best = {starts[i], std::move(e)};
+    }
+    return best;
+  };
+  Fitted chosen = fit_from(torch::zeros({23, 3}));
+  // A folded body (sitting, the knees drawn up) is far shorter than it is tall: the rest body
+  // scaled to its length starts too small, and its straight legs find no thighs to follow. When
+  // many scan points are left far from the body, the fit is tried again from a start sitting with
+  // the knees up (hips flexed 110 degrees, knees bent 130: the thighs rise to the knees, the shins
+  // fall to the feet; scaled to the scan's length as that body), and the lower final energy wins.
+  if (value(chosen.terms->pull) > retry_pull) {
+    Tensor sitting = torch::zeros({23, 3});
+    for (const int hip : {left_hip, right_hip}) sitting[hip - 1][0] = -110 * float(M_PI) / 180;
+    for (const int knee : {left_knee, right_knee}) sitting[knee - 1][0] = 130 * float(M_PI) / 180;
+    Fitted seated = fit_from(sitting);
+    if (value(seated.terms->total()) < value(chosen.terms->total())) {
+      chosen = std::move(seated);
+      fit.start_pose = "sitting";
+    }
   }
-  const Params& p = starts[best].params;
-  const Terms& terms = *best_terms;
+  const Params& p = chosen.start.params;
+  const Terms& terms = *chosen.terms;
   fit.energies = energies_of(terms);
-  fit.up = std::string(starts[best].sign > 0 ? "+" : "-") + "xyz"[up_axis];
-  fit.start_yaw_degrees = starts[best].yaw * 180.0f / 3.14159265f;
+  fit.up = std::string(chosen.start.sign > 0 ? "+" : "-") + "xyz"[up_axis];
+  fit.start_yaw_degrees = chosen.start.yaw * 180.0f / 3.14159265f;
 
   // Into the scan's frame: scan = (s · LBS(θ, t) + c) / u = (s / u) · LBS(θ, t + c / s).
   torch::NoGradGuard no_grad;
@@ -494,7 +523,7 @@ ScanFit fit_body_to_scan(const TriMesh<float>& scan, double metres_per_unit, con
     fit.doubts.push_back("only " + std::to_string(int(std::round(100 * fit.inside_fraction))) +
                          "% of the body is inside the scan");
   }
-  if (fit.energies.pull > 0.5) fit.doubts.push_back("most scan points are far from the body (pull energy " +
+  if (fit.energies.pull > pull_doubt) fit.doubts.push_back("most scan points are far from the body (pull energy " +
                                                     std::to_string(fit.energies.pull) + ")");
   if (fit.energies.joint_limits > 1) fit.doubts.push_back("joints beyond their limits");
   return fit;

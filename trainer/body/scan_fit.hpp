@@ -14,6 +14,9 @@
 //   2. Multi-start: the rest body (β = 0, A-pose) scaled to the scan's length and centred in it,
 //      turned about the up axis by `yaw_starts` yaws (and both up signs where tried); each start
 //      fits orientation and translation (the size stays the length-matched one) on a wide pull.
+//      When the fit that follows leaves many scan points far from the body (a folded body: sitting,
+//      the knees drawn up), it is done again from starts sitting (hips flexed 110 degrees, knees
+//      bent 130), and the lower final energy wins (`start_pose`).
 //   3. The best start, the best one facing the other way and (both up signs tried) the best one
 //      the other way up each go through the pose stages, Adam on the stage's parameters (LibTorch
 //      autograd), the pull narrowing and the push inwards growing from stage to stage:
@@ -70,6 +73,7 @@ struct ScanFit {
   double inside_fraction = 0;      // body vertices inside the scan or within 5 mm of its surface
   std::string up;                  // "+y", "-x", ...: the scan's axis the body's head points along
   float start_yaw_degrees = 0;     // the winning start's turn about it
+  std::string start_pose = "standing";  // ... and its pose: "standing" (A-pose) or "sitting"
   std::vector<std::string> doubts; // why this fit may be wrong (empty when nothing looks wrong)
 };
 
