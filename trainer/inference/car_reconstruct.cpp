@@ -65,10 +65,19 @@ Mat4<float> fit_to_view(const prepare::BodyFit& fit) {
   return m;
 }
 
+namespace {
+
+// car_body_normals for a body already posed.
+torch::Tensor body_normals_of(const CarRun& run, const prepare::FittedBody& body, const Mat4<float>& posed_to_view) {
+  if (!run.config.normal_net.body_normals) return {};
+  return body_normal_channels(transformed(body.posed, posed_to_view), run.config.car->image_size).unsqueeze(0).to(run.device);
+}
+
+}  // namespace
+
 torch::Tensor car_body_normals(const CarRun& run, const prepare::BodyFit& fit, const Mat4<float>& posed_to_view) {
   if (!run.config.normal_net.body_normals) return {};
-  const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
-  return body_normal_channels(transformed(body.posed, posed_to_view), run.config.car->image_size).unsqueeze(0).to(run.device);
+  return body_normals_of(run, prepare::fitted_body(*run.body_model, fit), posed_to_view);
 }
 
 CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const prepare::BodyFit& fit,
@@ -83,6 +92,7 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   torch::NoGradGuard no_grad;
   const int size = run.config.car->image_size;
   const torch::Tensor input = input_tensor(image, size, true, run.device);
+  const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
   torch::Tensor front, back;
   if (normals != nullptr) {
     check_input_image(normals->front, "front normal map");
@@ -90,7 +100,7 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
     front = input_tensor(normals->front, size, false, run.device);
     back = input_tensor(normals->back, size, false, run.device);
   } else if (run.model->has_normal_nets()) {
-    const torch::Tensor in = normal_net_input(run.config.normal_net, input, car_body_normals(run, fit, posed_to_view));
+    const torch::Tensor in = normal_net_input(run.config.normal_net, input, body_normals_of(run, body, posed_to_view));
     front = run.model->normal_front->forward(in);
     back = run.model->normal_back->forward(in);
   } else {
@@ -99,7 +109,6 @@ CarReconstruction reconstruct_car(CarRun& run, const Image<float>& image, const 
   r.canonical.normal_front = normal_image(front);
   r.canonical.normal_back = normal_image(back);
 
-  const prepare::FittedBody body = prepare::fitted_body(*run.body_model, fit);
   auto skinner = std::make_shared<const CanonicalSkinner>(body);
   const CarField field(run.model, input, front, back, skinner, posed_to_view, options.chunk_points);
   r.canonical.seconds_inputs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
