@@ -5,7 +5,8 @@
 // that read the body (normal_net.body_normals), from the body drawn in the view:
 //   own fit    the subject's own fit (what the loader draws in training; car_reconstruct.hpp's
 //              car_body_normals draws the same)
-//   image fit  with --body-run, the body found in the image as `hifa eval-run --body-run` finds it:
+//   image fit  with --body-run, the body found in the image as `hifa eval-run --body-run` finds it
+//              (inference/car_image_body.hpp):
 //              the estimator's body conditions the maps, the body fitted to them and to the mask
 //              conditions the maps that are measured (nets without the body: their only maps)
 // Error: the mean angle in degrees between the predicted and the rendered normal over the pixels
@@ -16,8 +17,8 @@
 #include "data/image_tensor.hpp"
 #include "data/view_loader.hpp"
 #include "inference/body_run.hpp"
+#include "inference/car_image_body.hpp"
 #include "inference/car_reconstruct.hpp"
-#include "models/pifuhd.hpp"
 
 #include "hifa/core/error.hpp"
 
@@ -57,23 +58,10 @@ Errors errors_of(CarRun& run, const torch::Tensor& image, const torch::Tensor& b
   return {mean_angle(front, b.normal_front[0], b.mask[0][0]), mean_angle(back, b.normal_back[0], b.mask[0][0])};
 }
 
-// The body of the view found in its image, as eval-run --body-run finds it, drawn at `size`.
-torch::Tensor image_fit_body(CarRun& run, BodyRun& body_run, const ViewMaps& maps, const torch::Tensor& image, int size) {
-  torch::Tensor front, back;
-  {
-    torch::NoGradGuard no_grad;
-    torch::Tensor estimate_maps;
-    if (run.config.normal_net.body_normals) {
-      const BodyRender r = render_body(*body_run.body, estimate_body(body_run, maps.image), size);
-      estimate_maps = torch::cat({r.front, r.back}).unsqueeze(0);
-    }
-    const torch::Tensor in = normal_net_input(run.config.normal_net, image, estimate_maps);
-    front = PIFuHDImpl::resized(run.model->normal_front->forward(in), maps.image.width());
-    back = PIFuHDImpl::resized(run.model->normal_back->forward(in), maps.image.width());
-  }
-  const ImageBody found = body_from_image(body_run, maps.image, image_tensor(maps.mask)[0], front, back);
-  const BodyRender r = render_body(*body_run.body, found.fit.body, size);
-  return torch::cat({r.front, r.back}).unsqueeze(0);
+// The body of the view found in its image, as eval-run finds it (car_image_body.hpp), drawn at `size`.
+torch::Tensor image_fit_body(CarRun& run, BodyRun& body_run, const ViewMaps& maps, int size) {
+  const CarImageBody found = car_image_body(run, body_run, maps.image, image_tensor(maps.mask)[0]);
+  return render_body(*body_run.body, found.found.fit.body, size).normals().unsqueeze(0);
 }
 
 }  // namespace
@@ -123,7 +111,7 @@ int main(int argc, char** argv) try {
       if (body_run) {
         const ViewMaps maps = loader.dataset().read_view({b.subjects[0], b.views[0]}, false);
         const int size = int(b.image.size(3));
-        const Errors found = errors_of(run, b.image, image_fit_body(run, *body_run, maps, b.image, size), b);
+        const Errors found = errors_of(run, b.image, image_fit_body(run, *body_run, maps, size), b);
         std::printf(" %17.2f %16.2f", found.front, found.back);
         image_sum.front += found.front, image_sum.back += found.back;
       }

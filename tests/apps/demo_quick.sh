@@ -1,6 +1,6 @@
 # hifa demo --quick as a user meets it, on a generated scan folder and test body instead of data/:
-# two synthetic subjects, prepare (fitting the held-out scan's body), the tiny PIFuHD, CAR, body
-# estimator and hypernetwork runs, the five evaluations, the table and the contact sheet; then a
+# two synthetic subjects, prepare (fitting the held-out scan's body), the tiny PIFuHD, CAR (with its
+# body stage) and hypernetwork runs, the five evaluations, the table and the contact sheet; then a
 # rerun that keeps what is done.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
@@ -15,16 +15,16 @@ echo '{"test": ["parts"]}' > "$WORK/data/split.json"
 mkdir -p "$WORK/data/body" "$WORK/data/motion"
 "$MAKE_BODY" "$WORK/data/body/open_body.npz"
 cp "$(dirname "${BASH_SOURCE[0]}")/../data/cmu_01_01_excerpt.bvh" "$WORK/data/motion/01_01.bvh"
-# The mannequin has one shape parameter: the body estimator regresses that one.
+# The mannequin has one shape parameter: CAR's body stage regresses that one.
 mkdir -p "$WORK/configs"
 cp "$CONFIGS"/*.yaml "$WORK/configs/"
-sed -i 's/^  betas: 10$/  betas: 1/' "$WORK/configs/body_net_tiny.yaml"
-grep -qx '  betas: 1' "$WORK/configs/body_net_tiny.yaml" || fail "body_net_tiny.yaml has no 'betas: 10' line to edit"
+sed -i 's/^  betas: 10$/  betas: 1/' "$WORK/configs/car_tiny.yaml"
+grep -qx '  betas: 1' "$WORK/configs/car_tiny.yaml" || fail "car_tiny.yaml has no 'betas: 10' line to edit"
 DEMO=(demo --quick --synthetic 2 --data "$WORK/data" --out "$WORK/out" --configs "$WORK/configs" --threads 2)
 "$HIFA" "${DEMO[@]}" > "$WORK/first.txt" 2>&1 || { cat "$WORK/first.txt" >&2; fail "the demo failed"; }
 OUT=$WORK/out
 for f in synth/subject_00001/posed.obj eval_table.md eval_table.csv contact_sheet.png run_pifuhd/checkpoint.pt \
-         run_pifuhd/after_coarse/checkpoint.pt run_car/checkpoint.pt run_body/checkpoint.pt run_hyper/checkpoint.pt \
+         run_pifuhd/after_coarse/checkpoint.pt run_car/checkpoint.pt run_hyper/checkpoint.pt \
          run_pifuhd/eval/metrics.json run_pifuhd/after_coarse/eval/metrics.json run_car/eval/metrics.json \
          run_car/eval_gt_body/metrics.json run_pifuhd/eval/parts_000.obj run_car/eval_gt_body/parts_000.obj \
          run_car/eval_gt_body/parts_000_avatar/canonical.obj run_car/eval_gt_body/parts_000_avatar/weights.npy \
@@ -55,7 +55,7 @@ split = json.load(open(sys.argv[1]))
 assert split["test"] == ["parts"], split
 assert split["train"] == ["subject_00000", "subject_00001", "tall", "twosided"], split
 PY
-grep -q "^stage times (s, wall / CPU of all threads): synth .*prepare .*train PIFuHD .*train CAR .*train body estimator .*train hypernetwork .*evaluate PIFu .*evaluate PIFuHD .*evaluate CAR (estimated body) .*evaluate CAR (own fit) .*evaluate CAR refined (own fit) .*contact sheet .*total" \
+grep -q "^stage times (s, wall / CPU of all threads): synth .*prepare .*train PIFuHD .*train CAR .*train hypernetwork .*evaluate PIFu .*evaluate PIFuHD .*evaluate CAR (estimated body) .*evaluate CAR (own fit) .*evaluate CAR refined (own fit) .*contact sheet .*total" \
   "$WORK/first.txt" || fail "no stage times: $(cat "$WORK/first.txt")"
 grep -q "contact_sheet.png (1 test subjects reconstructed)" "$WORK/first.txt" || fail "summary: $(tail -3 "$WORK/first.txt")"
 # The sheet: one row of 20 thumbnails (input, 2 normal maps, 4 views each of PIFuHD, CAR and refined CAR, the
@@ -68,7 +68,7 @@ size=$(python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(*
 "$HIFA" "${DEMO[@]}" > "$WORK/second.txt" 2>&1 || { cat "$WORK/second.txt" >&2; fail "the rerun failed"; }
 grep -q "(2 already complete)" "$WORK/second.txt" || fail "synth redid subjects: $(cat "$WORK/second.txt")"
 grep -q "(5 already complete)" "$WORK/second.txt" || fail "prepare redid subjects: $(cat "$WORK/second.txt")"
-[ "$(grep -c ": 0 steps in this run" "$WORK/second.txt")" = 4 ] || fail "training ran again: $(cat "$WORK/second.txt")"
+[ "$(grep -c ": 0 steps in this run" "$WORK/second.txt")" = 3 ] || fail "training ran again: $(cat "$WORK/second.txt")"
 [ "$(grep -c "^kept .*metrics.json" "$WORK/second.txt")" = 5 ] || fail "evaluation ran again: $(cat "$WORK/second.txt")"
 cmp -s "$OUT/eval_table.md" <(grep '^|' "$WORK/first.txt") || fail "printed table differs from eval_table.md"
 
@@ -82,11 +82,23 @@ done
 [ "$(grep -o '<model-viewer ' "$WORK/from_runs/index.html" | wc -l)" = 6 ] || fail "hifa report --runs: not 6 viewers"
 [ "$(grep -c 'class="curves"' "$WORK/from_runs/index.html")" = 2 ] || fail "hifa report --runs: not 2 loss curves"
 
-# One image through the demo's runs as a user would: the body from the image (hifa fit-body
-# --image), then CAR and its refinement in one call (hifa reconstruct --refine).
+# One image through the demo's runs as a user would: the body from the image by the CAR run's body
+# stage (hifa fit-body --image), then CAR and its refinement in one call (hifa reconstruct --refine);
+# and CAR finding the body itself (hifa reconstruct without --body).
 IMG=$OUT/dataset/subjects/parts/fine/image/000.png
+MASK=$OUT/dataset/subjects/parts/fine/mask/000.png
 export HIFA_DATA=$WORK/data  # the configs' body model "open"
-"$HIFA" fit-body --image "$IMG" --mask "$OUT/dataset/subjects/parts/fine/mask/000.png" --run "$OUT/run_body" \
+"$HIFA" reconstruct --run "$OUT/run_car" --image "$IMG" --mask "$MASK" --out "$WORK/found" --res 32 > "$WORK/found.txt" 2>&1 \
+  || { cat "$WORK/found.txt" >&2; fail "hifa reconstruct without --body failed"; }
+for f in posed.obj canonical.obj weights.npy body.json normal_front.png; do
+  [ -s "$WORK/found/$f" ] || fail "hifa reconstruct without --body wrote no $f: $(cat "$WORK/found.txt")"
+done
+python3 - "$WORK/found/body.json" <<'PY' || fail "found/body.json: $(cat "$WORK/found/body.json")"
+import json, sys
+fit = json.load(open(sys.argv[1]))
+assert fit["format"] == "hifa-body-fit" and fit["units"] == "normalized" and "estimate" in fit, fit.keys()
+PY
+"$HIFA" fit-body --image "$IMG" --mask "$MASK" --run "$OUT/run_car" \
   --out "$WORK/fit.json" > "$WORK/fit.txt" 2>&1 || { cat "$WORK/fit.txt" >&2; fail "hifa fit-body --image failed"; }
 "$HIFA" reconstruct --run "$OUT/run_car" --image "$IMG" --body "$WORK/fit.json" --out "$WORK/recon" --res 32 \
   --refine "$OUT/run_hyper" --refine-iterations 3 > "$WORK/recon.txt" 2>&1 || { cat "$WORK/recon.txt" >&2; fail "hifa reconstruct --refine failed"; }

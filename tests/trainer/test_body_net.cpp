@@ -240,7 +240,7 @@ TEST_CASE("a body run loads for inference and estimates, and other runs and bad 
   PIFuHD model = make_model(pifu);
   save_run_model(dir / "pifu_run", pifu, model);
   CHECK_THROWS_WITH(load_body_run(dir / "pifu_run"),
-                    Catch::Contains((dir / "pifu_run").string()) && Catch::Contains("not a body estimator"));
+                    Catch::Contains((dir / "pifu_run").string()) && Catch::Contains("without a body estimator"));
   CHECK_THROWS_WITH(image_fit_target(torch::ones({32, 32}), torch::zeros({3, 16, 16}), torch::zeros({3, 16, 16})),
                     Catch::Contains("image fit") && Catch::Contains("32^2 mask"));
   CHECK_THROWS_WITH(image_fit_target(torch::zeros({8, 8}), {}, {}), Catch::Contains("the mask is empty"));

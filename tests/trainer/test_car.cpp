@@ -43,11 +43,15 @@ namespace fs = std::filesystem;
 namespace {
 
 // configs/car_tiny.yaml on the mannequin body at the test dataset's 32^2 (in its text, so that a
-// run trained with it is read back with the same model).
+// run trained with it is read back with the same model): car's body model and size, then its body
+// stage's (the mannequin has one shape coefficient).
 Config tiny_car_config(const fs::path& body, bool augment, bool body_normals = false) {
   return test::edited_config(HIFA_SOURCE_DIR "/configs/car_tiny.yaml",
                              {{"body_model: open", "body_model: " + body.string()},
                               {"image_size: 64", "image_size: 32"},
+                              {"body_model: open", "body_model: " + body.string()},
+                              {"image_size: 64", "image_size: 32"},
+                              {"betas: 10", "betas: 1"},
                               {"workers: 2", "workers: 1"},
                               {"body_normals: false", body_normals ? "body_normals: true" : "body_normals: false"}},
                              augment);

@@ -212,9 +212,16 @@ TEST_CASE("configs/car.yaml is the public CAR code's canonical model and car_tin
   CHECK(big.car->eikonal_weight == 0.1);
   CHECK(input_image_size(big) == 512);
   CHECK(big.train.car.beta1 == 0.9);
-  const CarNet model(big);
+  // Its body stage: configs/body_net.yaml's estimator, reading the images shrunk to 256^2.
+  REQUIRE(big.body_net);
+  CHECK(big.body_net->inputs == "image_normals");
+  CHECK(big.body_net->image_size == 256);
+  CHECK(big.train.body.batch == 16);
+  const CarNet model(big, 24);
+  CHECK(model->has_body_net());
   // The MLP's input: xyz, the canonical normal and the hourglass's 256 channels.
   CHECK(model->sdf->in_channels() == 3 + 3 + 256);
+  CHECK_THROWS_WITH(CarNet(big), Catch::Contains("joint count"));
   const Config tiny = load_config(configs + "car_tiny.yaml");
   REQUIRE(tiny.car);
   CHECK(input_image_size(tiny) == 64);

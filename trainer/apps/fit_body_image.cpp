@@ -1,7 +1,8 @@
 // hifa fit-body --image IMG --run RUN [--mask M] [--normals RUN2] [--iterations N] --out FIT.json
 // [--sheet PNG]. The image is square RGB at any size; the estimator sees it at its body_net
-// image_size, the fit works at the image's own size. Normal maps come from the body run's normal
-// nets, else from --normals (any run with normal nets: a PIFuHD run), else the fit uses the
+// image_size, the fit works at the image's own size. RUN is an estimator's run (model.type body) or
+// a CAR run with its body stage (body_net). Normal maps come from the run's normal nets (a CAR
+// run's reading the estimate drawn in the view when they read the body), else from --normals (any run with normal nets: a PIFuHD run), else the fit uses the
 // silhouette alone. The mask is --mask, else where the predicted front map is a normal (|n| > 0.5:
 // the nets learned 0 off the person), else an error.
 
@@ -11,6 +12,7 @@
 #include "body/image_fit.hpp"
 #include "data/image_tensor.hpp"
 #include "inference/body_run.hpp"
+#include "inference/car_image_body.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
 #include "prepare/dataset_writer.hpp"
@@ -24,6 +26,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -44,10 +47,14 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   torch::Tensor front, back;
   std::string normals_from = "none (silhouette only)";
   torch::NoGradGuard no_grad;
-  if (run.model->has_normal_nets()) {
-    front = trainer::PIFuHDImpl::resized(run.model->normal_front->forward(in), size);
-    back = trainer::PIFuHDImpl::resized(run.model->normal_back->forward(in), size);
-    normals_from = "the body run's normal nets";
+  std::optional<trainer::ViewBodyParameters> estimate;  // made first when the nets read the body
+  if (!run.normal_front.is_empty()) {
+    if (run.config.normal_net.body_normals) estimate = trainer::estimate_body(run, image);
+    const auto [net_front, net_back] = trainer::predict_normals(run.config.normal_net, run.normal_front, run.normal_back, in,
+                                                                *run.body, estimate ? &*estimate : nullptr);
+    front = trainer::PIFuHDImpl::resized(net_front, size);
+    back = trainer::PIFuHDImpl::resized(net_back, size);
+    normals_from = "the run's normal nets";
   } else if (!a.normals_run.empty()) {
     trainer::RunModel normals = trainer::load_run_model(a.normals_run);
     if (!normals.model->has_normal_nets()) throw Error(a.normals_run.string(), "has no normal nets (normal_net.type: none)");
@@ -73,7 +80,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   {
     // Every step frees and reallocates the same tensors: keep them in the heap (runtime/heap.hpp).
     trainer::keep_freed_memory();
-    found = trainer::body_from_image(run, image, mask, front, back, options);
+    found = estimate ? trainer::body_from_estimate(run, std::move(*estimate), mask, front, back, options)
+                     : trainer::body_from_image(run, image, mask, front, back, options);
   }
   const trainer::ViewBodyParameters& start = found.estimate;
   const trainer::ImageFit& fit = found.fit;

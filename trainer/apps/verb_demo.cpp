@@ -8,13 +8,13 @@
 //   2. train     configs/tiny.yaml (PIFuHD: normal, coarse, fine) -> OUT/run_pifuhd, keeping the
 //                model after the coarse stage in run_pifuhd/after_coarse/: that is PIFu, the
 //                single-level ablation (configs/tiny_pifu.yaml trains the same model);
-//                configs/car_tiny.yaml (CAR: normal, canonical) -> OUT/run_car and
-//                configs/body_net_tiny.yaml (the body estimator) -> OUT/run_body, both on the
-//                subjects with fits: the synthetic ones; configs/hyper_tiny.yaml (CAR's
+//                configs/car_tiny.yaml (CAR: normal, body, canonical; the run carries its body
+//                estimator) -> OUT/run_car, on the subjects with fits: the synthetic ones;
+//                configs/hyper_tiny.yaml (CAR's
 //                hypernetwork, on bodies it poses itself) -> OUT/run_hyper (hifa train; a run with
 //                a checkpoint resumes)
 //   3. evaluate  on the test figures (hifa eval-run's evaluate_run: view 0 of each): PIFu, PIFuHD,
-//                CAR posed by the estimated body, CAR posed by the figure's own fit, and that one
+//                CAR posed by the body its body stage finds, CAR posed by the figure's own fit, and that one
 //                refined (CAR's posed-space refinement started by the hypernetwork; the budget's
 //                steps) -> each one's eval folder (meshes, normal maps, metrics.json; CAR's avatars),
 //                and the table OUT/eval_table.md and OUT/eval_table.csv (demo_table.hpp), printed too
@@ -24,7 +24,7 @@
 // none of its runs took a training step in this invocation. Ctrl-C (or SIGTERM) stops synth,
 // prepare and training cleanly (interrupt_guard.hpp): what is complete or checkpointed stays.
 // The budget: 16 views of the 20 training figures and 8 synthetic subjects (PIFuHD: 448 items, 112
-// batches of 4 per epoch; CAR and the body estimator: the 128 items of the synthetic subjects) and
+// batches of 4 per epoch; CAR, its body stage too: the 128 items of the synthetic subjects) and
 // the configs' own epochs (tiny.yaml: normal 5, coarse 30, fine 10; 30 coarse epochs because with
 // 10 the coarse level had not learned depth, docs/depth.md), the hypernetwork's first 160 steps
 // (DemoBudget), a 128^3 grid. docs/demo.md has the stage times.
@@ -125,7 +125,6 @@ struct RunSpec {
 };
 const RunSpec pifuhd_run{"PIFuHD", "tiny.yaml", "run_pifuhd"};
 const RunSpec car_run{"CAR", "car_tiny.yaml", "run_car"};
-const RunSpec body_run{"body estimator", "body_net_tiny.yaml", "run_body"};
 const RunSpec hyper_run{"hypernetwork", "hyper_tiny.yaml", "run_hyper"};
 
 using Clock = std::chrono::steady_clock;
@@ -356,11 +355,13 @@ void run_demo(const DemoOptions& o) {
   // Every config first: a bad one is found before any work.
   const trainer::Config pifuhd = trainer::load_config(o.configs / pifuhd_run.config);
   const trainer::Config car = trainer::load_config(o.configs / car_run.config);
-  const trainer::Config body = trainer::load_config(o.configs / body_run.config);
   const trainer::Config hyper = trainer::load_config(o.configs / hyper_run.config);
   if (!pifuhd.fine) throw Error((o.configs / pifuhd_run.config).string(), "model.type must be pifuhd");
   if (car.model_type != "car") throw Error((o.configs / car_run.config).string(), "model.type must be car");
-  if (body.model_type != "body") throw Error((o.configs / body_run.config).string(), "model.type must be body");
+  if (!car.body_net) {
+    throw Error((o.configs / car_run.config).string(), "has no body_net: the demo's CAR run finds each image's body "
+                                                       "with its own body stage");
+  }
   if (hyper.model_type != "hyper") throw Error((o.configs / hyper_run.config).string(), "model.type must be hyper");
   std::error_code ec;
   fs::create_directories(o.out, ec);
@@ -382,7 +383,7 @@ void run_demo(const DemoOptions& o) {
   };
   const fs::path dataset = o.out / "dataset";
   const fs::path pifuhd_folder = o.out / pifuhd_run.folder, car_folder = o.out / car_run.folder,
-                 body_folder = o.out / body_run.folder, hyper_folder = o.out / hyper_run.folder;
+                 hyper_folder = o.out / hyper_run.folder;
   std::map<fs::path, std::int64_t> steps;
   {
     // Only around the stages that poll the flag: Ctrl-C during the evaluation still ends the process.
@@ -393,7 +394,6 @@ void run_demo(const DemoOptions& o) {
     // config without the fine level trains exactly that model (train/checkpoint.hpp).
     timed("train PIFuHD", [&] { steps[pifuhd_folder] = train_on_dataset(pifuhd_run, pifuhd, dataset, pifuhd_folder, b, {"coarse"}, guard.flag()); });
     timed("train CAR", [&] { steps[car_folder] = train_on_dataset(car_run, car, dataset, car_folder, b, {}, guard.flag()); });
-    timed("train body estimator", [&] { steps[body_folder] = train_on_dataset(body_run, body, dataset, body_folder, b, {}, guard.flag()); });
     timed("train hypernetwork", [&] {
       const trainer::BodyTasks tasks(hyper);
       steps[hyper_folder] = train_run(hyper_run, hyper, trainer::task_source(tasks),
@@ -416,12 +416,15 @@ void run_demo(const DemoOptions& o) {
     r.level = level;
     return trainer::pifuhd_views(*m, r);
   };
+  const auto car_run_model = [&]() -> trainer::CarRun& {
+    if (!car_model) car_model.emplace(trainer::load_car_run(car_folder, torch::kCPU));
+    return *car_model;
+  };
   const auto car_views = [&](trainer::BodyRun* estimator, const fs::path& avatars,
                              std::optional<trainer::ViewRefinement> refine = {}) {
-    if (!car_model) car_model.emplace(trainer::load_car_run(car_folder, torch::kCPU));
     trainer::ReconstructOptions r;
     r.resolution = b.eval_resolution;
-    return trainer::car_views(*car_model, prepared, estimator, r, avatars, refine);
+    return trainer::car_views(car_run_model(), prepared, estimator, r, avatars, refine);
   };
   const auto refined_views = [&](const fs::path& avatars) {
     hyper_model.emplace(trainer::load_hyper_run(hyper_folder, torch::kCPU));
@@ -437,9 +440,9 @@ void run_demo(const DemoOptions& o) {
        [&] { return pifuhd_views(pifu_model, pifu_folder, trainer::FieldLevel::coarse); }},
       {"PIFuHD", pifuhd_folder / "eval", {pifuhd_folder},
        [&] { return pifuhd_views(pifuhd_model, pifuhd_folder, trainer::FieldLevel::fine); }},
-      {"CAR (estimated body)", car_estimated, {car_folder, body_folder},
+      {"CAR (estimated body)", car_estimated, {car_folder},
        [&] {
-         body_model.emplace(trainer::load_body_run(body_folder, torch::kCPU));
+         body_model.emplace(trainer::body_run_of(car_run_model()));
          return car_views(&*body_model, car_estimated);
        }},
       {"CAR (own fit)", car_own, {car_folder}, [&] { return car_views(nullptr, car_own); }},
@@ -467,7 +470,7 @@ void run_demo(const DemoOptions& o) {
     std::vector<std::pair<std::string, fs::path>> methods;
     for (const Evaluation& e : evaluations) methods.emplace_back(e.label, e.folder);
     const trainer::ReportSize size =
-        write_demo_report(o, dataset, methods, {pifuhd_folder, car_folder, body_folder, hyper_folder}, car_own);
+        write_demo_report(o, dataset, methods, {pifuhd_folder, car_folder, hyper_folder}, car_own);
     say("results page " + (o.out / "report/index.html").string() + " (" + std::to_string(size.bytes / 1000000) + " MB)");
   });
 #endif
@@ -476,7 +479,7 @@ void run_demo(const DemoOptions& o) {
   for (const auto& t : times) std::printf(" %s %.1f / %.1f,", t.stage.c_str(), t.wall, t.cpu);
   std::printf(" total %.1f / %.1f\n", seconds_since(start), cpu_seconds() - cpu_start);
   std::printf("results in %s: report/index.html, eval_table.md, eval_table.csv, contact_sheet.png (%d test subjects reconstructed), "
-              "synth/, dataset/, run_pifuhd/ (after_coarse/: PIFu), run_car/, run_body/, run_hyper/ (each with "
+              "synth/, dataset/, run_pifuhd/ (after_coarse/: PIFu), run_car/, run_hyper/ (each with "
               "loss_curves.png and its evaluations)\n",
               o.out.string().c_str(), drawn);
 }
@@ -489,12 +492,12 @@ void add_demo(CLI::App& app, VerbAction& action) {
       "demo", "PIFuHD and CAR end to end on the built-in figures: prepare, train, evaluate, contact sheet");
   verb->add_option("--out", o->out, "Output folder (a killed demo rerun into it continues)")->capture_default_str();
   verb->add_option("--data", o->data, "Folder with figures/ (scripts/fetch-data) and split.json")->capture_default_str();
-  verb->add_option("--configs", o->configs, "Folder with tiny.yaml, car_tiny.yaml, body_net_tiny.yaml and hyper_tiny.yaml")
+  verb->add_option("--configs", o->configs, "Folder with tiny.yaml, car_tiny.yaml and hyper_tiny.yaml")
       ->capture_default_str();
   verb->add_flag("--quick", o->quick,
                  "A much smaller budget (4 views, 64-point synthetic subjects, 2 steps per stage, 32^3 grid): for tests");
   verb->add_option("--synthetic", o->synthetic,
-                   "Synthetic subjects (hifa synth) added to the training split: CAR and the body estimator train on them")
+                   "Synthetic subjects (hifa synth) added to the training split: CAR and its body stage train on them")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   verb->callback([&action, o] { action = [o] { run_demo(*o); }; });

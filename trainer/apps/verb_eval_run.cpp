@@ -3,7 +3,8 @@
 // views) and their mean, and writes RUN/eval/metrics.{csv,json}, RUN/eval/views.csv (one row per
 // view) and the reconstructions RUN/eval/<subject>_<view>.obj with their normal maps (RUN/eval_coarse/
 // for --level coarse on a two-level model). A CAR run is evaluated in posed space with the body found in
-// each image by --body-run (RUN/eval/), or with the subjects' own fits (--gt-body: RUN/eval_gt_body/);
+// each image by its own body stage or by --body-run (RUN/eval/), or with the subjects' own fits
+// (--gt-body: RUN/eval_gt_body/);
 // each view's avatar (canonical.obj, weights.npy: hifa animate reposes it) goes to <subject>_<view>_avatar/ there.
 // --refine HYPER_RUN refines each CAR view first (CAR's posed-space refinement, docs/refine.md): the
 // results go to that folder's name + _refined (_refined_random for --refine-init random), each
@@ -55,16 +56,21 @@ std::vector<trainer::ViewEvaluation> evaluate_views(EvalRunVerbOptions& options,
   return results;
 }
 
-// A CAR run: posed space, with the body from each image (--body-run) or the subject's own fit.
+// A CAR run: posed space, with the body from each image (its own estimator or --body-run) or the
+// subject's own fit.
 std::vector<trainer::ViewEvaluation> evaluate_car(EvalRunVerbOptions& options, torch::Device device) {
-  if (options.gt_body == !options.body_run.empty()) {
-    throw Error("--body-run", options.run.string() + " is a CAR run: give --body-run BODY_RUN (the body found in each "
-                                                     "image) or --gt-body (the subjects' own fits), one of them");
+  if (options.gt_body && !options.body_run.empty()) {
+    throw Error("--body-run", "and --gt-body are two ways to pose the CAR run: give one of them");
+  }
+  if (!options.gt_body && options.body_run.empty() && !trainer::read_run_config(options.run).body_net) {
+    throw Error("--body-run", options.run.string() + " is a CAR run without a body stage: give --body-run BODY_RUN (the "
+                                                     "body found in each image) or --gt-body (the subjects' own fits)");
   }
   trainer::CarRun run = trainer::load_car_run(options.run, device);
   const trainer::PreparedDataset dataset(options.eval.data);
   std::optional<trainer::BodyRun> body;
   if (!options.body_run.empty()) body = trainer::load_body_run(options.body_run, device);
+  else if (!options.gt_body) body = trainer::body_run_of(run);
   std::string folder = options.gt_body ? "eval_gt_body" : "eval";
   std::optional<trainer::HyperRun> hyper;
   std::optional<trainer::ViewRefinement> refine;
@@ -147,7 +153,8 @@ void add_eval_run(CLI::App& app, VerbAction& action) {
       ->check(CLI::IsMember({"auto", "coarse", "fine"}))
       ->capture_default_str();
   verb->add_option("--body-run", options->body_run,
-                   "CAR runs: a body-estimator run (model.type body) that finds each view's body (results: RUN/eval/)");
+                   "CAR runs: a body-estimator run (model.type body) that finds each view's body instead of the CAR run's own "
+                   "body stage (results: RUN/eval/)");
   verb->add_flag("--gt-body", options->gt_body, "CAR runs: pose with the subjects' own fits (results: RUN/eval_gt_body/)");
   add_refine_options(verb, options->refine,
                      "CAR runs: refine each view with this hypernetwork run (model.type hyper) before measuring it "

@@ -97,7 +97,7 @@ void add_fit_body(CLI::App& app, VerbAction& action) {
   verb->add_option("--out", a->out, "The fit, hifa-body-fit JSON")->required();
   // Each mode's own options are refused with the other mode (not silently ignored).
   const auto image_only = [&](CLI::Option* o) { o->excludes(scan); };
-  image_only(verb->add_option("--run", i->run, "With --image: a body-estimator run (model.type body)"));
+  image_only(verb->add_option("--run", i->run, "With --image: a body-estimator run (model.type body), or a CAR run with its body stage"));
   image_only(verb->add_option("--mask", i->mask, "With --image: the person's mask (default: from the predicted normal maps)"));
   image_only(verb->add_option("--normals", i->normals_run,
                               "With --image: a run whose normal nets predict the maps (when --run has none)"));

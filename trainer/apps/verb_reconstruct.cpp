@@ -1,6 +1,7 @@
 // hifa reconstruct: one image -> one mesh with a trained run (trainer/inference/reconstruct.hpp),
-// plus the predicted normal maps beside it; with a CAR run and the image's body fit (--body), the
-// canonical avatar, its weights and its posed mesh in the folder --out
+// plus the predicted normal maps beside it; with a CAR run and the image's body fit (--body, or
+// without it the body the run's body stage finds in the image), the canonical avatar, its weights,
+// its posed mesh and the body in the folder --out
 // (trainer/inference/car_reconstruct.hpp); with --refine HYPER_RUN also CAR's posed-space refinement
 // of that folder into --out/refined/, as hifa refine --recon OUT would (trainer/inference/car_refine.hpp).
 // Prints one summary line on stdout (and the refinement's normal loss every --log-every iterations).
@@ -8,7 +9,10 @@
 #include "refine_steps.hpp"
 #include "verbs.hpp"
 
+#include "body/fit_json.hpp"
+#include "data/image_tensor.hpp"
 #include "hifa/core/runtime.hpp"
+#include "inference/car_image_body.hpp"
 #include "inference/car_reconstruct.hpp"
 #include "inference/reconstruct.hpp"
 #include "inference/run_model.hpp"
@@ -44,21 +48,41 @@ void print_summary(const fs::path& out, const trainer::Reconstruction& r) {
               r.seconds_mesh);
 }
 
-// A CAR run: the canonical avatar in the folder --out.
-void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<float>& image) {
-  if (options.body.empty()) {
-    throw Error("--body", options.run.string() + " is a CAR run: give the image's body fit (hifa fit-body "
-                                         "--image IMG --run BODY_RUN --out FIT.json writes one)");
+// A CAR run: the canonical avatar in the folder --out, posed by --body or by the body the run's own
+// body stage finds in the image (inference/car_image_body.hpp).
+void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<float>& image, const trainer::Config& config) {
+  if (options.body.empty() && !config.body_net) {
+    throw Error("--body", options.run.string() + " is a CAR run without a body stage: give the image's body fit (hifa "
+                                                 "fit-body --image IMG --run BODY_RUN --out FIT.json writes one)");
   }
-  if (!options.mask.empty()) throw Error("--mask", "is for PIFuHD runs; a CAR run takes none");
-  const prepare::BodyFit fit = prepare::read_body_fit(options.body);
+  std::optional<prepare::BodyFit> given;
+  std::optional<Image<float>> mask;
+  if (!options.body.empty()) {
+    if (!options.mask.empty()) throw Error("--mask", "is for a body found in the image; --body gives the body");
+    given = prepare::read_body_fit(options.body);
+  } else if (!options.mask.empty()) {
+    mask = trainer::read_input_mask(options.mask, image.width(), image.height());
+  }
   const torch::Device device = trainer::parse_device(options.device);
   trainer::CarRun run = trainer::load_car_run(options.run, device);
   std::optional<trainer::HyperRun> hyper;  // before the work: a wrong run is found first
   if (!options.refine.run.empty()) hyper = trainer::load_hyper_run(options.refine.run, device);
-  const trainer::CarReconstruction r =
-      trainer::reconstruct_car(run, image, fit, trainer::fit_to_view(fit), options.reconstruct);
-  trainer::write_car_reconstruction(options.out, r, options.body);
+  trainer::CarReconstruction r;
+  if (given) {
+    r = trainer::reconstruct_car(run, image, *given, trainer::fit_to_view(*given), options.reconstruct);
+    trainer::write_car_reconstruction(options.out, r, options.body);
+  } else {
+    trainer::BodyRun estimator = trainer::body_run_of(run);
+    const trainer::CarImageBody body =
+        trainer::car_image_body(run, estimator, image, mask ? trainer::image_tensor(*mask)[0] : torch::Tensor());
+    r = trainer::reconstruct_car(run, image, body.fit, trainer::fit_to_view(body.fit), options.reconstruct,
+                                 body.predicted ? &*body.predicted : nullptr);
+    const prepare::Json estimate = trainer::view_fit_json(*estimator.body, body.found.estimate, estimator.body_model,
+                                                                 prepare::Json::object());
+    trainer::write_car_reconstruction(
+        options.out, r,
+        trainer::view_fit_json(*estimator.body, body.found.fit.body, estimator.body_model, {{"estimate", estimate}}));
+  }
   print_summary(options.out / "canonical.obj", r.canonical);
   if (!hyper) return;
   // The refinement frees and reallocates the same tensors every step: keep them in the heap (runtime/heap.hpp).
@@ -77,7 +101,8 @@ void run_reconstruct(ReconstructVerbOptions options) {
   options.reconstruct.level = trainer::field_level_named(options.level);
   // The inputs first: a bad image is found before the networks are built.
   const Image<float> image = trainer::read_input_image(options.image);
-  if (trainer::read_run_config(options.run).model_type == "car") return run_car_reconstruct(options, image);
+  const trainer::Config config = trainer::read_run_config(options.run);
+  if (config.model_type == "car") return run_car_reconstruct(options, image, config);
   if (!options.body.empty()) throw Error("--body", "is for CAR runs; " + options.run.string() + " is not one");
   if (!options.refine.run.empty()) throw Error("--refine", "is for CAR runs; " + options.run.string() + " is not one");
   std::optional<Image<float>> mask;
@@ -97,13 +122,16 @@ void add_reconstruct(CLI::App& app, VerbAction& action) {
   verb->add_option("--run", options->run, "Run folder written by hifa train (config.yaml, checkpoint.pt)")->required();
   verb->add_option("--image", options->image, "Square RGB image of the person (framed as hifa prepare frames subjects)")
       ->required();
-  verb->add_option("--mask", options->mask, "Optional silhouette (1 channel, the image's size): carves the field");
+  verb->add_option("--mask", options->mask,
+                   "Optional silhouette (1 channel, the image's size): carves the field; for a CAR run without "
+                   "--body, where its body is fitted (default: where the predicted front normals are)");
   verb->add_option("--out", options->out,
                    "Output mesh (.obj); MESH_normal_front/back.png are written beside it. A CAR run: the output "
                    "folder (canonical.obj, weights.npy, posed.obj, body.json, normal maps)")
       ->required();
   verb->add_option("--body", options->body,
-                   "CAR runs: the image's body fit (hifa-body-fit JSON in the view frame, from hifa fit-body --image)");
+                   "CAR runs: the image's body fit (hifa-body-fit JSON in the view frame, from hifa fit-body --image); "
+                   "without it a CAR run with a body stage finds the body itself");
   verb->add_option("--res", options->reconstruct.resolution,
                    "Grid cells per axis over the [-1,1]^3 cube (CAR: over the canonical box)")
       ->check(CLI::Range(2, 2048))

@@ -28,8 +28,7 @@ BodyRender render_view_mesh(const TriMeshf& mesh, int size) {
 }
 
 torch::Tensor body_normal_channels(const TriMeshf& mesh, int size) {
-  const BodyRender r = render_view_mesh(mesh, size);
-  return torch::cat({r.front, r.back});
+  return render_view_mesh(mesh, size).normals();
 }
 
 TriMeshf transformed(const TriMeshf& mesh, const Mat4<float>& m) {

@@ -21,6 +21,8 @@ namespace hifa::trainer {
 // mask S x S in {0, 1}; front, back 3 x S x S with n = 2 v − 1 where the body is, 0 off it.
 struct BodyRender {
   torch::Tensor mask, front, back;
+  // The front and back maps stacked, as the normal nets read them: 6 x S x S.
+  torch::Tensor normals() const { return torch::cat({front, back}); }
 };
 BodyRender render_view_mesh(const TriMeshf& mesh, int size);
 

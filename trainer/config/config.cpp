@@ -440,14 +440,15 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
     n.vgg_weights = p.lexically_normal().string();
   }
 
-  if (c.model_type == "body") {
+  // A CAR run may carry its own body estimator (a stage between the normal nets and the canonical SDF).
+  if (c.model_type == "body" || (c.model_type == "car" && top.has("body_net"))) {
     c.body_net.emplace();
     read_body_net(top.child("body_net"), *c.body_net);
     if (c.body_net->inputs == "image_normals" && n.type == "none") {
       nn.fail("normal_net.type", "is none, but body_net.inputs image_normals needs the normal nets' maps");
     }
   } else if (top.has("body_net")) {
-    top.fail("body_net", "is given but model.type is '" + c.model_type + "' (it belongs to model.type body)");
+    top.fail("body_net", "is given but model.type is '" + c.model_type + "' (it belongs to model.type body or car)");
   }
   if (n.body_normals && (c.model_type != "car" || n.type == "none")) {
     nn.fail("normal_net.body_normals", "needs normal nets of a CAR model (model.type car, a body fit for every view); "
@@ -456,6 +457,19 @@ Config parse_root(const YAML::Node& root, const std::string& source) {
   if (c.model_type == "car") {
     c.car.emplace();
     read_car(top.child("car"), *c.car);
+    if (c.body_net && c.body_net->body_model != c.car->body_model) {
+      top.fail("body_net.body_model", "is '" + c.body_net->body_model + "', car.body_model is '" +
+                                                   c.car->body_model + "': the estimator poses the body CAR reads");
+    }
+    if (c.body_net && c.body_net->inputs == "image_normals" && n.body_normals) {
+      nn.fail("normal_net.body_normals", "is true, but body_net.inputs image_normals would feed the estimator maps "
+                                         "drawn from the body it is to find");
+    }
+    if (c.body_net && c.body_net->image_size > c.car->image_size) {
+      top.fail("body_net.image_size", "is " + std::to_string(c.body_net->image_size) + ", larger than car.image_size " +
+                                          std::to_string(c.car->image_size) + " (the estimator reads the run's images "
+                                          "shrunk to its size)");
+    }
   } else if (top.has("car")) {
     top.fail("car", "is given but model.type is '" + c.model_type + "' (it belongs to model.type car)");
   }
@@ -538,8 +552,8 @@ LevelConfig default_fine_level() {
 }
 
 int input_image_size(const Config& c) {
-  if (c.body_net) return c.body_net->image_size;
-  return c.car ? c.car->image_size : c.coarse.image_size;
+  if (c.car) return c.car->image_size;
+  return c.body_net ? c.body_net->image_size : c.coarse.image_size;
 }
 
 Config parse_config(const std::string& yaml_text, const std::string& source) {

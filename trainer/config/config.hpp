@@ -81,7 +81,7 @@ struct NormalNetConfig {
   int input_channels() const { return in_channels + (body_normals ? 6 : 0); }
 };
 
-// The body estimator (model.type body; the image -> body step CAR starts from): a residual
+// The body estimator (model.type body, or a CAR run's body stage; the image -> body step CAR starts from): a residual
 // convolutional encoder, global average pooling, and HMR's regressor with iterative error feedback
 // (Kanazawa et al., "End-to-end Recovery of Human Shape and Pose", CVPR 2018, section 3.2) from the
 // mean parameters. Output: 24 joint rotations in the continuous 6D form (Zhou et al. 2019), β, and
@@ -257,7 +257,7 @@ struct Config {
   LevelConfig coarse;                  // pifuhd and pifu
   std::optional<LevelConfig> fine;     // present iff model_type == "pifuhd"
   NormalNetConfig normal_net;
-  std::optional<BodyNetConfig> body_net;  // present iff model_type == "body"
+  std::optional<BodyNetConfig> body_net;  // present iff model_type == "body", optional for "car" (its body stage)
   std::optional<CarConfig> car;           // present iff model_type == "car"
   std::optional<HyperConfig> hyper;       // present iff model_type == "hyper"
   std::optional<RefineConfig> refine;     // present iff model_type == "hyper": the MLP it emits, refine's settings
@@ -270,7 +270,7 @@ Config load_config(const std::filesystem::path& file);
 // The same from text; `source` names it in messages.
 Config parse_config(const std::string& yaml_text, const std::string& source);
 
-// The square size the model's images are loaded at: the body estimator's, CAR's or the coarse level's.
+// The square size the model's images are loaded at: CAR's, the body estimator's or the coarse level's.
 int input_image_size(const Config& config);
 
 // The defaults of a level: coarse (PIFuHD coarse, 512 -> 128^2 x 256) or fine (1024 -> 512^2 x 16).

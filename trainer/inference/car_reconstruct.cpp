@@ -51,7 +51,7 @@ CarRun load_car_run(const fs::path& run, torch::Device device) {
   if (!out.config.car) throw Error(run.string(), "holds a " + out.config.model_type + " model, not CAR (model.type car)");
   out.body_file = body_model_file(out.config);
   out.body_model = std::make_shared<const SmplModel<float>>(SmplModel<float>::load(out.body_file));
-  out.model = CarNet(out.config);
+  out.model = CarNet(out.config, out.body_model->joint_count());
   read_run_module(run, *out.model);
   out.model->eval();
   out.model->to(device);
@@ -146,10 +146,25 @@ void write_posed_avatar(const fs::path& dir, const TriMeshf& canonical, const Ro
   write_file_atomically(dir / "body.json", [&](std::ostream& os) { os << in.rdbuf(); });
 }
 
-void write_car_reconstruction(const fs::path& dir, const CarReconstruction& r, const fs::path& fit_file) {
-  write_posed_avatar(dir, r.canonical.mesh, r.weights, r.posed, fit_file);
+namespace {
+
+void write_normal_maps(const fs::path& dir, const CarReconstruction& r) {
   write_png(dir / "normal_front.png", r.canonical.normal_front);
   write_png(dir / "normal_back.png", r.canonical.normal_back);
+}
+
+}  // namespace
+
+void write_car_reconstruction(const fs::path& dir, const CarReconstruction& r, const fs::path& fit_file) {
+  write_posed_avatar(dir, r.canonical.mesh, r.weights, r.posed, fit_file);
+  write_normal_maps(dir, r);
+}
+
+void write_car_reconstruction(const fs::path& dir, const CarReconstruction& r, const prepare::Json& fit) {
+  write_avatar(dir, r.canonical.mesh, r.weights);
+  write_obj(dir / "posed.obj", r.posed);
+  prepare::write_json(dir / "body.json", fit);
+  write_normal_maps(dir, r);
 }
 
 }  // namespace hifa::trainer

@@ -29,6 +29,7 @@
 #include "inference/reconstruct.hpp"
 #include "models/car_net.hpp"
 #include "prepare/body_fit_file.hpp"
+#include "prepare/dataset_writer.hpp"
 
 #include "hifa/body/body_model.hpp"
 #include "hifa/body/smpl_model.hpp"
@@ -90,5 +91,7 @@ void write_posed_avatar(const std::filesystem::path& dir, const TriMeshf& canoni
 
 void write_car_reconstruction(const std::filesystem::path& dir, const CarReconstruction& r,
                               const std::filesystem::path& fit_file);
+// The same with body.json written from `fit` (a body found in the image: fit_json.hpp's view_fit_json).
+void write_car_reconstruction(const std::filesystem::path& dir, const CarReconstruction& r, const prepare::Json& fit);
 
 }  // namespace hifa::trainer

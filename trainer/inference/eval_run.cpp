@@ -1,11 +1,9 @@
 #include "inference/eval_run.hpp"
 
-#include "body/fit_json.hpp"
 #include "data/image_tensor.hpp"
 #include "data/prepared_dataset.hpp"
-#include "models/pifuhd.hpp"
 #include "hifa/core/error.hpp"
-#include "hifa/render/image_ops.hpp"
+#include "inference/car_image_body.hpp"
 #include "prepare/dataset_writer.hpp"
 #include "prepare/normalize.hpp"
 
@@ -120,36 +118,10 @@ ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun
       return posed(reconstruct_car(run, maps.image, own->fit, posed_to_view, options, truth, avatar_weights), own->fit,
                    posed_to_view);
     }
-    // The body from the image: the fit reads the CAR run's normal maps (or the given ones) at the image's size.
-    torch::Tensor front, back;
-    const int size = maps.image.width();
-    std::optional<GivenNormals> predicted;  // the normal nets' maps, handed on so that CAR does not predict them again
-    {
-      torch::NoGradGuard no_grad;
-      if (truth != nullptr) {
-        front = image_tensor(truth->front).unsqueeze(0);
-        back = image_tensor(truth->back).unsqueeze(0);
-      } else if (run.model->has_normal_nets()) {
-        const int s = run.config.car->image_size;
-        const torch::Tensor image =
-            image_tensor(maps.image.width() == s ? maps.image : resize_area(maps.image, s, s)).unsqueeze(0).to(run.device) * 2 - 1;
-        // Nets that read the body see the estimator's here (ICON's order: a body, the normals it
-        // conditions, the body fitted to them); CAR then reads maps predicted anew with the fit.
-        torch::Tensor body_maps;
-        if (run.config.normal_net.body_normals) {
-          const BodyRender r = render_body(*body_run->body, estimate_body(*body_run, maps.image), s);
-          body_maps = torch::cat({r.front, r.back}).unsqueeze(0);
-        }
-        const torch::Tensor in = normal_net_input(run.config.normal_net, image, body_maps);
-        const torch::Tensor net_front = run.model->normal_front->forward(in), net_back = run.model->normal_back->forward(in);
-        if (!run.config.normal_net.body_normals) predicted = GivenNormals{tensor_image(net_front[0]), tensor_image(net_back[0])};
-        front = PIFuHDImpl::resized(net_front, size).cpu();
-        back = PIFuHDImpl::resized(net_back, size).cpu();
-      }
-    }
-    const ImageBody body = body_from_image(*body_run, maps.image, image_tensor(maps.mask)[0], front, back);
-    const prepare::BodyFit fit = view_body_fit(body.fit.body, body_run->body_model);
-    const GivenNormals* normals = predicted ? &*predicted : truth;
+    // The body from the image (car_image_body.hpp): the fit reads the CAR run's normal maps (or the given ones).
+    const CarImageBody body = car_image_body(run, *body_run, maps.image, image_tensor(maps.mask)[0], truth);
+    const prepare::BodyFit& fit = body.fit;
+    const GivenNormals* normals = body.predicted ? &*body.predicted : truth;
     return posed(reconstruct_car(run, maps.image, fit, fit_to_view(fit), options, normals, avatar_weights), fit, fit_to_view(fit));
   };
 }

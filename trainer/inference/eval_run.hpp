@@ -80,7 +80,8 @@ struct ViewRefinement {
 };
 
 ViewReconstructor pifuhd_views(RunModel& run, const ReconstructOptions& options);
-// body_run null: the subjects' own fits (an error names a subject without one). `avatars` set:
+// body_run null: the subjects' own fits (an error names a subject without one), else each view's body
+// found in its image (car_image_body.hpp). `avatars` set:
 // each view's animatable avatar is also kept, AVATARS/<subject>_<view>_avatar/ (write_avatar; refined:
 // the refined avatar and its refine_log.csv). `refine` set: each view refined.
 ViewReconstructor car_views(CarRun& run, const PreparedDataset& dataset, BodyRun* body_run, const ReconstructOptions& options,

@@ -87,16 +87,17 @@ BodyEstimate BodyNetImpl::forward(const torch::Tensor& input) {
 
 BodyEstimatorImpl::BodyEstimatorImpl(const Config& c, int joints) {
   if (!c.body_net) throw Error(c.source, "model.type body needs body_net");
-  takes_normals_ = c.body_net->inputs == "image_normals";
   if (c.normal_net.type != "none") {
     normal_front = register_module("netF", NormalNet(c.normal_net));
     normal_back = register_module("netB", NormalNet(c.normal_net));
   }
-  net = register_module("body", BodyNet(*c.body_net, takes_normals_ ? 9 : 3, joints));
+  net = register_module("body", BodyNet(*c.body_net, body_net_channels(*c.body_net), joints));
 }
 
-torch::Tensor BodyEstimatorImpl::input(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) const {
-  return takes_normals_ ? torch::cat({image, front, back}, 1) : image;
+int body_net_channels(const BodyNetConfig& c) { return c.inputs == "image_normals" ? 9 : 3; }
+
+torch::Tensor BodyNetImpl::input(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) const {
+  return takes_normals() ? torch::cat({image, front, back}, 1) : image;
 }
 
 }  // namespace hifa::trainer

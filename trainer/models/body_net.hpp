@@ -1,8 +1,8 @@
 #pragma once
 // The body estimator (config.hpp's BodyNetConfig): image -> body in the view's normalized frame.
 //
-//   BodyEstimator model(config);                              // model.type body
-//   torch::Tensor in = model->input(image, front, back);      // B x 3 (or 9) x S x S
+//   BodyEstimator model(config, joints);                      // model.type body
+//   torch::Tensor in = model->net->input(image, front, back); // B x 3 (or 9) x S x S
 //   BodyEstimate e = model->net->forward(in);
 //   BodyPose p = body.pose(e.betas, e.rotations, zeros);      // body_layer.hpp
 //   view-frame vertices = e.scale[b] * p.vertices[b] + e.translation[b]
@@ -40,6 +40,10 @@ struct BodyNetImpl : torch::nn::Module {
   BodyEstimate forward(const torch::Tensor& input);
 
   int in_channels() const { return in_channels_; }
+  // With inputs image_normals the net reads the front and back normal maps beside the image.
+  bool takes_normals() const { return in_channels_ == 9; }
+  // The net's input: the image, ⊕ the front and back maps when it takes them.
+  torch::Tensor input(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) const;
   int joints() const { return joints_; }
 
   torch::nn::Sequential encoder{nullptr};
@@ -52,20 +56,17 @@ struct BodyNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(BodyNet);
 
+// The net's input channels for the config: 3 (image), 9 with inputs image_normals.
+int body_net_channels(const BodyNetConfig& config);
+
 struct BodyEstimatorImpl : torch::nn::Module {
   // `joints`: the body model's joint count (24 for SMPL's layout).
   BodyEstimatorImpl(const Config& config, int joints);
 
   bool has_normal_nets() const { return !normal_front.is_empty(); }
-  bool takes_normals() const { return takes_normals_; }
-  // The net's input: the image, ⊕ the front and back maps with inputs image_normals.
-  torch::Tensor input(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) const;
 
   NormalNet normal_front{nullptr}, normal_back{nullptr};
   BodyNet net{nullptr};
-
- private:
-  bool takes_normals_ = false;
 };
 TORCH_MODULE(BodyEstimator);
 

@@ -7,7 +7,7 @@
 
 namespace hifa::trainer {
 
-CarNetImpl::CarNetImpl(const Config& c) {
+CarNetImpl::CarNetImpl(const Config& c, int body_joints) {
   if (!c.car) throw Error(c.source, "model.type car needs the car section");
   config_ = *c.car;
   if (config_.encoder.in_channels != 9) {
@@ -20,6 +20,10 @@ CarNetImpl::CarNetImpl(const Config& c) {
   }
   encoder = register_module("image_filter", StackedHourglass(config_.encoder));
   sdf = register_module("sdf", SdfMlp(config_.sdf, positional_channels(config_.sdf.frequencies) + 3 + config_.encoder.out_channels));
+  if (c.body_net) {
+    if (body_joints < 1) throw Error("CarNet", "body_net needs the body model's joint count");
+    body = register_module("body", BodyNet(*c.body_net, body_net_channels(*c.body_net), body_joints));
+  }
 }
 
 std::vector<torch::Tensor> CarNetImpl::encode(const torch::Tensor& image, const torch::Tensor& front,

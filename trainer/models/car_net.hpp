@@ -19,10 +19,12 @@
 // are, as the public CAR code differentiates (its derive_normal takes the gradient with respect to the
 // coordinate features only). The features vary with x only through the slowly varying image maps.
 // In training every stack's map is queried (intermediate supervision, as PIFu); in eval mode the last.
-// Normal nets (normal_net.type not none) are part of the model and trained by the normal stage.
+// Normal nets (normal_net.type not none) are part of the model and trained by the normal stage; so is
+// the body estimator's net (models/body_net.hpp) when the config has body_net (the body stage).
 // Errors: hifa::Error naming "CarNet" for encoder.in_channels other than 9, or inputs of wrong shape.
 
 #include "config/config.hpp"
+#include "models/body_net.hpp"
 #include "models/hourglass.hpp"
 #include "models/normal_net.hpp"
 #include "models/sdf_mlp.hpp"
@@ -40,9 +42,11 @@ struct CarQuery {
 };
 
 struct CarNetImpl : torch::nn::Module {
-  explicit CarNetImpl(const Config& config);
+  // body_joints: the body model's joint count, needed when the config has body_net.
+  explicit CarNetImpl(const Config& config, int body_joints = 0);
 
   bool has_normal_nets() const { return !normal_front.is_empty(); }
+  bool has_body_net() const { return !body.is_empty(); }
   std::vector<torch::Tensor> encode(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back);
   std::vector<torch::Tensor> query(const std::vector<torch::Tensor>& features, const torch::Tensor& front,
                                    const torch::Tensor& back, const CarQuery& q);
@@ -50,6 +54,7 @@ struct CarNetImpl : torch::nn::Module {
   NormalNet normal_front{nullptr}, normal_back{nullptr};
   StackedHourglass encoder{nullptr};
   SdfMlp sdf{nullptr};
+  BodyNet body{nullptr};
 
  private:
   CarConfig config_;

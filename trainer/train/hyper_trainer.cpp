@@ -10,8 +10,8 @@ HyperTrainer::HyperTrainer(const Config& config, torch::Device device) : OwnStag
   torch::manual_seed(config.train.seed);  // the initial weights are a function of the seed
   model_ = RefineNet(config);
   model_->to(device_);
-  set_up(nullptr, nullptr, parameters_of({model_->hyper.ptr().get()}), {"hyper", {"hyper", "hyper_start"}, config.train.hyper},
-         "optim_hyper");
+  set_up(nullptr, nullptr,
+         {{{"hyper", {"hyper", "hyper_start"}, config.train.hyper}, parameters_of({model_->hyper.ptr().get()}), "optim_hyper"}});
 }
 
 std::vector<double> HyperTrainer::step(const std::string& stage, const ViewBatch& batch, std::int64_t) {
@@ -24,10 +24,11 @@ std::vector<double> HyperTrainer::step(const std::string& stage, const ViewBatch
   double start = 0;
   const torch::Tensor loss =
       meta_loss(*model_->hyper, *model_->mlp, b.task_body, tasks, *config_.hyper, *config_.refine, &start);
-  optimizer_->zero_grad();
+  torch::optim::Optimizer* o = optimizer("hyper");
+  o->zero_grad();
   loss.backward();
-  average_gradients(group_, {optimizer_.get()});
-  optimizer_->step();
+  average_gradients(group_, {o});
+  o->step();
   return {loss.item<double>(), start};
 }
 

@@ -4,19 +4,33 @@
 
 namespace hifa::trainer {
 
-void OwnStageTrainer::set_up(NormalNet front, NormalNet back, std::vector<torch::Tensor> parameters, StageSpec own,
-                             std::string optimizer_name) {
+void OwnStageTrainer::set_up(NormalNet front, NormalNet back, std::vector<OwnStage> own) {
   normals_.emplace(config_, front, back, device_);
-  optimizer_ = make_optimizer(own.optimizer, std::move(parameters));
-  optimizer_name_ = std::move(optimizer_name);
   if (normals_->has_nets()) stages_.push_back(NormalStage::spec(config_));
-  stages_.push_back(std::move(own));
+  for (OwnStage& s : own) {
+    optimizers_.push_back(make_optimizer(s.spec.optimizer, std::move(s.parameters)));
+    optimizer_names_.push_back(std::move(s.optimizer_name));
+    stages_.push_back(std::move(s.spec));
+  }
+}
+
+std::size_t OwnStageTrainer::own_index(const std::string& stage) const {
+  const std::size_t first_own = normals_->has_nets() ? 1 : 0;
+  for (std::size_t i = first_own; i < stages_.size(); ++i) {
+    if (stages_[i].name == stage) return i - first_own;
+  }
+  find_stage(stages_, stage, config_.source);  // throws, naming the stages there are
+  return 0;
+}
+
+torch::optim::Optimizer* OwnStageTrainer::optimizer(const std::string& stage) {
+  return stage == "normal" ? normals_->optimizer() : optimizers_[own_index(stage)].get();
 }
 
 NamedOptimizers OwnStageTrainer::optimizers() {
   NamedOptimizers list;
   if (normals_->has_nets()) list.emplace_back("optim_normal", normals_->optimizer());
-  list.emplace_back(optimizer_name_, optimizer_.get());
+  for (std::size_t i = 0; i < optimizers_.size(); ++i) list.emplace_back(optimizer_names_[i], optimizers_[i].get());
   return list;
 }
 
@@ -25,12 +39,11 @@ std::string OwnStageTrainer::describe(const std::string& stage) const {
 }
 
 void OwnStageTrainer::set_epoch(const std::string& stage, std::int64_t epoch) {
-  const OptimizerConfig& o = find_stage(stages_, stage, config_.source).optimizer;
-  set_rate(stage == "normal" ? normals_->optimizer() : optimizer_.get(), o, epoch);
+  set_rate(optimizer(stage), find_stage(stages_, stage, config_.source).optimizer, epoch);
 }
 
 double OwnStageTrainer::lr(const std::string& stage) const {
-  return rate_of(stage == "normal" ? normals_->optimizer() : optimizer_.get());
+  return rate_of(stage == "normal" ? normals_->optimizer() : optimizers_[own_index(stage)].get());
 }
 
 }  // namespace hifa::trainer
