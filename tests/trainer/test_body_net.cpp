@@ -122,6 +122,14 @@ TEST_CASE("the image fit recovers a known pose from the naked body's silhouette 
   CHECK(after < 0.5 * before);
   CHECK(after < 0.03);
   CHECK(mask_iou(render_body(layer, fit.body, 128).mask, image.mask) > 0.9);
+  // The depth no term sees: the body's extent centred on the frame's origin, or the start's kept.
+  const torch::Tensor z = view_vertices(layer, fit.body).select(1, 2);
+  CHECK((z.max() + z.min()).item<float>() == Approx(0).margin(1e-5));
+  ImageFitOptions keep;
+  keep.iterations = 2;
+  keep.centre_depth = false;
+  CHECK(fit_body_to_image(layer, start, image_fit_target(image.mask, image.front, image.back), keep).body.translation[2]
+            .item<float>() == Approx(0.03f));
 }
 
 TEST_CASE("the loader's body targets of a prepared synth subject lie in its views' silhouettes, augmented or not", "[body]") {

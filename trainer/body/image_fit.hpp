@@ -26,9 +26,11 @@
 //            and lean that the silhouette cannot.
 //   prior    the 6D rotations' and β's squared distance to the start: the estimator's answer where
 //            the image says nothing (the depth of a limb in front of the torso).
-// Adam on (6D rotations, β, log scale, translation), `iterations` steps, rate `rate`, on one torch
-// thread (the same bytes for any thread count). The translation's z is left where the start put it:
-// an orthographic image does not see it.
+// Adam on (6D rotations, β, log scale, the translation's x and y), `iterations` steps, rate `rate`,
+// on one torch thread (the same bytes for any thread count). The translation's z enters no term: an
+// orthographic image does not see depth. The fit ends by putting the body where the view's normalized frame puts
+// every person, its depth extent centred on the origin (prepare centres each subject's box there,
+// docs/dataset.md); centre_depth false keeps the start's z (the estimator's guess).
 // The fit runs where the layer's tensors are; the target's maps are on the CPU (a CPU layer).
 // Errors: hifa::Error "image fit" for maps that are not square or of different sizes, an empty mask.
 
@@ -64,6 +66,7 @@ struct ImageFitOptions {
   double rate = 0.01;
   double outside_weight = 100.0, cover_weight = 10.0, normal_weight = 1.0;
   double pose_prior_weight = 0.01, shape_prior_weight = 0.01;
+  bool centre_depth = true;
 };
 
 struct ImageFit {
