@@ -5,9 +5,9 @@
 // that read the body (normal_net.body_normals), from the body drawn in the view:
 //   own fit    the subject's own fit (what the loader draws in training; car_reconstruct.hpp's
 //              car_body_normals draws the same)
-//   image fit  with --body-run, the body found in the image as `hifa eval-run --body-run` finds it
-//              (inference/car_image_body.hpp):
-//              the estimator's body conditions the maps, the body fitted to them and to the mask
+//   image fit  the body found in the image as `hifa eval-run` finds it (inference/car_image_body.hpp)
+//              by --body-run's estimator, else by the run's own body stage (none: no column): the
+//              estimator's body conditions the maps, the body fitted to them and to the mask
 //              conditions the maps that are measured (nets without the body: their only maps)
 // Error: the mean angle in degrees between the predicted and the rendered normal over the pixels
 // of the person's mask (a prediction of length 0 counts as 90°). One row per view, then the mean
@@ -28,6 +28,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -94,9 +95,13 @@ int main(int argc, char** argv) try {
   torch::set_num_threads(2);
   std::unique_ptr<BodyRun> body_run;
   if (!body_run_dir.empty()) body_run = std::make_unique<BodyRun>(load_body_run(body_run_dir));
-  std::printf("%-28s %-18s %4s %9s %9s%s\n", "run", "subject", "view", "front", "back", body_run ? "  front(image fit) back(image fit)" : "");
+  std::printf("%-28s %-18s %4s %9s %9s  front(image fit) back(image fit)\n", "run", "subject", "view", "front", "back");
   for (const std::string& dir : runs) {
     CarRun run = load_car_run(dir);
+    // The body from the image: --body-run's estimator, else the run's own body stage, else none.
+    std::optional<BodyRun> own;
+    if (!body_run && run.model->has_body_net()) own = body_run_of(run);
+    BodyRun* estimator = body_run ? body_run.get() : own ? &*own : nullptr;
     Config config = run.config;
     config.normal_net.body_normals = true;  // the loader draws the own fit for every run: the image fit needs no branch
     const ViewLoader loader(argv[1], config, split);
@@ -108,10 +113,10 @@ int main(int argc, char** argv) try {
       const Errors own = errors_of(run, b.image, b.body_normals, b);
       std::printf("%-28s %-18s %4d %9.2f %9.2f", dir.c_str(), b.subjects[0].c_str(), b.views[0], own.front, own.back);
       own_sum.front += own.front, own_sum.back += own.back;
-      if (body_run) {
+      if (estimator != nullptr) {
         const ViewMaps maps = loader.dataset().read_view({b.subjects[0], b.views[0]}, false);
         const int size = int(b.image.size(3));
-        const Errors found = errors_of(run, b.image, image_fit_body(run, *body_run, maps, size), b);
+        const Errors found = errors_of(run, b.image, image_fit_body(run, *estimator, maps, size), b);
         std::printf(" %17.2f %16.2f", found.front, found.back);
         image_sum.front += found.front, image_sum.back += found.back;
       }
@@ -120,7 +125,7 @@ int main(int argc, char** argv) try {
     }
     if (count == 0) throw Error(argv[1], "no view of the split with a body fit among --views");
     std::printf("%-28s %-18s %4d %9.2f %9.2f", dir.c_str(), "mean", count, own_sum.front / count, own_sum.back / count);
-    if (body_run) std::printf(" %17.2f %16.2f", image_sum.front / count, image_sum.back / count);
+    if (estimator != nullptr) std::printf(" %17.2f %16.2f", image_sum.front / count, image_sum.back / count);
     std::printf("\n");
   }
   return 0;

@@ -10,6 +10,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -54,6 +56,20 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   const auto at = s.find(from);
   REQUIRE(at != std::string::npos);
   return s.replace(at, from.size(), to);
+}
+
+// The lines of a config file's `body_net:` section, comments and trailing blanks dropped.
+std::vector<std::string> body_net_section(const std::string& file) {
+  std::ifstream in(configs + file);
+  std::vector<std::string> lines;
+  bool inside = false;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    line.erase(line.find_last_not_of(' ') + 1);
+    if (!line.empty() && line[0] != ' ') inside = line == "body_net:";
+    else if (inside && !line.empty()) lines.push_back(line);
+  }
+  return lines;
 }
 }  // namespace
 
@@ -222,6 +238,10 @@ TEST_CASE("configs/car.yaml is the public CAR code's canonical model and car_tin
   // The MLP's input: xyz, the canonical normal and the hourglass's 256 channels.
   CHECK(model->sdf->in_channels() == 3 + 3 + 256);
   CHECK_THROWS_WITH(CarNet(big), Catch::Contains("joint count"));
+  // The CAR configs' body stages are the estimators' configs, key for key.
+  CHECK(body_net_section("car.yaml") == body_net_section("body_net.yaml"));
+  CHECK(body_net_section("car_tiny.yaml") == body_net_section("body_net_tiny.yaml"));
+  CHECK(body_net_section("car_tiny.yaml").size() == 16);
   const Config tiny = load_config(configs + "car_tiny.yaml");
   REQUIRE(tiny.car);
   CHECK(input_image_size(tiny) == 64);

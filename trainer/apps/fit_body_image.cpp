@@ -1,8 +1,9 @@
 // hifa fit-body --image IMG --run RUN [--mask M] [--normals RUN2] [--iterations N] --out FIT.json
-// [--sheet PNG]. The image is square RGB at any size; the estimator sees it at its body_net
-// image_size, the fit works at the image's own size. RUN is an estimator's run (model.type body) or
-// a CAR run with its body stage (body_net). Normal maps come from the run's normal nets (a CAR
-// run's reading the estimate drawn in the view when they read the body), else from --normals (any run with normal nets: a PIFuHD run), else the fit uses the
+// [--sheet PNG]. The image is square RGB at any size; the run's nets see it at the run's input size
+// and the estimator at its body_net image_size, the fit works at the image's own size. RUN is an
+// estimator's run (model.type body) or a CAR run with its body stage (body_net). Normal maps come
+// from the run's normal nets (a CAR run's reading the estimate drawn in the view when they read the
+// body), else from --normals (any run with normal nets: a PIFuHD run), else the fit uses the
 // silhouette alone. The mask is --mask, else where the predicted front map is a normal (|n| > 0.5:
 // the nets learned 0 off the person), else an error.
 
@@ -39,8 +40,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   trainer::check_input_image(image, a.image.string());
   const int size = image.width();
   trainer::BodyRun run = trainer::load_body_run(a.run);
-  const int estimator_size = run.config.body_net->image_size;
-  const Image<float> small = size == estimator_size ? image : resize_area(image, estimator_size, estimator_size);
+  const int run_size = trainer::input_image_size(run.config);  // the size the run's nets read
+  const Image<float> small = size == run_size ? image : resize_area(image, run_size, run_size);
   const torch::Tensor in = trainer::image_tensor(small).unsqueeze(0) * 2 - 1;
 
   // The normal maps at the image's size (1 x 3 x S x S), when some net predicts them.

@@ -55,6 +55,10 @@ void run_car_reconstruct(const ReconstructVerbOptions& options, const Image<floa
     throw Error("--body", options.run.string() + " is a CAR run without a body stage: give the image's body fit (hifa "
                                                  "fit-body --image IMG --run BODY_RUN --out FIT.json writes one)");
   }
+  if (options.body.empty() && options.mask.empty() && config.normal_net.type == "none") {
+    throw Error("--mask", options.run.string() + " has no normal nets to say where the person is: give the mask its "
+                                                 "body is fitted to");
+  }
   std::optional<prepare::BodyFit> given;
   std::optional<Image<float>> mask;
   if (!options.body.empty()) {
@@ -123,8 +127,8 @@ void add_reconstruct(CLI::App& app, VerbAction& action) {
   verb->add_option("--image", options->image, "Square RGB image of the person (framed as hifa prepare frames subjects)")
       ->required();
   verb->add_option("--mask", options->mask,
-                   "Optional silhouette (1 channel, the image's size): carves the field; for a CAR run without "
-                   "--body, where its body is fitted (default: where the predicted front normals are)");
+                   "Optional silhouette (1 channel, the image's size). PIFuHD runs: carves the field. CAR runs "
+                   "without --body: where the body is fitted (default: where the predicted front normals are)");
   verb->add_option("--out", options->out,
                    "Output mesh (.obj); MESH_normal_front/back.png are written beside it. A CAR run: the output "
                    "folder (canonical.obj, weights.npy, posed.obj, body.json, normal maps)")

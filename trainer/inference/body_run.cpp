@@ -50,7 +50,7 @@ BodyRun body_run_of(const CarRun& run) {
 
 ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const torch::Tensor& front,
                                  const torch::Tensor& back) {
-  const int64_t size = run.config.body_net->image_size;
+  const int64_t size = input_image_size(run.config);  // the run's images (a CAR run's are CAR's)
   if (image.dim() != 4 || image.size(0) != 1 || image.size(1) != 3 || image.size(2) != size || image.size(3) != size) {
     throw Error("body estimator", "image of shape " + std::string(c10::str(image.sizes())) + ", expected 1 x 3 x " +
                                       std::to_string(size) + " x " + std::to_string(size));
@@ -58,8 +58,9 @@ ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const
   torch::NoGradGuard no_grad;
   const torch::Tensor in = image.to(run.device);
   torch::Tensor f = front, b = back;
-  // The run's nets serve the estimator's input (a CAR run's may read a body: configs never give
-  // those to an estimator that takes normals, config.cpp).
+  // The run's nets serve the estimator's input at the size they trained at (a CAR run's may read a
+  // body: configs never give those to an estimator that takes normals, config.cpp); the net's
+  // input shrinks both to its own size.
   if (run.net->takes_normals() && !run.normal_front.is_empty()) {
     f = run.normal_front->forward(in);
     b = run.normal_back->forward(in);
@@ -74,14 +75,14 @@ ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const
 
 ViewBodyParameters estimate_body(BodyRun& run, const Image<float>& image, const torch::Tensor& front,
                                  const torch::Tensor& back) {
-  const int size = run.config.body_net->image_size;
+  const int size = input_image_size(run.config);
   const Image<float> small = image.width() == size ? image : resize_area(image, size, size);
   return estimate_body(run, image_tensor(small).unsqueeze(0) * 2 - 1, front, back);
 }
 
 ImageBody body_from_image(BodyRun& run, const Image<float>& image, const torch::Tensor& mask, const torch::Tensor& front,
                           const torch::Tensor& back, const ImageFitOptions& options) {
-  const int size = run.config.body_net->image_size;
+  const int size = input_image_size(run.config);
   const auto at_size = [&](const torch::Tensor& maps) { return maps.defined() ? PIFuHDImpl::resized(maps, size) : maps; };
   return body_from_estimate(run, estimate_body(run, image, at_size(front), at_size(back)), mask, front, back, options);
 }

@@ -7,12 +7,15 @@
 //   ViewBodyParameters b = estimate_body(run, image, front, back);   // 1 x 3 x S x S in [-1, 1]
 //   BodyRun own = body_run_of(car_run);                              // a loaded CAR run's estimator
 //
-// The run's normal nets, when it has them, predict the maps the estimator's input takes; otherwise
-// `front` and `back` are used when the config's inputs take normals (and may be undefined if not).
+// The image is at the run's input size (input_image_size: a CAR run's is car.image_size, which may be
+// larger than body_net.image_size; the estimator's input shrinks it, as in training). The run's
+// normal nets, when it has them, predict the maps the estimator's input takes at that size;
+// otherwise `front` and `back` (at that size) are used when the config's inputs take normals (and
+// may be undefined if not).
 // The body model is the config's body_net.body_model ($HIFA_DATA/body/open_body.npz for open).
 // Errors (hifa::Error): read_run_config / read_run_module's (run_model.hpp); a run that holds no
 // body estimator, naming RUN and its model.type; an image that is not 1 x 3 x S x S with S the
-// config's body_net.image_size.
+// run's input size.
 
 #include "body/body_layer.hpp"
 #include "body/image_fit.hpp"
@@ -48,12 +51,12 @@ BodyRun body_run_of(const CarRun& run);
 ViewBodyParameters estimate_body(BodyRun& run, const torch::Tensor& image, const torch::Tensor& front = {},
                                  const torch::Tensor& back = {});
 
-// The same from a square RGB image in [0, 1] of any size, area-resized to the estimator's size;
+// The same from a square RGB image in [0, 1] of any size, area-resized to the run's input size;
 // front and back at that size or undefined, as above.
 ViewBodyParameters estimate_body(BodyRun& run, const Image<float>& image, const torch::Tensor& front = {},
                                  const torch::Tensor& back = {});
 
-// The body of one image, as `hifa fit-body --image` finds it: the estimate at the estimator's size,
+// The body of one image, as `hifa fit-body --image` finds it: the estimate at the run's input size,
 // then the test-time fit (image_fit.hpp) to the mask and, when given, the normal maps at the image's
 // own size. image: square RGB in [0, 1]; mask: S x S in [0, 1]; front, back: 1 x 3 x S x S or
 // undefined (the estimator's own normal nets, if any, serve its input).

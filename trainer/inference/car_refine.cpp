@@ -1,5 +1,6 @@
 #include "inference/car_refine.hpp"
 
+#include "body/body_render.hpp"
 #include "body/canonical_skinning.hpp"
 #include "config/factory.hpp"
 #include "data/image_tensor.hpp"
@@ -106,8 +107,11 @@ RefinedAvatar refine_avatar(HyperRun& run, RefineInputs inputs, const prepare::B
   RefinedAvatar out;
   out.refinement = refine_posed(config, *run.model->mlp, std::move(start), inputs, request.seed, run.device, step);
 
-  // The refined surface, on a cube around the posed mesh grown by 10%.
-  const Vec3f lo = inputs.posed.vertices.colwise().minCoeff().transpose(), hi = inputs.posed.vertices.colwise().maxCoeff().transpose();
+  // The refined surface lies between the body its start was made from and the posed mesh the anchor
+  // pulls it to: a cube around both, grown by 10% (a poor CAR mesh may be a small piece of the person).
+  const RowMatrix3<float> posed_body = transformed(body.posed, to_view).vertices;
+  const Vec3f lo = inputs.posed.vertices.colwise().minCoeff().transpose().cwiseMin(posed_body.colwise().minCoeff().transpose());
+  const Vec3f hi = inputs.posed.vertices.colwise().maxCoeff().transpose().cwiseMax(posed_body.colwise().maxCoeff().transpose());
   const float half = 0.55f * (hi - lo).maxCoeff();
   const Vec3f centre = 0.5f * (lo + hi);
   Reconstruction r;

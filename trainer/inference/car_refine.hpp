@@ -15,7 +15,7 @@
 // Start: RefineInit::hyper -- the run's hypernetwork reads hyper.body_points samples of the posed
 //   body in the view frame; RefineInit::random -- the MLP's geometric initialisation (a sphere).
 // Out: `posed` -- the refined SDF's zero level set on a cube grid of `resolution` cells around the
-//   posed mesh (grown by 10%), coarse to fine, marching cubes at 0, largest component;
+//   posed mesh and the posed body (grown by 10%), coarse to fine, marching cubes at 0, largest component;
 //   `canonical` -- its vertices carried back to the rest pose by inverse LBS with the posed body's
 //   weights (CanonicalSkinner::unpose; body metres, the body model's frame, as canonical.obj), so the
 //   detailed avatar still animates; `weights` -- the nearest-body weights diffused over the

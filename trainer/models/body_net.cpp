@@ -97,7 +97,9 @@ BodyEstimatorImpl::BodyEstimatorImpl(const Config& c, int joints) {
 int body_net_channels(const BodyNetConfig& c) { return c.inputs == "image_normals" ? 9 : 3; }
 
 torch::Tensor BodyNetImpl::input(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) const {
-  return takes_normals() ? torch::cat({image, front, back}, 1) : image;
+  const int64_t s = config_.image_size;
+  const auto sized = [s](const torch::Tensor& t) { return t.size(3) == s ? t : torch::adaptive_avg_pool2d(t, {s, s}); };
+  return takes_normals() ? torch::cat({sized(image), sized(front), sized(back)}, 1) : sized(image);
 }
 
 }  // namespace hifa::trainer

@@ -42,7 +42,8 @@ struct BodyNetImpl : torch::nn::Module {
   int in_channels() const { return in_channels_; }
   // With inputs image_normals the net reads the front and back normal maps beside the image.
   bool takes_normals() const { return in_channels_ == 9; }
-  // The net's input: the image, ⊕ the front and back maps when it takes them.
+  // The net's input: the image, ⊕ the front and back maps when it takes them, each shrunk to
+  // body_net.image_size by area averaging when larger (a CAR run's images and maps).
   torch::Tensor input(const torch::Tensor& image, const torch::Tensor& front, const torch::Tensor& back) const;
   int joints() const { return joints_; }
 

@@ -15,8 +15,7 @@ constexpr std::uint64_t body_stream = 3;  // NormalStage coins (pifuhd_trainer.c
 
 BodyStage::BodyStage(const Config& config, torch::Device device)
     : body_(std::make_unique<BodyLayer>(make_body_layer(config, device))),
-      loss_(std::make_unique<BodyLoss>(*config.body_net, *body_)),
-      image_size_(config.body_net->image_size) {}
+      loss_(std::make_unique<BodyLoss>(*config.body_net, *body_)) {}
 
 StageSpec BodyStage::spec(const Config& config) {
   return {"body", {"body", "body_joints_3d", "body_joints_2d", "body_vertices", "body_pose", "body_betas"}, config.train.body};
@@ -30,11 +29,8 @@ std::vector<double> BodyStage::step(BodyNet& net, NormalStage& normals, const Vi
     const torch::Tensor use_gt = normals.gt_coins(body_stream, iteration, b);
     std::tie(front, back) = normals.inputs(b, use_gt);
   }
-  const auto shrunk = [&](const torch::Tensor& t) {
-    return t.defined() && t.size(3) != image_size_ ? torch::adaptive_avg_pool2d(t, {image_size_, image_size_}) : t;
-  };
   net->train();
-  const BodyEstimate e = net->forward(net->input(shrunk(b.image), shrunk(front), shrunk(back)));
+  const BodyEstimate e = net->forward(net->input(b.image, front, back));
   const BodyLossTerms l = (*loss_)(e, b);
   optimizer.zero_grad();
   l.total.backward();

@@ -7,10 +7,9 @@
 //   std::vector<double> l = body.step(net, normals, batch, iteration, optimizer, group);
 //
 // step: the net (models/body_net.hpp) on the batch's images -- ⊕ per item the ground-truth or the
-// predicted normal maps by NormalStage's coins (stream 3) when it takes normals -- shrunk to
-// body_net.image_size by area averaging when the run's images are larger (a CAR run's: as
-// estimate_body shrinks an image at inference), against the batch's body targets (view-frame
-// units, whatever the image size), BodyLoss (losses/body_loss.hpp); one step of `optimizer`. Logs
+// predicted normal maps by NormalStage's coins (stream 3) when it takes normals; BodyNet::input
+// shrinks a CAR run's larger images and maps to body_net.image_size, as at inference -- against
+// the batch's body targets (view-frame units, whatever the image size), BodyLoss (losses/body_loss.hpp); one step of `optimizer`. Logs
 // BodyStage::spec's losses: body (the weighted sum), body_joints_3d, body_joints_2d,
 // body_vertices, body_pose, body_betas.
 // Errors: hifa::Error naming the config for a body model that cannot be loaded or body_net.betas
@@ -48,7 +47,6 @@ class BodyStage {
  private:
   std::unique_ptr<BodyLayer> body_;
   std::unique_ptr<BodyLoss> loss_;
-  int image_size_;
 };
 
 }  // namespace hifa::trainer

@@ -10,7 +10,7 @@
 //
 //   model.type pifuhd, pifu  pifuhd_trainer.hpp (normal, coarse, fine)
 //   model.type body          body_trainer.hpp (normal, body)
-//   model.type car           car_trainer.hpp (normal, canonical)
+//   model.type car           car_trainer.hpp (normal, body with body_net, canonical)
 //
 // A stage's losses are named; the run's log has one column per name over all its stages
 // (loss_columns), so two stages may share a column (PIFuHD's fine stage also logs "coarse").

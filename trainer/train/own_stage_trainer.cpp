@@ -1,5 +1,6 @@
 #include "train/own_stage_trainer.hpp"
 
+#include "hifa/core/error.hpp"
 #include "train/optimizers.hpp"
 
 namespace hifa::trainer {
@@ -20,7 +21,7 @@ std::size_t OwnStageTrainer::own_index(const std::string& stage) const {
     if (stages_[i].name == stage) return i - first_own;
   }
   find_stage(stages_, stage, config_.source);  // throws, naming the stages there are
-  return 0;
+  throw Error(config_.source, "stage '" + stage + "' has no optimizer of its own");
 }
 
 torch::optim::Optimizer* OwnStageTrainer::optimizer(const std::string& stage) {
