@@ -69,7 +69,7 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   if (!a.mask.empty()) {
     mask = trainer::image_tensor(trainer::read_input_mask(a.mask, size, size))[0];
   } else if (front.defined()) {
-    mask = (front[0].norm(2, 0) > 0.5f).to(torch::kFloat32);
+    mask = trainer::mask_from_normals(front);
     mask_from = "predicted (|front normal| > 0.5)";
   } else {
     throw Error("fit-body --image", "no mask: give --mask, or normal nets (--normals RUN) whose maps say where the person is");

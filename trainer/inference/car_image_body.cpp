@@ -23,6 +23,10 @@ std::pair<torch::Tensor, torch::Tensor> predict_normals(const NormalNetConfig& c
   return {front->forward(in), back->forward(in)};
 }
 
+torch::Tensor mask_from_normals(const torch::Tensor& front) {
+  return (front[0].norm(2, 0) > 0.5f).to(torch::kFloat32);
+}
+
 CarImageBody car_image_body(CarRun& run, BodyRun& body_run, const Image<float>& image, const torch::Tensor& mask,
                             const GivenNormals* given, const ImageFitOptions& options) {
   CarImageBody out;
@@ -49,7 +53,7 @@ CarImageBody car_image_body(CarRun& run, BodyRun& body_run, const Image<float>& 
     if (!front.defined()) {
       throw Error("CAR's body from the image", "no mask: give one, or use a run whose normal nets say where the person is");
     }
-    m = (front[0].norm(2, 0) > 0.5f).to(torch::kFloat32);
+    m = mask_from_normals(front);
   }
   out.found = estimate ? body_from_estimate(body_run, std::move(*estimate), m, front, back, options)
                        : body_from_image(body_run, image, m, front, back, options);

@@ -45,6 +45,10 @@ std::pair<torch::Tensor, torch::Tensor> predict_normals(const NormalNetConfig& c
                                                         const torch::Tensor& image, const BodyLayer& layer,
                                                         const ViewBodyParameters* body);
 
+// Where a predicted front map (1 x 3 x S x S) says the person is: |n| > 0.5, the nets having learned
+// 0 off the person. S x S in {0, 1}.
+torch::Tensor mask_from_normals(const torch::Tensor& front);
+
 CarImageBody car_image_body(CarRun& run, BodyRun& body_run, const Image<float>& image, const torch::Tensor& mask,
                             const GivenNormals* given = nullptr, const ImageFitOptions& options = {});
 
