@@ -4,7 +4,7 @@
 //                                                finer "ground truth" each, decimated for display),
 //                                                images, a table, curves and an animated avatar
 //   report_browser_tool check DOM A.png B.png    what headless Chromium made of it: DOM is its
-//                                                --dump-dom, A and B screenshots one second apart
+//                                                --dump-dom, A and B screenshots half a second apart
 //
 // check fails when the page recorded an error (console error, failed load), when a viewer's model
 // did not load, when a viewer's box in A is blank (fewer than 2% of its pixels differ from its
@@ -166,7 +166,7 @@ int check(const fs::path& dom_file, const fs::path& a_file, const fs::path& b_fi
         moved += m > 4.0f / 255;
       }
     const int pixels = (v.w - 4) * (v.h - 4);
-    std::printf("%s: %.1f%% of the box drawn, %.1f%% changed a second later\n", v.id.c_str(), 100.0 * drawn / pixels,
+    std::printf("%s: %.1f%% of the box drawn, %.1f%% changed half a second later\n", v.id.c_str(), 100.0 * drawn / pixels,
                 100.0 * moved / pixels);
     if (drawn < pixels / 50) fail(v.id + "'s canvas is blank");
     if (i + 1 == viewers.size() && moved < pixels / 200) fail("the avatar (" + v.id + ") did not move between the screenshots");
