@@ -22,7 +22,6 @@
 #include "hifa/core/error.hpp"
 #include "hifa/render/contact_sheet.hpp"
 #include "hifa/render/image_io.hpp"
-#include "hifa/render/image_ops.hpp"
 
 #include <torch/torch.h>
 
@@ -40,21 +39,14 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   trainer::check_input_image(image, a.image.string());
   const int size = image.width();
   trainer::BodyRun run = trainer::load_body_run(a.run);
-  const int run_size = trainer::input_image_size(run.config);  // the size the run's nets read
-  const Image<float> small = size == run_size ? image : resize_area(image, run_size, run_size);
-  const torch::Tensor in = trainer::image_tensor(small).unsqueeze(0) * 2 - 1;
 
-  // The normal maps at the image's size (1 x 3 x S x S), when some net predicts them.
+  // The maps: the run's normal nets', else those of --normals' run at the image's size, else none.
+  std::optional<trainer::NormalNets> nets;
   torch::Tensor front, back;
   std::string normals_from = "none (silhouette only)";
   torch::NoGradGuard no_grad;
-  std::optional<trainer::ViewBodyParameters> estimate;  // made first when the nets read the body
   if (!run.normal_front.is_empty()) {
-    if (run.config.normal_net.body_normals) estimate = trainer::estimate_body(run, image);
-    const auto [net_front, net_back] = trainer::predict_normals(run.config.normal_net, run.normal_front, run.normal_back, in,
-                                                                *run.body, estimate ? &*estimate : nullptr);
-    front = trainer::PIFuHDImpl::resized(net_front, size);
-    back = trainer::PIFuHDImpl::resized(net_back, size);
+    nets.emplace(trainer::normal_nets_of(run));
     normals_from = "the run's normal nets";
   } else if (!a.normals_run.empty()) {
     trainer::RunModel normals = trainer::load_run_model(a.normals_run);
@@ -65,30 +57,22 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
     normals_from = a.normals_run.string() + "'s normal nets";
   }
   torch::Tensor mask;
-  std::string mask_from = a.mask.string();
+  std::string mask_from = "predicted (|front normal| > 0.5)";
   if (!a.mask.empty()) {
     mask = trainer::image_tensor(trainer::read_input_mask(a.mask, size, size))[0];
-  } else if (front.defined()) {
-    mask = trainer::mask_from_normals(front);
-    mask_from = "predicted (|front normal| > 0.5)";
-  } else {
-    throw Error("fit-body --image", "no mask: give --mask, or normal nets (--normals RUN) whose maps say where the person is");
+    mask_from = a.mask.string();
   }
 
   trainer::ImageFitOptions options;
   options.iterations = a.iterations;
-  trainer::ImageBody found;
-  {
-    // Every step frees and reallocates the same tensors: keep them in the heap (runtime/heap.hpp).
-    trainer::keep_freed_memory();
-    found = estimate ? trainer::body_from_estimate(run, std::move(*estimate), mask, front, back, options)
-                     : trainer::body_from_image(run, image, mask, front, back, options);
-  }
-  const trainer::ViewBodyParameters& start = found.estimate;
-  const trainer::ImageFit& fit = found.fit;
+  // Every step frees and reallocates the same tensors: keep them in the heap (runtime/heap.hpp).
+  trainer::keep_freed_memory();
+  const trainer::ImageBodyMaps found = trainer::image_body(run, nets ? &*nets : nullptr, image, mask, front, back, options);
+  const trainer::ViewBodyParameters& start = found.found.estimate;
+  const trainer::ImageFit& fit = found.found.fit;
   const trainer::BodyRender before = trainer::render_body(*run.body, start, size);
   const trainer::BodyRender after = trainer::render_body(*run.body, fit.body, size);
-  const double iou_before = trainer::mask_iou(before.mask, mask), iou_after = trainer::mask_iou(after.mask, mask);
+  const double iou_before = trainer::mask_iou(before.mask, found.mask), iou_after = trainer::mask_iou(after.mask, found.mask);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   prepare::Json extra{{"fitted_from", a.image.string()},
@@ -111,8 +95,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
     };
     std::vector<Image<float>> tiles{image, overlay(before.mask), overlay(after.mask)};
     std::vector<std::string> labels{"image", "estimate", "fit"};
-    if (front.defined()) {
-      tiles.push_back(trainer::tensor_image(((front[0] + 1) * 0.5 * mask).clamp(0, 1)));
+    if (found.front.defined()) {
+      tiles.push_back(trainer::tensor_image(((found.front[0] + 1) * 0.5 * found.mask).clamp(0, 1)));
       labels.emplace_back("predicted normals");
     }
     tiles.push_back(trainer::tensor_image(((after.front + 1) * 0.5 * after.mask).clamp(0, 1)));
