@@ -25,6 +25,7 @@
 #include <Eigen/Geometry>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -130,6 +131,39 @@ TEST_CASE("the image fit recovers a known pose from the naked body's silhouette 
   keep.centre_depth = false;
   CHECK(fit_body_to_image(layer, start, image_fit_target(image.mask, image.front, image.back), keep).body.translation[2]
             .item<float>() == Approx(0.03f));
+}
+
+TEST_CASE("the image fit with turned starts turns round a body the estimator put facing sideways", "[body]") {
+  const BodyLayer layer(test::mannequin_model());
+  ViewBodyParameters truth;
+  std::vector<float> theta = test::walking_stance();
+  theta[1] = 0.3f;
+  truth.rotations = axis_angle_to_matrix(torch::tensor(theta).view({-1, 3}));
+  truth.betas = torch::zeros({1});
+  truth.scale = torch::tensor(0.95f);
+  truth.translation = torch::tensor({0.0f, 0.05f, 0.0f});
+  const BodyRender image = render_body(layer, truth, 96);
+  const ImageFitTarget target = image_fit_target(image.mask, image.front, image.back);
+  // The start facing 90° away from the person: the same pose turned about the vertical axis.
+  ViewBodyParameters start = truth;
+  start.rotations = truth.rotations.clone();
+  start.rotations[0] = axis_angle_to_matrix(torch::tensor({0.f, 1.5708f, 0.f}).view({1, 3}))[0].matmul(truth.rotations[0]);
+  const auto root_error = [&](const ViewBodyParameters& b) {
+    const double c = (b.rotations[0].transpose(0, 1).matmul(truth.rotations[0]).trace().item<double>() - 1) / 2;
+    return std::acos(std::clamp(c, -1.0, 1.0)) * 180 / 3.14159265358979;
+  };
+  ImageFitOptions local;
+  local.iterations = 100;
+  ImageFitOptions turning = local;
+  turning.turns = 4;
+  const ImageFit stuck = fit_body_to_image(layer, start, target, local);
+  const ImageFit turned = fit_body_to_image(layer, start, target, turning);
+  INFO("root error " << root_error(start) << " -> " << root_error(stuck.body) << " (local) / " << root_error(turned.body)
+                     << " (turned starts, won: " << turned.turn << "°)");
+  CHECK(root_error(stuck.body) > 45);  // a local fit does not turn the body round
+  CHECK(turned.turn == 270);           // the start turned back by 90°
+  CHECK(root_error(turned.body) < 15);
+  CHECK(turned.energy < stuck.energy);
 }
 
 TEST_CASE("the loader's body targets of a prepared synth subject lie in its views' silhouettes, augmented or not", "[body]") {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace hifa::trainer {
@@ -112,9 +113,9 @@ ImageFitTarget image_fit_target(const torch::Tensor& mask_in, const torch::Tenso
   return t;
 }
 
-ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& start, const ImageFitTarget& t,
-                           const ImageFitOptions& o) {
-  const OneTorchThread one_thread;
+namespace {
+
+ImageFit fit_from(const BodyLayer& layer, const ViewBodyParameters& start, const ImageFitTarget& t, const ImageFitOptions& o) {
   const int64_t s = t.mask.size(0);
   const torch::Tensor start_6d = matrix_to_rotation_6d(start.rotations.detach().to(torch::kFloat32)).unsqueeze(0);
   const torch::Tensor start_betas = start.betas.detach().to(torch::kFloat32).unsqueeze(0);
@@ -165,13 +166,15 @@ ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& sta
     }
     const torch::Tensor prior =
         o.pose_prior_weight * (r6 - start_6d).pow(2).sum() + o.shape_prior_weight * (betas - start_betas).pow(2).sum();
+    const torch::Tensor total = o.outside_weight * outside + o.cover_weight * cover + o.normal_weight * normal + prior;
     if (record) {
       out.outside = outside.item<double>();
       out.cover = cover.item<double>();
       out.normal = normal.item<double>();
       out.prior = prior.item<double>();
+      out.energy = total.item<double>();
     }
-    return o.outside_weight * outside + o.cover_weight * cover + o.normal_weight * normal + prior;
+    return total;
   };
   for (int i = 0; i < o.iterations; ++i) {
     adam.zero_grad();
@@ -193,6 +196,39 @@ ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& sta
     const torch::Tensor z = view_vertices(layer, out.body).select(1, 2);
     out.body.translation[2] -= 0.5f * (z.max() + z.min());
   }
+  return out;
+}
+
+// The start turned by `degrees` about the view's vertical axis (y): only its root rotation changes.
+ViewBodyParameters turned(const ViewBodyParameters& start, double degrees) {
+  const double a = degrees * 3.14159265358979 / 180;
+  const float c = float(std::cos(a)), s = float(std::sin(a));
+  const torch::Tensor turn = torch::tensor({c, 0.f, s, 0.f, 1.f, 0.f, -s, 0.f, c}).view({3, 3});
+  ViewBodyParameters out = start;
+  out.rotations = start.rotations.detach().to(torch::kFloat32).clone();
+  out.rotations[0] = turn.to(out.rotations.device()).matmul(out.rotations[0]);
+  return out;
+}
+
+}  // namespace
+
+ImageFit fit_body_to_image(const BodyLayer& layer, const ViewBodyParameters& start, const ImageFitTarget& t,
+                           const ImageFitOptions& o) {
+  const OneTorchThread one_thread;
+  double best_turn = 0;
+  if (o.turns > 1) {
+    ImageFitOptions trial = o;
+    trial.iterations = o.turn_iterations;
+    trial.centre_depth = false;
+    double best = std::numeric_limits<double>::infinity();
+    for (int k = 0; k < o.turns; ++k) {
+      const double degrees = 360.0 * k / o.turns;
+      const double energy = fit_from(layer, turned(start, degrees), t, trial).energy;
+      if (energy < best) best = energy, best_turn = degrees;
+    }
+  }
+  ImageFit out = fit_from(layer, best_turn == 0 ? start : turned(start, best_turn), t, o);
+  out.turn = best_turn;
   return out;
 }
 
