@@ -14,6 +14,7 @@
 // over all views and over the subjects whose names start with each prefix before '_' or digits.
 
 #include "body/image_fit.hpp"
+#include "body/rotations.hpp"
 #include "data/view_loader.hpp"
 #include "inference/body_run.hpp"
 
@@ -22,9 +23,7 @@
 #include <Kokkos_Core.hpp>
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -44,12 +43,6 @@ struct Row {
 
 double root_aligned_error(const torch::Tensor& a, const torch::Tensor& b) {
   return ((a - a[0]) - (b - b[0])).norm(2, 1).mean().item<double>();
-}
-
-// The angle in degrees of the rotation between two root orientations (3 x 3).
-double angle_between(const torch::Tensor& a, const torch::Tensor& b) {
-  const double c = (a.transpose(0, 1).matmul(b).trace().item<double>() - 1) / 2;
-  return std::acos(std::clamp(c, -1.0, 1.0)) * 180 / 3.14159265358979;
 }
 
 }  // namespace

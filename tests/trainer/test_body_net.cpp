@@ -25,7 +25,6 @@
 #include <Eigen/Geometry>
 #include <torch/torch.h>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -148,10 +147,7 @@ TEST_CASE("the image fit with turned starts turns round a body the estimator put
   ViewBodyParameters start = truth;
   start.rotations = truth.rotations.clone();
   start.rotations[0] = axis_angle_to_matrix(torch::tensor({0.f, 1.5708f, 0.f}).view({1, 3}))[0].matmul(truth.rotations[0]);
-  const auto root_error = [&](const ViewBodyParameters& b) {
-    const double c = (b.rotations[0].transpose(0, 1).matmul(truth.rotations[0]).trace().item<double>() - 1) / 2;
-    return std::acos(std::clamp(c, -1.0, 1.0)) * 180 / 3.14159265358979;
-  };
+  const auto root_error = [&](const ViewBodyParameters& b) { return angle_between(b.rotations[0], truth.rotations[0]); };
   ImageFitOptions local;
   local.iterations = 100;
   ImageFitOptions turning = local;

@@ -61,6 +61,8 @@ void run_fit_body_image(const FitBodyImageArgs& a) {
   if (!a.mask.empty()) {
     mask = trainer::image_tensor(trainer::read_input_mask(a.mask, size, size))[0];
     mask_from = a.mask.string();
+  } else if (!nets && !front.defined()) {
+    throw Error("fit-body --image", "no mask: give --mask, or normal nets (--normals RUN) whose maps say where the person is");
   }
 
   trainer::ImageFitOptions options;

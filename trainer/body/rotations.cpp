@@ -2,6 +2,8 @@
 
 #include "hifa/core/error.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace hifa::trainer {
@@ -50,6 +52,11 @@ torch::Tensor matrix_to_rotation_6d(const torch::Tensor& rotation) {
     throw Error("matrix_to_rotation_6d", "expected a tensor of ... x 3 x 3");
   }
   return torch::cat({rotation.select(-1, 0), rotation.select(-1, 1)}, -1);
+}
+
+double angle_between(const torch::Tensor& a, const torch::Tensor& b) {
+  const double c = (a.transpose(0, 1).matmul(b).trace().item<double>() - 1) / 2;
+  return std::acos(std::clamp(c, -1.0, 1.0)) * 180 / 3.14159265358979;
 }
 
 }  // namespace hifa::trainer
